@@ -1,0 +1,39 @@
+"""QGIS wiring of SmartCity QGIS: menu, toolbar, docks and the Processing provider."""
+
+from __future__ import annotations
+
+from qgis.core import QgsApplication
+
+from smartcity_qgis.algorithms.provider import SmartCityProvider
+from smartcity_qgis.dialogs.plugin_ui import PluginUI
+from smartcity_qgis.i18n import install_translator, remove_translator
+
+
+class SmartCityPlugin:
+    """The object QGIS holds for the plugin (created by ``classFactory``)."""
+
+    def __init__(self, iface) -> None:
+        self.iface = iface
+        self.translator = install_translator()
+        self.provider: SmartCityProvider | None = None
+        self.ui: PluginUI | None = None
+
+    def initProcessing(self) -> None:  # noqa: N802 (QGIS's name)
+        if self.provider is None:
+            self.provider = SmartCityProvider()
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self) -> None:  # noqa: N802 (QGIS's name)
+        self.initProcessing()
+        self.ui = PluginUI(self.iface)
+        self.ui.build()
+
+    def unload(self) -> None:
+        if self.ui is not None:
+            self.ui.teardown()
+            self.ui = None
+        if self.provider is not None:
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
+        remove_translator(self.translator)
+        self.translator = None

@@ -1,0 +1,1 @@
+"""Numeric kernels: JIS mesh, kernel density, exposure, k-anonymity. Never imports qgis."""

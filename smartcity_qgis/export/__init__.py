@@ -1,0 +1,1 @@
+"""Writing layers to files, print layouts and the planning pack."""

@@ -1,0 +1,1 @@
+"""Turning entities and files into QGIS layers, with their styles."""
