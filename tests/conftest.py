@@ -52,3 +52,22 @@ def mosquitto_port():
         proc.terminate()
         proc.wait(timeout=10)
         conf.unlink(missing_ok=True)
+
+
+QGIS_AUTH_MASTER_PASSWORD = "smartcity-tests-master"
+
+
+@pytest.fixture
+def qgis_auth_manager(qgis_app):
+    """QGIS's authentication manager, unlocked with the master password every test uses."""
+    from qgis.core import QgsApplication
+
+    manager = QgsApplication.authManager()
+    if manager.isDisabled():
+        pytest.fail(f"QGIS authentication is disabled: {manager.disabledMessage()}")
+    if not manager.setMasterPassword(QGIS_AUTH_MASTER_PASSWORD, True):
+        pytest.fail(
+            "the test auth DB has another master password: remove "
+            f"{QgsApplication.qgisAuthDatabaseFilePath()}"
+        )
+    return manager
