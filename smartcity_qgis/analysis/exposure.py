@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import warnings
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from shapely.geometry.base import BaseGeometry
@@ -31,10 +31,25 @@ DEPTH_RANK_UPPER_BOUNDS = (0.5, 3.0, 5.0, 10.0, 20.0)
 
 # Origins (lat, lon) of the plane-rectangular zones I-XIX, EPSG:6669-6687 (JGD2011).
 _PLANE_ORIGINS = (
-    (33.0, 129.5), (33.0, 131.0), (36.0, 132 + 10 / 60), (33.0, 133.5), (36.0, 134 + 20 / 60),
-    (36.0, 136.0), (36.0, 137 + 10 / 60), (36.0, 138.5), (36.0, 139 + 50 / 60), (40.0, 140 + 50 / 60),
-    (44.0, 140.25), (44.0, 142.25), (44.0, 144.25), (26.0, 142.0), (26.0, 127.5),
-    (26.0, 124.0), (26.0, 131.0), (20.0, 136.0), (26.0, 154.0),
+    (33.0, 129.5),
+    (33.0, 131.0),
+    (36.0, 132 + 10 / 60),
+    (33.0, 133.5),
+    (36.0, 134 + 20 / 60),
+    (36.0, 136.0),
+    (36.0, 137 + 10 / 60),
+    (36.0, 138.5),
+    (36.0, 139 + 50 / 60),
+    (40.0, 140 + 50 / 60),
+    (44.0, 140.25),
+    (44.0, 142.25),
+    (44.0, 144.25),
+    (26.0, 142.0),
+    (26.0, 127.5),
+    (26.0, 124.0),
+    (26.0, 131.0),
+    (20.0, 136.0),
+    (26.0, 154.0),
 )
 
 
@@ -180,6 +195,7 @@ def hazard_exposure(
     hazards: Iterable[tuple[BaseGeometry, Hashable]],
     population: Iterable[tuple[BaseGeometry, float | None]] | None = None,
     features: Iterable[BaseGeometry] | None = None,
+    step: Callable[[int], bool] | None = None,
 ) -> list[ExposureRow]:
     """One row per zone and hazard rank present in it.
 
@@ -187,6 +203,7 @@ def hazard_exposure(
     skipped; ``population``: (geometry, value) where a polygon (e.g. a mesh cell) is
     shared out by area and a point counts with its weight; ``features``: geometries to
     count (their representative point). All in the same planar CRS, metres.
+    ``step(zones_done)`` is called after each zone; returning ``False`` stops early.
     """
     hazard_list = [
         (valid_geometry(g), rank)
@@ -216,7 +233,9 @@ def hazard_exposure(
         point_index = SpatialIndex(points)
 
     rows: list[ExposureRow] = []
-    for zone_id, zone in zones:
+    for done, (zone_id, zone) in enumerate(zones, start=1):
+        if step is not None and done > 1 and not step(done - 1):
+            break
         if zone is None or zone.is_empty:
             continue
         zone = valid_geometry(zone)

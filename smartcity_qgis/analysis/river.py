@@ -186,8 +186,17 @@ def detect_crossings(previous_level: int | None, new_level: int | None) -> list[
 
 _HEADER_ALIASES = {
     "station": (
-        "station_id", "stationid", "station", "id", "code", "station_code",
-        "観測所id", "観測所コード", "観測所番号", "観測所記号", "観測所",
+        "station_id",
+        "stationid",
+        "station",
+        "id",
+        "code",
+        "station_code",
+        "観測所id",
+        "観測所コード",
+        "観測所番号",
+        "観測所記号",
+        "観測所",
     ),
     "name": ("name", "station_name", "stationname", "観測所名", "名称"),
     "standby": ("standby", "standby_level", "standbylevel", "水防団待機水位", "待機水位"),

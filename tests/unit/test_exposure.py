@@ -60,8 +60,10 @@ def test_population_by_area_share_and_weighted_points():
 
 
 def test_zone_without_hazard_has_no_rows_and_null_ranks_are_skipped():
-    rows = hazard_exposure([("dry", box(1000, 1000, 1100, 1100)), ("wet", box(0, 0, 10, 10))],
-                           [(box(0, 0, 10, 10), None), (box(0, 0, 5, 10), "3")])
+    rows = hazard_exposure(
+        [("dry", box(1000, 1000, 1100, 1100)), ("wet", box(0, 0, 10, 10))],
+        [(box(0, 0, 10, 10), None), (box(0, 0, 5, 10), "3")],
+    )
     assert [(r.zone_id, r.rank, r.area_m2) for r in rows] == [("wet", "3", pytest.approx(50.0))]
 
 
@@ -74,8 +76,11 @@ def test_invalid_bow_tie_is_repaired():
 def test_random_case_matches_brute_force():
     rng = np.random.default_rng(7)
     # Hazard: a 20 x 20 grid of 50 m cells with random ranks (no overlaps), zones random boxes.
-    hazards = [(box(x * 50, y * 50, x * 50 + 50, y * 50 + 50), int(rng.integers(1, 5)))
-               for x in range(20) for y in range(20)]
+    hazards = [
+        (box(x * 50, y * 50, x * 50 + 50, y * 50 + 50), int(rng.integers(1, 5)))
+        for x in range(20)
+        for y in range(20)
+    ]
     zones = []
     for i in range(15):
         x0, y0 = rng.uniform(0, 800, 2)
@@ -98,8 +103,10 @@ def test_spatial_index_returns_positions():
     assert SpatialIndex([]).candidates(box(0, 0, 1, 1)) == []
 
 
-@pytest.mark.parametrize(("depth", "rank"), [(0, 0), (0.01, 1), (0.5, 2), (2.99, 2), (3.0, 3), (5, 4),
-                                             (10, 5), (19.9, 5), (20, 6), (-1, 0)])
+@pytest.mark.parametrize(
+    ("depth", "rank"),
+    [(0, 0), (0.01, 1), (0.5, 2), (2.99, 2), (3.0, 3), (5, 4), (10, 5), (19.9, 5), (20, 6), (-1, 0)],
+)
 def test_depth_rank_bands(depth, rank):
     assert depth_rank(depth) == rank
 
@@ -112,9 +119,18 @@ def _write_tiff(path, data, nodata=None):
     import rasterio
     from rasterio.transform import from_origin
 
-    with rasterio.open(path, "w", driver="GTiff", height=data.shape[0], width=data.shape[1], count=1,
-                       dtype=data.dtype, crs="EPSG:6675", transform=from_origin(0, 100, 10, 10),
-                       nodata=nodata) as dst:
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        height=data.shape[0],
+        width=data.shape[1],
+        count=1,
+        dtype=data.dtype,
+        crs="EPSG:6675",
+        transform=from_origin(0, 100, 10, 10),
+        nodata=nodata,
+    ) as dst:
         dst.write(data, 1)
 
 

@@ -31,8 +31,19 @@ T = RiverThresholds(standby=2.0, caution=3.0, evacuation=3.6, danger=4.2, levee=
 @pytest.mark.parametrize(
     ("level", "expected"),
     [
-        (0.0, 0), (1.99, 0), (2.0, 1), (2.99, 1), (3.0, 2), (3.59, 2), (3.6, 3),
-        (4.19, 3), (4.2, 4), (5.49, 4), (5.5, 5), (9.0, 5), (-1.0, 0),
+        (0.0, 0),
+        (1.99, 0),
+        (2.0, 1),
+        (2.99, 1),
+        (3.0, 2),
+        (3.59, 2),
+        (3.6, 3),
+        (4.19, 3),
+        (4.2, 4),
+        (5.49, 4),
+        (5.5, 5),
+        (9.0, 5),
+        (-1.0, 0),
     ],
 )
 def test_every_boundary_reached_exactly_counts(level, expected):
