@@ -8,7 +8,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 PROFILES=$1
 MODE=${2:-link}
 NAME=SmartCityQGIS
-PROFILE=$PROFILES/smartcity
+PROFILE=$PROFILES/profiles/smartcity  # QGIS looks in <profiles-path>/profiles/<name>
 PLUGINS=$PROFILE/python/plugins
 mkdir -p "$PLUGINS" "$PROFILE/QGIS"
 rm -rf "${PLUGINS:?}/$NAME"

@@ -12,13 +12,14 @@ ROOT=$REPO/.cache/qgis340/root
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 PACKAGES="python3-qgis qgis-providers python3-geopandas python3-rasterio python3-shapely \
 python3-pyproj python3-numpy python3-requests python3-paho-mqtt python3-matplotlib \
-python3-venv python3-pip mosquitto fonts-noto-cjk poppler-utils ca-certificates"
+python3-venv python3-pip mosquitto fonts-noto-cjk poppler-utils ca-certificates pyqt5-dev-tools \
+qttools5-dev-tools"
 
 need_root() { [[ $(id -u) -eq 0 ]] || { echo "qgis340: needs root (sudo make test)" >&2; exit 2; }; }
 
 build() {
   need_root
-  [[ -f $ROOT/.ready && $ROOT/.ready -nt $REPO/requirements-test.txt ]] && return 0
+  [[ -f $ROOT/.ready && $ROOT/.ready -nt $REPO/requirements-test.txt && $ROOT/.ready -nt $0 ]] && return 0
   mkdir -p "$(dirname "$ROOT")"
   if [[ ! -x $ROOT/usr/bin/apt-get || ! -f $ROOT/.debootstrapped ]]; then
     echo "qgis340: creating a Debian 13 root (about three minutes, once)"
@@ -28,11 +29,16 @@ build() {
     touch "$ROOT/.debootstrapped"
   fi
   cp /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+  # Test-only wheels are fetched by the host's pip (Python 3.13 wheels): the root's Python
+  # verifies TLS strictly and refuses the re-signing CAs of inspecting proxies.
+  "$REPO/.venv/bin/pip" download -q --disable-pip-version-check --only-binary=:all: \
+    --python-version 3.13 -d "$REPO/.cache/qgis340/wheels" -r "$REPO/requirements-test.txt"
   with_mounts chroot "$ROOT" /bin/sh -c "
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq && apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
     [ -x /opt/venv/bin/python ] || python3 -m venv --system-site-packages /opt/venv
-    /opt/venv/bin/pip install --disable-pip-version-check -q -r /w/main/requirements-test.txt"
+    env -u PIP_FIND_LINKS /opt/venv/bin/pip install --disable-pip-version-check -q --no-index \
+      --find-links /w/main/.cache/qgis340/wheels -r /w/main/requirements-test.txt"
   touch "$ROOT/.ready"
 }
 

@@ -54,6 +54,16 @@ def mosquitto_port():
         conf.unlink(missing_ok=True)
 
 
+def pytest_report_header(config):
+    """Say which QGIS the tests run on (3.22 on the host, 3.40 in the Debian 13 root)."""
+    try:
+        from qgis.core import Qgis
+
+        return f"QGIS {Qgis.QGIS_VERSION}"
+    except ImportError:
+        return "QGIS: not importable"
+
+
 QGIS_AUTH_MASTER_PASSWORD = "smartcity-tests-master"
 
 

@@ -1,0 +1,60 @@
+"""The built zip installs and runs in the real QGIS desktop (Xvfb)."""
+
+from __future__ import annotations
+
+import pytest
+from tests.e2e.conftest import DesktopRun
+
+EXPECTED_DOCKS = {"SmartCityHomeDock"}
+
+
+@pytest.fixture(scope="module")
+def english(run_desktop) -> DesktopRun:
+    return run_desktop("en", locale="en_US")
+
+
+@pytest.fixture(scope="module")
+def japanese(run_desktop) -> DesktopRun:
+    return run_desktop("ja", locale="ja")
+
+
+def has_japanese(text: str) -> bool:
+    return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def test_plugin_loads_from_the_zip(english):
+    start = english.report["steps"]["startup"]
+    assert start["loaded"] and start["active"]
+    assert start["menus"] == ["SmartCity"]
+    assert start["toolbars"] == 1
+    assert EXPECTED_DOCKS <= set(start["docks"])
+    assert start["providers"] == 1
+    assert english.report["errors"] == []
+
+
+def test_unload_and_reload_three_times_leaves_no_duplicates(english):
+    steps = english.report["steps"]
+    start = steps["startup"]
+    for i in range(3):
+        gone = steps[f"unloaded_{i}"]
+        assert gone["menus"] == [] and gone["toolbars"] == 0 and gone["providers"] == 0
+        assert gone["docks"] == []
+        for key in (f"reloaded_{i}", f"reload_plugin_{i}"):
+            again = steps[key]
+            assert again["menus"] == start["menus"]
+            assert again["toolbars"] == 1 and again["providers"] == 1
+            assert again["docks"] == start["docks"]
+            assert again["algorithms"] == start["algorithms"]
+    assert english.report["errors"] == []
+
+
+def test_screenshot_saved(english):
+    shot = english.artifacts / "main_window.png"
+    assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_japanese_desktop_shows_japanese_menu(japanese):
+    start = japanese.report["steps"]["startup"]
+    assert start["menus"] == ["スマートシティ"]
+    assert start["menu_entries"] and all(has_japanese(t) for t in start["menu_entries"])
+    assert japanese.report["errors"] == []
