@@ -6,7 +6,8 @@ import html
 
 from qgis.core import Qgis, QgsApplication
 from qgis.gui import QgsDockWidget
-from qgis.PyQt.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import QAction, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from smartcity_qgis import plugin_version
 from smartcity_qgis.dialogs.plugin_ui import PluginUI, icon
@@ -26,15 +27,26 @@ class HomeDock(QgsDockWidget):
         layout = QVBoxLayout(body)
         self.summary = QLabel(body)
         self.summary.setWordWrap(True)
-        self.summary.setTextFormat(1)  # Qt.RichText: only our own escaped text goes in
+        self.summary.setTextFormat(Qt.RichText)  # only our own escaped text goes in
         self.summary.setText(self._summary_html())
         layout.addWidget(self.summary)
         tools = QPushButton(icon(), tr("Show SmartCity tools in the Processing Toolbox"), body)
         tools.setObjectName("SmartCityShowToolbox")
-        tools.clicked.connect(lambda: iface.showProcessingToolbox() if hasattr(iface, "showProcessingToolbox") else None)
+        tools.clicked.connect(lambda: self._show_toolbox(iface))
         layout.addWidget(tools)
         layout.addStretch(1)
         self.setWidget(body)
+        # Algorithms load after the panel is built (and again when Processing refreshes).
+        self.visibilityChanged.connect(lambda visible: visible and self.refresh())
+
+    @staticmethod
+    def _show_toolbox(iface) -> None:
+        action = iface.mainWindow().findChild(QAction, "toolboxAction") if iface else None
+        if action is not None and not action.isChecked():
+            action.trigger()
+
+    def refresh(self) -> None:
+        self.summary.setText(self._summary_html())
 
     @staticmethod
     def _summary_html() -> str:

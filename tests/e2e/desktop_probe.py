@@ -9,10 +9,10 @@ import os
 import traceback
 
 import qgis.utils
-from qgis.utils import iface
 from qgis.core import Qgis, QgsApplication
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QDockWidget, QToolBar
+from qgis.utils import iface
 
 PLUGIN = "SmartCityQGIS"
 REPORT = os.environ["SMARTCITY_E2E_REPORT"]
@@ -79,7 +79,8 @@ def run():
         extra = os.environ.get("SMARTCITY_E2E_EXTRA")
         if extra:
             namespace = {"iface": iface, "report": report, "artifacts": ARTIFACTS}
-            exec(compile(open(extra, encoding="utf-8").read(), extra, "exec"), namespace)  # noqa: S102
+            with open(extra, encoding="utf-8") as fh:
+                exec(compile(fh.read(), extra, "exec"), namespace)
             runner = namespace.get("run_extra")
             if runner is not None:
                 runner(finish)

@@ -9,7 +9,9 @@ import pytest
 from tests.conftest import REPO
 
 # Proper names that read the same in Japanese.
-UNTRANSLATED = {"QGIS {0}", "NGSI-v2", "NGSI-LD", "GeoPackage", "GeoJSON", "KML", "CSV", "PDF", "PNG", "SVG", "MQTT", "HTTP"}
+UNTRANSLATED = {
+    "QGIS {0}", "NGSI-v2", "NGSI-LD", "GeoPackage", "GeoJSON", "KML", "CSV", "PDF", "PNG", "SVG", "MQTT", "HTTP",
+}
 TS = REPO / "i18n" / "smartcity_qgis_ja.ts"
 
 
