@@ -14,7 +14,7 @@
             <translation>SmartCity QGIS — 都市OS・人流・ハザード・計画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="22" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="23" />
             <source>SmartCity</source>
             <translation>スマートシティ</translation>
         </message>
@@ -29,32 +29,32 @@
             <translation>{0} を準備できませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="32" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="33" />
             <source>Show SmartCity tools in the Processing Toolbox</source>
             <translation>プロセシングツールボックスでスマートシティのツールを表示</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="42" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="54" />
             <source>SmartCity QGIS {0}</source>
             <translation>SmartCity QGIS {0}（スマートシティ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="55" />
             <source>City-OS live layers, people flow, hazard zones, pilot districts and planning figures.</source>
             <translation>都市OSのライブレイヤ、人流、ハザード区域、先行地区、計画書用の地図。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="44" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="56" />
             <source>QGIS {0}</source>
             <translation>QGIS {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="45" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="57" />
             <source>Processing algorithms: {0}</source>
             <translation>プロセシングアルゴリズム: {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="57" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="69" />
             <source>SmartCity panel</source>
             <translation>スマートシティパネル</translation>
         </message>
@@ -614,7 +614,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="399" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="165" />
             <source>Loading was cancelled.</source>
             <translation type="unfinished" />
         </message>
@@ -671,6 +671,253 @@
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="28" />
             <source>Unexpected error: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="42" />
+            <source>Give a saved connection name or a city OS URL.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="52" />
+            <source>There is no saved city OS connection named {0}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="73" />
+            <source>Load city OS entities</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="76" />
+            <source>City OS</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="79" />
+            <source>Loads the entities of one type from a city OS (FIWARE Orion NGSI-v2, or NGSI-LD brokers such as Orion-LD and Scorpio) into a point, line or polygon layer in EPSG:4326.
+
+CONNECTION: the name of a saved connection (credentials come from the QGIS authentication database), or a broker URL; a URL may carry ?tenant=…&amp;service_path=…&amp;flavor=ngsi-v2|ngsi-ld, otherwise the flavor is detected.
+ENTITY_TYPE: the NGSI entity type, e.g. WaterObserved.
+EXTENT: load only entities inside this extent (optional).
+ATTRIBUTES: comma-separated attribute names to load (optional, default all).
+
+Entities that cannot be used are listed in the log with their id and reason. When a type mixes geometry types, the output holds the most common one and the log says how many entities of the other types were left out.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="94" />
+            <source>Connection name or URL</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="95" />
+            <source>Entity type</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="96" />
+            <source>Extent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="97" />
+            <source>Attributes (comma-separated)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="100" />
+            <source>City OS entities</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="109" />
+            <source>Give an entity type.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="127" />
+            <source>{0} entities with {1} geometries are not in the output.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="133" />
+            <source>Entity {0} left out: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="135" />
+            <source>… and {0} more</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="66" />
+            <source>The .dbf file is truncated.</source>
+            <translation>.dbf ファイルが途中で切れています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="123" />
+            <source>The attribute text is neither UTF-8 nor Shift_JIS (CP932); the file may be damaged.</source>
+            <translation>属性の文字が UTF-8 でも Shift_JIS（CP932）でもありません。ファイルが壊れている可能性があります。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="132" />
+            <source>The Shapefile {0} has no .dbf file with its attributes.</source>
+            <translation>シェープファイル {0} に属性の .dbf ファイルがありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="165" />
+            <source>{0} is not a readable zip file: {1}</source>
+            <translation>{0} は読み込める zip ファイルではありません: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="169" />
+            <source>The zip file holds too many files ({0}).</source>
+            <translation>zip ファイルに含まれるファイルが多すぎます（{0} 個）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="172" />
+            <source>The zip file would expand to {0} MB, more than allowed.</source>
+            <translation>zip ファイルを展開すると {0} MB になり、上限を超えます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="175" />
+            <source>The zip file looks like a zip bomb and was not opened.</source>
+            <translation>zip ファイルが zip 爆弾のように見えるため開きませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="195" />
+            <source>The zip file expands beyond what it declares; not opened.</source>
+            <translation>zip ファイルが申告より大きく展開されるため開きませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="232" />
+            <source>{0} is not a Shapefile, a zip or a GeoJSON file.</source>
+            <translation>{0} はシェープファイル、zip、GeoJSON のいずれでもありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="234" />
+            <source>{0} could not be read as vector data.</source>
+            <translation>{0} をベクタデータとして読み込めませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="236" />
+            <source>{0} has no polygons, so it is not a hazard zone file.</source>
+            <translation>{0} にはポリゴンがないため、ハザード区域のファイルではありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="239" />
+            <source>{0} is not a 国土数値情報 hazard file (A31a, A31b, A33 or A40): its fields are {1}.</source>
+            <translation>{0} は国土数値情報のハザードファイル（A31a、A31b、A33、A40）ではありません。属性: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="257" />
+            <source>{0} does not exist.</source>
+            <translation>{0} は存在しません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="262" />
+            <source>The zip file {0} holds no Shapefile or GeoJSON.</source>
+            <translation>zip ファイル {0} にシェープファイルも GeoJSON もありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="101" />
+            <source>Flood inundation, planned scale</source>
+            <translation>洪水浸水想定区域（計画規模）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="102" />
+            <source>Flood inundation, maximum assumed scale</source>
+            <translation>洪水浸水想定区域（想定最大規模）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="103" />
+            <source>Flood inundation duration</source>
+            <translation>浸水継続時間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="104" />
+            <source>Zones of house collapse by flooding</source>
+            <translation>家屋倒壊等氾濫想定区域</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="107" />
+            <source>Sediment disaster warning zones</source>
+            <translation>土砂災害警戒区域</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="108" />
+            <source>Tsunami inundation</source>
+            <translation>津波浸水想定</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="53" />
+            <source>City OS history</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="118" />
+            <source>History: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="129" />
+            <source>Loading history from the city OS</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/live.py" line="79" />
+            <source>Unknown live mode: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/live.py" line="86" />
+            <source>Layer {0} is not a city OS layer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/live.py" line="191" />
+            <source>{0} (offline)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/live.py" line="264" />
+            <source>The push connection was lost.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="111" />
+            <source>just now</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="113" />
+            <source>{0} min ago</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="114" />
+            <source>{0} h ago</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="139" />
+            <source>Observed</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="78" />
+            <source>Could not write the snapshot {0}: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="87" />
+            <source>The snapshot {0} cannot be read.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="248" />
+            <source>Live mode of {0} cannot resume: {1}</source>
             <translation type="unfinished" />
         </message>
     </context>
