@@ -203,6 +203,16 @@ def _digit(codes: np.ndarray, position: int, digits: int) -> np.ndarray:
 
 def _decode_units(codes: np.ndarray, info: MeshLevel) -> tuple[np.ndarray, np.ndarray]:
     """South-west corners (integer units) of valid codes; ``ValueError`` naming the first bad code."""
+    lat_u, lon_u, bad_reasons = _decode_parts(codes, info)
+    for mask, reason in bad_reasons:
+        if np.any(mask):
+            first = codes.ravel()[np.flatnonzero(np.ravel(mask))[0]]
+            raise ValueError(f"invalid {info.name} mesh code {first}: {reason}")
+    return lat_u, lon_u
+
+
+def _decode_parts(codes: np.ndarray, info: MeshLevel):
+    """South-west corners in integer units and a list of (invalid mask, reason)."""
     n = info.digits
     d = [_digit(codes, i, n) for i in range(n)]
     bad_reasons: list[tuple[np.ndarray, str]] = []
@@ -242,11 +252,23 @@ def _decode_units(codes: np.ndarray, info: MeshLevel) -> tuple[np.ndarray, np.nd
                 lat_u, lon_u = lat_u + dlat, lon_u + dlon
                 half_lat, half_lon = half_lat // 2, half_lon // 2
     bad_reasons.append(((p < _P_MIN), "1st-mesh rows start at 10"))
-    for mask, reason in bad_reasons:
-        if np.any(mask):
-            first = codes.ravel()[np.flatnonzero(np.ravel(mask))[0]]
-            raise ValueError(f"invalid {name} mesh code {first}: {reason}")
-    return np.asarray(lat_u, dtype=np.int64), np.asarray(lon_u, dtype=np.int64)
+    return np.asarray(lat_u, dtype=np.int64), np.asarray(lon_u, dtype=np.int64), bad_reasons
+
+
+def invalid_code_reasons(codes, level: str) -> list[str | None]:
+    """For int codes of one level: ``None`` for each valid code, else why it is invalid."""
+    info = _level(level)
+    arr = np.asarray(codes, dtype=np.int64).ravel()
+    reasons: list[str | None] = [None] * arr.size
+    low, high = 10 ** (info.digits - 1), 10**info.digits
+    for i in np.flatnonzero((arr < low) | (arr >= high)):
+        reasons[i] = f"a {info.name} code has {info.digits} digits"
+    _lat, _lon, bad = _decode_parts(arr, info)
+    for mask, reason in bad:
+        for i in np.flatnonzero(np.broadcast_to(mask, arr.shape)):
+            if reasons[i] is None:
+                reasons[i] = reason
+    return reasons
 
 
 def mesh_bounds(code, level: str):
