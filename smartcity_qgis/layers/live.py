@@ -1,0 +1,322 @@
+"""Live entity layers: polling, MQTT push or HTTP push, applied in place.
+
+`LiveLayerUpdater` runs the network side in a background thread (never the UI
+thread) and hands entities to an `EntityApplier`, which changes the features in
+place on the main thread in small time-boxed batches with throttled repaints.
+
+* **polling** — every ``interval`` seconds. On NGSI-v2 brokers that filter on
+  ``dateModified`` only the entities modified since the last poll are fetched;
+  otherwise (NGSI-LD, or a broker that does not filter on it) the complete
+  list is fetched and only the entities whose values differ are changed.
+  Every ``full_sync_every`` polls a complete list also removes entities that
+  disappeared from the broker.
+* **mqtt** / **http** — the broker pushes each change through a subscription;
+  a complete poll still runs at start, after every reconnection and every
+  ``interval`` seconds as a safety net, so nothing missed while a broker was
+  down stays missed.
+
+A failed request marks the layer stale (it keeps its last data) and is retried
+with exponential backoff; on recovery a complete list catches up, by entity id,
+so no entity is ever duplicated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import queue
+import random
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from qgis.core import QgsVectorLayer
+from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
+
+from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_stale, set_stale
+from smartcity_qgis.layers.live_apply import SYNC, UPSERT, EntityApplier
+
+POLLING = "polling"
+MQTT = "mqtt"
+HTTP = "http"
+MODES = (POLLING, MQTT, HTTP)
+
+# States reported by `LiveLayerUpdater.state_changed`.
+CONNECTING = "connecting"
+LIVE = "live"
+RECONNECTING = "reconnecting"
+STOPPED = "stopped"
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+class LiveLayerUpdater(QObject):
+    """Keeps the layers of one entity type up to date with the city OS."""
+
+    state_changed = pyqtSignal(str, str)  # state, detail (translated)
+    features_updated = pyqtSignal(list)
+    features_added = pyqtSignal(list)
+    features_removed = pyqtSignal(list)
+    value_changed = pyqtSignal(str, str, object, object)  # entity id, attribute, old, new
+    synced = pyqtSignal()  # a complete list from the broker has been applied
+
+    def __init__(
+        self,
+        layers: QgsVectorLayer | dict[str, QgsVectorLayer],
+        config: Any,
+        mode: str = POLLING,
+        interval: float = 10.0,
+        *,
+        full_sync_every: int = 10,
+        max_backoff: float = 60.0,
+        push_options: dict[str, Any] | None = None,
+        client_factory: Any = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if mode not in MODES:
+            raise ValueError(tr("Unknown live mode: {0}").format(mode))
+        if isinstance(layers, QgsVectorLayer):
+            layers = {layers.customProperty("smartcity/geometry_kind") or "point": layers}
+        self.layers = layers
+        first = next(iter(layers.values()))
+        meta = LayerMeta.from_layer(first)
+        if meta is None:
+            raise ValueError(tr("Layer {0} is not a city OS layer.").format(first.name()))
+        self.meta = meta
+        self.config = config
+        self.mode = mode
+        self.interval = max(0.2, float(interval))
+        self.full_sync_every = max(1, full_sync_every)
+        self.max_backoff = max_backoff
+        self.push_options = dict(push_options or {})
+        self._client_factory = client_factory
+        self.state = STOPPED
+        self.last_error = ""
+        self.applier = EntityApplier(layers, parent=self)
+        self.applier.features_updated.connect(self.features_updated)
+        self.applier.features_added.connect(self.features_added)
+        self.applier.features_removed.connect(self.features_removed)
+        self.applier.value_changed.connect(self.value_changed)
+        self._inbox: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._subscription: Any = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(100)
+        self._timer.timeout.connect(self._take_inbox)
+        self._names = {}
+        for kind, layer in layers.items():
+            base = layer.customProperty("smartcity/base_name", "") or layer.name()
+            layer.setCustomProperty("smartcity/base_name", base)
+            self._names[kind] = base
+
+    # -- control --------------------------------------------------------------------
+    def start(self) -> None:
+        """Start live mode (a complete poll first, then the chosen mode)."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._set_state(CONNECTING, "")
+        for layer in self.layers.values():
+            layer.setCustomProperty("smartcity/live", self._live_property())
+        self._thread = threading.Thread(target=self._run, name=f"live-{self.meta.entity_type}", daemon=True)
+        self._thread.start()
+        self._timer.start()
+
+    def stop(self, forget: bool = False) -> None:
+        """Stop live mode; the layers keep their data. ``forget`` also clears the saved live setting."""
+        self._stop.set()
+        self._wake.set()
+        self._timer.stop()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=5)
+        self._take_inbox()
+        if forget:
+            for layer in self.layers.values():
+                layer.setCustomProperty("smartcity/live", "")
+        self._set_state(STOPPED, "")
+
+    def poll_now(self) -> None:
+        """Ask for a poll without waiting for the interval."""
+        self._wake.set()
+
+    def is_running(self) -> bool:
+        """True while live mode runs."""
+        return self._thread is not None
+
+    def flush(self) -> None:
+        """Apply whatever has arrived now (scripts, tests)."""
+        self._take_inbox()
+        self.applier.flush()
+
+    def _live_property(self) -> str:
+        import json
+
+        return json.dumps({"mode": self.mode, "interval": self.interval})
+
+    # -- main-thread side -----------------------------------------------------------
+    def _take_inbox(self) -> None:
+        while True:
+            try:
+                kind, payload = self._inbox.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "state":
+                self._set_state(*payload)
+            elif kind == "synced":
+                self.applier.batch_applied.connect(self._emit_synced_once)
+                self.applier.enqueue(UPSERT, [])
+            else:
+                self.applier.enqueue(kind, payload)
+
+    def _emit_synced_once(self) -> None:
+        self.applier.batch_applied.disconnect(self._emit_synced_once)
+        self.synced.emit()
+
+    def _set_state(self, state: str, detail: str) -> None:
+        if state == self.state and detail == self.last_error:
+            return
+        self.state = state
+        self.last_error = detail
+        stale = state == RECONNECTING
+        for kind, layer in self.layers.items():
+            try:
+                was_stale = is_stale(layer)
+                if stale and not was_stale:
+                    set_stale(layer, True, _iso(datetime.now(UTC)))
+                    layer.setName(tr("{0} (offline)").format(self._names[kind]))
+                elif not stale and state == LIVE and was_stale:
+                    set_stale(layer, False)
+                    layer.setName(self._names[kind])
+            except RuntimeError:  # the layer was deleted under us
+                continue
+        self.state_changed.emit(state, detail)
+
+    # -- background thread ----------------------------------------------------------
+    def _post(self, kind: str, payload: Any) -> None:
+        self._inbox.put((kind, payload))
+
+    def _make_client(self) -> Any:
+        if self._client_factory is not None:
+            return self._client_factory(self.config)
+        from smartcity_qgis.cityos_client import CityOSClient
+
+        return CityOSClient(self.config)
+
+    def _list(self, client: Any, q: str | None = None, attrs: list[str] | None = None) -> list[Any]:
+        meta = self.meta
+        user_q = meta.query.get("q")
+        query = ";".join(p for p in (user_q, q) if p) or None
+        entities = client.iter_entities(
+            meta.entity_type, bbox=meta.bbox(), q=query, attrs=attrs or meta.attrs(), cancel=self._stop.is_set
+        )
+        return list(entities)
+
+    def _modified_filter_works(self, client: Any) -> bool:
+        """True if the broker filters on ``dateModified`` (NGSI-v2 Orion does)."""
+        if self.config.is_ld:
+            return False
+        try:
+            everything = client.count(self.meta.entity_type)
+            filtered = client.count(self.meta.entity_type, q="dateModified>1970-01-01T00:00:00.000Z")
+        except Exception:
+            return False
+        return everything is not None and everything > 0 and filtered == everything
+
+    def _attrs_with_modified(self) -> list[str]:
+        return [*(self.meta.attrs() or ["*"]), "dateModified"]
+
+    def _push_connected(self) -> bool:
+        subscription = self._subscription
+        return subscription is not None and subscription.connected.is_set()
+
+    def _run(self) -> None:
+        import time
+
+        from smartcity_qgis.cityos_client.errors import CancelledError, CityOSError
+        from smartcity_qgis.layers.messages import error_message
+
+        client = None
+        failures = 0
+        incremental: bool | None = None
+        watermark: datetime | None = None
+        polls = 0
+        need_full = True
+        push = self.mode != POLLING
+        next_poll = 0.0
+        push_was_up = False
+        while not self._stop.is_set():
+            wait = 0.5 if push else self.interval
+            try:
+                if client is None:
+                    client = self._make_client()
+                if push:
+                    if self._subscription is None:
+                        self._subscribe(client)
+                    up = self._push_connected()
+                    if up and not push_was_up:
+                        need_full = True  # (re)connected: catch up with what was missed
+                    elif push_was_up and not up:
+                        self._post("state", (RECONNECTING, tr("The push connection was lost.")))
+                    push_was_up = up
+                if incremental is None:
+                    incremental = self._modified_filter_works(client)
+                attrs = self._attrs_with_modified() if incremental else None
+                now = time.monotonic()
+                if need_full or (push and now >= next_poll) or (not push and polls >= self.full_sync_every):
+                    entities = self._list(client, attrs=attrs)
+                    self._post(SYNC, entities)
+                    self._post("synced", None)
+                    polls, need_full = 0, False
+                    next_poll = now + self.interval
+                elif not push:
+                    since = watermark - timedelta(seconds=1) if (incremental and watermark) else None
+                    q = f"dateModified>{_iso(since)}" if since else None
+                    entities = self._list(client, q=q, attrs=attrs)
+                    self._post(UPSERT, entities)
+                    polls += 1
+                else:
+                    entities = []
+                stamps = [e.modified_at for e in entities if e.modified_at is not None]
+                if stamps:
+                    watermark = max([*stamps, watermark] if watermark else stamps)
+                if not push or push_was_up:
+                    self._post("state", (LIVE, ""))
+                failures = 0
+            except CancelledError:
+                break
+            except Exception as exc:  # CityOSError or a bug: never kill live mode silently
+                failures += 1
+                need_full = True
+                push_was_up = False
+                self._close_subscription()
+                self._post("state", (RECONNECTING, error_message(exc)))
+                wait = min(self.max_backoff, 0.5 * 2 ** min(failures, 10)) * random.uniform(0.8, 1.2)
+                if not isinstance(exc, CityOSError):
+                    wait = max(wait, 1.0)
+            self._wake.wait(wait)
+            self._wake.clear()
+        self._close_subscription()
+        if client is not None:
+            client.close()
+
+    def _subscribe(self, client: Any) -> None:
+        def on_change(entity: Any) -> None:
+            if not self._stop.is_set():
+                self._post(UPSERT, [entity])
+
+        self._subscription = client.subscribe(
+            self.meta.entity_type, on_change, transport=self.mode, **self.push_options
+        )
+
+    def _close_subscription(self) -> None:
+        subscription, self._subscription = self._subscription, None
+        if subscription is not None:
+            # the broker may be gone; the subscription dies with it
+            with contextlib.suppress(Exception):
+                subscription.close()
