@@ -1,0 +1,157 @@
+"""Stored entities as NGSI-v2 and NGSI-LD JSON, with per-entity fragments cached until the entity changes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from smartcity_qgis.cityos_sim.model import GEO_TYPES, LD_CORE_CONTEXT, Attr, EntityRecord, as_geojson, iso
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---------------------------------------------------------------- NGSI-v2
+
+
+def _v2_attr(attr: Attr) -> dict:
+    return {"type": attr.type, "value": attr.value, "metadata": dict(attr.metadata or {})}
+
+
+def v2_special(rec: EntityRecord, name: str) -> Attr | None:
+    if name == "dateCreated":
+        return Attr("DateTime", iso(rec.created))
+    if name == "dateModified":
+        return Attr("DateTime", iso(rec.modified))
+    return None
+
+
+def _selected(rec: EntityRecord, attrs: list[str] | None) -> list[tuple[str, Attr]]:
+    if attrs is None:
+        return list(rec.attrs.items())
+    out = []
+    want_all = "*" in attrs
+    if want_all:
+        out.extend(rec.attrs.items())
+    for name in attrs:
+        if name == "*":
+            continue
+        attr = rec.attrs.get(name) if not want_all else None
+        if attr is None:
+            attr = v2_special(rec, name)
+        if attr is not None:
+            out.append((name, attr))
+    return out
+
+
+def v2_entity(rec: EntityRecord, mode: str = "normalized", attrs: list[str] | None = None) -> Any:
+    """mode: normalized | keyValues | values (values: list of values in ``attrs`` order)."""
+    selected = _selected(rec, attrs)
+    if mode == "values":
+        return [a.value for _, a in selected]
+    out: dict[str, Any] = {"id": rec.id, "type": rec.type}
+    for name, attr in selected:
+        out[name] = attr.value if mode == "keyValues" else _v2_attr(attr)
+    return out
+
+
+def v2_fragment(rec: EntityRecord, mode: str, attrs: list[str] | None) -> str:
+    """The JSON text of one entity; cached when the whole entity is asked for."""
+    if attrs is not None:
+        return dumps(v2_entity(rec, mode, attrs))
+    key = "v2" + mode
+    cache = rec.cache
+    if cache is not None:
+        text = cache.get(key)
+        if text is not None:
+            return text
+    text = dumps(v2_entity(rec, mode))
+    if rec.cache is None:
+        rec.cache = {}
+    rec.cache[key] = text
+    return text
+
+
+# ---------------------------------------------------------------- NGSI-LD
+
+
+def _ld_value(attr: Attr) -> Any:
+    if attr.type in GEO_TYPES:
+        return as_geojson(attr)
+    if attr.type == "DateTime":
+        return {"@type": "DateTime", "@value": attr.value}
+    return attr.value
+
+
+def _ld_attr(attr: Attr, fmt: str) -> Any:
+    if fmt == "keyValues":
+        return _ld_value(attr)
+    if attr.type == "Relationship":
+        body: dict[str, Any] = {"type": "Relationship", "object": attr.value}
+    elif attr.type == "LanguageProperty":
+        body = {"type": "LanguageProperty", "languageMap": attr.value}
+    elif attr.type in GEO_TYPES:
+        body = {"type": "GeoProperty", "value": _ld_value(attr)}
+    else:
+        body = {"type": "Property", "value": _ld_value(attr)}
+    if attr.observed_at is not None:
+        body["observedAt"] = iso(attr.observed_at)
+    for mname, meta in (attr.metadata or {}).items():
+        if mname == "unitCode":
+            body["unitCode"] = meta.get("value")
+        elif mname != "dateObserved":
+            body[mname] = {"type": "Property", "value": meta.get("value")}
+    if fmt == "concise":
+        body.pop("type")
+        if list(body) == ["value"] and not isinstance(body["value"], dict):
+            return body["value"]
+    return body
+
+
+def ld_entity(
+    rec: EntityRecord,
+    fmt: str = "normalized",
+    attrs: list[str] | None = None,
+    context: bool = False,
+    sys_attrs: bool = False,
+) -> dict:
+    """fmt: normalized | concise | keyValues. ``context`` adds ``@context`` (application/ld+json)."""
+    out: dict[str, Any] = {"id": rec.id, "type": rec.type}
+    if sys_attrs:
+        out["createdAt"], out["modifiedAt"] = iso(rec.created), iso(rec.modified)
+    for name, attr in rec.attrs.items():
+        if attrs is None or name in attrs:
+            out[name] = _ld_attr(attr, fmt)
+    if context:
+        out["@context"] = LD_CORE_CONTEXT
+    return out
+
+
+def ld_fragment(rec: EntityRecord, fmt: str, attrs: list[str] | None, context: bool) -> str:
+    if attrs is not None:
+        return dumps(ld_entity(rec, fmt, attrs, context))
+    key = f"ld{fmt}{int(context)}"
+    cache = rec.cache
+    if cache is not None:
+        text = cache.get(key)
+        if text is not None:
+            return text
+    text = dumps(ld_entity(rec, fmt, None, context))
+    if rec.cache is None:
+        rec.cache = {}
+    rec.cache[key] = text
+    return text
+
+
+def ld_feature(rec: EntityRecord, fmt: str, attrs: list[str] | None, geoproperty: str = "location") -> dict:
+    """One entity as a GeoJSON Feature (NGSI-LD ``application/geo+json``)."""
+    body = ld_entity(rec, fmt, attrs)
+    geo = rec.attrs.get(geoproperty)
+    geometry = as_geojson(geo) if geo is not None and geo.type in GEO_TYPES else None
+    props = {k: v for k, v in body.items() if k != "id"}
+    return {"id": rec.id, "type": "Feature", "geometry": geometry, "properties": props}
+
+
+def ld_feature_collection(features: list[dict]) -> str:
+    return dumps({"type": "FeatureCollection", "features": features, "@context": LD_CORE_CONTEXT})

@@ -1,0 +1,385 @@
+"""The embedded city OS server: one store served as NGSI-v2, NGSI-LD and a QuantumLeap-style API."""
+
+from __future__ import annotations
+
+import math
+import random
+import socket
+import struct
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from smartcity_qgis.cityos_sim import api_ld, api_ql, api_v2
+from smartcity_qgis.cityos_sim.auth import TokenIssuer
+from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response, error_response
+from smartcity_qgis.cityos_sim.model import Attr, infer_type, iso
+from smartcity_qgis.cityos_sim.mqtt_out import MqttPublisher
+from smartcity_qgis.cityos_sim.scenarios import make_scenario
+from smartcity_qgis.cityos_sim.store import Store
+from smartcity_qgis.cityos_sim.subscriptions import SubscriptionManager
+
+FAULT_KINDS = ("500", "503", "reset", "truncate", "slow", "shift")
+TICK_SECONDS = 0.5
+ORION_VERSION = "3.10.1"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "cityos-sim"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's signature
+        pass
+
+    def _handle(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = 0
+        body = self.rfile.read(length) if length > 0 else b""
+        self.server.sim._serve(self, body)  # type: ignore[attr-defined]
+
+    do_GET = do_POST = do_PATCH = do_PUT = do_DELETE = _handle
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+class SimServer:
+    """A running embedded city OS; use :func:`start_server` to make one. Also a context manager."""
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        scenario: str = "okazaki",
+        entities: int | None = None,
+        types: list[str] | None = None,
+        speed: float = 1.0,
+        mqtt_url: str | None = None,
+        require_token: str | None = None,
+        fault_rate: float = 0.0,
+        faults: tuple[str, ...] | list[str] = (),
+        seed: int = 0,
+        auto_advance: bool = True,
+        **scenario_options: Any,
+    ) -> None:
+        self.speed = float(speed)
+        self.mqtt_url = mqtt_url
+        self.auto_advance = auto_advance
+        self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+        self.fault_rate = 0.0
+        self.faults: tuple[str, ...] = ()
+        self.slow_seconds = 2.0
+        self.retry_after = 1
+        self.set_faults(fault_rate, faults)
+        self.auth = TokenIssuer(require_token)
+        self.scenario = make_scenario(scenario, entities=entities, types=types, seed=seed, **scenario_options)
+        self.store = Store(default_tenant=self.scenario.default_tenant)
+        self.clock = self.scenario.start_time or time.time()
+        self.started = time.time()
+        self.mqtt = MqttPublisher()
+        self.subs = SubscriptionManager(self.mqtt, mqtt_url, self)
+        self._counters: dict[str, Any] = {"requests": 0, "by_status": {}, "faults": {}}
+        self._counter_lock = threading.Lock()
+        self.scenario.populate(self.store, self.clock)
+        self.store.tenant(None)
+        self.store.add_listener(self.subs.on_change)
+        self._advance_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._http = _HTTPServer((host, port), _Handler)
+        self._http.sim = self  # type: ignore[attr-defined]
+        self.host, self.port = self._http.server_address[:2]
+        self._threads = [threading.Thread(target=self._http.serve_forever, name="cityos-sim-http", daemon=True)]
+        if auto_advance:
+            self._threads.append(threading.Thread(target=self._run_clock, name="cityos-sim-clock", daemon=True))
+        for thread in self._threads:
+            thread.start()
+
+    # ------------------------------------------------------------ public API
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        """Requests served (by status), faults injected, notifications sent/failed, entities per tenant."""
+        with self._counter_lock:
+            out = {
+                "requests": self._counters["requests"],
+                "by_status": dict(self._counters["by_status"]),
+                "faults_injected": sum(self._counters["faults"].values()),
+                "faults_by_kind": dict(self._counters["faults"]),
+            }
+        out.update(
+            {
+                "notifications_sent": self.subs.sent,
+                "notifications_failed": self.subs.failed,
+                "entities": {name or "(default)": len(t) for name, t in self.store.tenants.items()},
+                "scenario_time": iso(self.clock),
+            }
+        )
+        return out
+
+    def stop(self) -> None:
+        """Stop serving, stop the clock, close MQTT connections."""
+        if self._stop.is_set():
+            return
+        self._stop.set()
+        self._http.shutdown()
+        self._http.server_close()
+        self.subs.close()
+        self.mqtt.close()
+
+    def __enter__(self) -> SimServer:
+        return self
+
+    def __exit__(self, *_exc: Any) -> None:
+        self.stop()
+
+    def now(self) -> float:
+        """Wall-clock time for dateCreated / dateModified."""
+        return time.time()
+
+    def set_faults(
+        self,
+        rate: float,
+        faults: tuple[str, ...] | list[str] | str = (),
+        slow_seconds: float | None = None,
+        retry_after: int | None = None,
+    ) -> None:
+        """Inject faults into this share of requests (0..1), each a random kind from ``faults``."""
+        if isinstance(faults, str):
+            faults = [f for f in faults.split(",") if f]
+        unknown = [f for f in faults if f not in FAULT_KINDS]
+        if unknown:
+            raise ValueError(f"unknown fault kind(s) {unknown}; known: {', '.join(FAULT_KINDS)}")
+        if not 0.0 <= float(rate) <= 1.0:
+            raise ValueError("fault rate must be between 0 and 1")
+        if rate and not faults:
+            faults = ("500", "503", "reset", "truncate", "slow")
+        self.fault_rate, self.faults = float(rate), tuple(faults)
+        if slow_seconds is not None:
+            self.slow_seconds = float(slow_seconds)
+        if retry_after is not None:
+            self.retry_after = int(retry_after)
+
+    def update_entity(
+        self, entity_id: str, attrs: dict[str, Any], tenant: str | None = None, service_path: str = "/"
+    ) -> None:
+        """Change attributes like a PATCH would: dateModified, history and subscriptions follow.
+
+        Values may be plain (keyValues) or ``{"type", "value", "metadata"}`` objects. KeyError when
+        the entity does not exist in that tenant and service path.
+        """
+        store = self.store.tenant(tenant)
+        rec = store.get(entity_id)
+        if rec is None or rec.path != service_path:
+            raise KeyError(f"no entity {entity_id!r} in tenant {tenant or store.name!r} path {service_path!r}")
+        now = self.now()
+        new = {}
+        for name, value in attrs.items():
+            old = rec.attrs.get(name)
+            if isinstance(value, dict) and "value" in value and set(value) <= {"type", "value", "metadata"}:
+                atype = value.get("type") or (old.type if old else infer_type(value["value"]))
+                meta = value.get("metadata", old.metadata if old else None)
+                new[name] = Attr(atype, value["value"], meta, self.clock, now)
+            else:
+                atype = (
+                    old.type
+                    if old is not None and (old.type != "Number" or isinstance(value, (int, float)))
+                    else infer_type(value)
+                )
+                new[name] = Attr(atype, value, old.metadata if old else None, self.clock, now)
+        store.update(rec, new, now)
+
+    def advance(self, seconds: float) -> None:
+        """Move the scenario clock; values change along the way (one step per simulated minute, at most 60)."""
+        if seconds <= 0:
+            return
+        with self._advance_lock:
+            steps = min(60, max(1, math.ceil(seconds / 60)))
+            for _ in range(steps):
+                self.clock += seconds / steps
+                self.scenario.step(self.store, self.clock, seconds / steps, self.now())
+
+    def describe(self) -> dict[str, Any]:
+        """What the server serves: tenants, entity types and counts, endpoints."""
+        tenants = {}
+        for name, store in sorted(self.store.tenants.items()):
+            summary = store.type_summary()
+            tenants[name] = {t: info["count"] for t, info in sorted(summary.items())}
+        return {
+            "url": self.url,
+            "scenario": self.scenario.name,
+            "note": self.scenario.note,
+            "default_tenant": self.store.default_tenant,
+            "tenants": tenants,
+            "ngsi_v2": self.url + "/v2",
+            "ngsi_ld": self.url + "/ngsi-ld/v1",
+            "timeseries": self.url + "/ql",
+            "mqtt": self.mqtt_url,
+            "token_required": self.auth.required,
+            "scenario_time": iso(self.clock),
+        }
+
+    # ------------------------------------------------------------ internals
+
+    def _run_clock(self) -> None:
+        last = time.monotonic()
+        while not self._stop.wait(TICK_SECONDS):
+            now = time.monotonic()
+            self.advance((now - last) * self.speed)
+            last = now
+
+    def _count(self, key: str, sub: str) -> None:
+        with self._counter_lock:
+            bucket = self._counters[key]
+            bucket[sub] = bucket.get(sub, 0) + 1
+
+    def _pick_fault(self, req: Request) -> str | None:
+        if not self.fault_rate or req.path in ("/version", "/oauth2/token"):
+            return None
+        with self._rng_lock:
+            if self._rng.random() >= self.fault_rate:
+                return None
+            kind = self._rng.choice(self.faults)
+        self._count("faults", kind)
+        return kind
+
+    def _route(self, req: Request) -> Response:
+        seg = req.segments
+        if req.path == "/version":
+            return Response.json(self._version())
+        if req.path == "/oauth2/token":
+            return self.auth.token_endpoint(req)
+        if seg[:1] == ["v2"]:
+            return api_v2.handle(self, req)
+        if seg[:2] == ["ngsi-ld", "v1"]:
+            return api_ld.handle(self, req)
+        if seg[:1] == ["ql"]:
+            return api_ql.handle(self, req)
+        raise ApiError(400, f"service '{req.path}' not found")
+
+    def _version(self) -> dict:
+        return {
+            "orion": {
+                "version": ORION_VERSION,
+                "uptime": f"{int(time.time() - self.started)} s",
+                "git_hash": "nogitversion",
+                "compile_time": "n/a",
+                "compiled_by": "cityos_sim",
+                "compiled_in": "python",
+                "release_date": "n/a",
+                "machine": "embedded",
+                "doc": "https://fiware-orion.rtfd.io/",
+            },
+            "cityos_sim": {
+                "note": self.scenario.note,
+                "scenario": self.scenario.name,
+                "synthetic": True,
+                "tenants": sorted(self.store.tenants),
+                "default_tenant": self.store.default_tenant,
+                "ngsi_ld": "/ngsi-ld/v1",
+                "timeseries": "/ql",
+                "mqtt": self.mqtt_url,
+            },
+        }
+
+    def _serve(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
+        req = Request(handler.command, handler.path, handler.headers, body)
+        flavor = "ld" if req.segments[:1] == ["ngsi-ld"] else "v2"
+        with self._counter_lock:
+            self._counters["requests"] += 1
+        fault = self._pick_fault(req)
+        if fault == "reset":
+            sock = handler.connection
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            handler.close_connection = True
+            sock.close()
+            return
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+        req.shift_page = fault == "shift"
+        try:
+            if fault == "500":
+                raise ApiError(500, "internal error (injected fault)")
+            if fault == "503":
+                raise ApiError(
+                    503,
+                    "service temporarily unavailable (injected fault)",
+                    headers={"Retry-After": str(self.retry_after)},
+                )
+            self.auth.check(req)
+            resp = self._route(req)
+        except ApiError as err:
+            resp = error_response(err, flavor)
+        except Exception as exc:  # the server must answer, never hang a client
+            resp = error_response(ApiError(500, f"internal error: {exc}"), flavor)
+        self._count("by_status", str(resp.status))
+        self._write(handler, resp, truncate=fault == "truncate")
+
+    @staticmethod
+    def _write(handler: BaseHTTPRequestHandler, resp: Response, truncate: bool) -> None:
+        try:
+            handler.send_response(resp.status)
+            for key, value in resp.headers.items():
+                handler.send_header(key, value)
+            if resp.status != 204:
+                handler.send_header("Content-Length", str(len(resp.body)))
+            if truncate:
+                handler.send_header("Connection", "close")
+            handler.end_headers()
+            if truncate:
+                handler.wfile.write(resp.body[: len(resp.body) // 2])
+                handler.wfile.flush()
+                handler.close_connection = True
+                handler.connection.shutdown(socket.SHUT_RDWR)
+                return
+            handler.wfile.write(resp.body)
+        except OSError:
+            handler.close_connection = True
+
+
+def start_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    scenario: str = "okazaki",
+    entities: int | None = None,
+    types: list[str] | None = None,
+    speed: float = 1.0,
+    mqtt_url: str | None = None,
+    require_token: str | None = None,
+    fault_rate: float = 0.0,
+    faults: tuple[str, ...] | list[str] = (),
+    seed: int = 0,
+    auto_advance: bool = True,
+    **scenario_options: Any,
+) -> SimServer:
+    """Start an embedded city OS in background threads (``port=0`` picks a free port).
+
+    ``scenario_options`` go to the scenario: for ``okazaki`` ``storm_minutes`` (default 2.0),
+    ``storm_start_minutes`` (0.0), ``start_time`` (epoch seconds, default now); for ``synthetic``
+    ``area`` (min_lon, min_lat, max_lon, max_lat), ``updates_per_second``, ``tenant``.
+    """
+    return SimServer(
+        host=host,
+        port=port,
+        scenario=scenario,
+        entities=entities,
+        types=types,
+        speed=speed,
+        mqtt_url=mqtt_url,
+        require_token=require_token,
+        fault_rate=fault_rate,
+        faults=faults,
+        seed=seed,
+        auto_advance=auto_advance,
+        **scenario_options,
+    )
