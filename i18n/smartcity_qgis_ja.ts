@@ -59,97 +59,97 @@
             <translation>スマートシティパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="79" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="80" />
             <source>Hazard exposure</source>
             <translation>ハザード曝露集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="82" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="83" />
             <source>Hazards and rivers</source>
             <translation>ハザード・河川</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="85" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="86" />
             <source>For each zone (district, mesh cell or any polygon) and each hazard rank, the area in m² (measured in the zone's plane-rectangular CRS), the population (mesh polygons shared out by area, or weighted points) and the number of features (shelters, sensors) inside. The hazard is a polygon layer with a rank field (e.g. 国土数値情報 A31a) or a GeoTIFF of ranks or depths in metres. Where ranks overlap, a place counts under its highest rank.</source>
             <translation>区域（地区、メッシュ、任意のポリゴン）とハザードのランクごとに、面積（m²、区域の平面直角座標系で計測）、人口（メッシュポリゴンは面積按分、ポイントは重み付き）、区域内の地物数（避難所、センサーなど）を集計します。ハザードはランク属性を持つポリゴンレイヤ（国土数値情報 A31a など）か、ランクまたは浸水深（m）の GeoTIFF です。ランクが重なる場所は最も高いランクで数えます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="94" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="95" />
             <source>Hazard polygons or raster</source>
             <translation>ハザードのポリゴンまたはラスタ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="101" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="102" />
             <source>Rank field (polygon hazards)</source>
             <translation>ランク属性（ポリゴンのハザード）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="109" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="110" />
             <source>Zones</source>
             <translation>集計区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="112" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="111" />
             <source>Zone id field</source>
             <translation>区域IDの属性</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="117" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="114" />
             <source>Population (mesh polygons or points)</source>
             <translation>人口（メッシュポリゴンまたはポイント）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="125" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="122" />
             <source>Population field</source>
             <translation>人口の属性</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="134" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="131" />
             <source>Features to count (shelters, sensors)</source>
             <translation>数える地物（避難所、センサー）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="142" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="139" />
             <source>Exposure</source>
             <translation>曝露集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="181" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="176" />
             <source>The hazard layer could not be opened.</source>
             <translation>ハザードレイヤを開けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="184" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="179" />
             <source>The hazard layer must have polygons.</source>
             <translation>ハザードレイヤはポリゴンでなければなりません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="186" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="181" />
             <source>Choose the rank field of the hazard polygons.</source>
             <translation>ハザードポリゴンのランク属性を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="190" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="185" />
             <source>A hazard raster must be a GeoTIFF file on disk.</source>
             <translation>ハザードのラスタはディスク上の GeoTIFF ファイルでなければなりません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="192" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="187" />
             <source>The hazard must be a polygon layer or a raster.</source>
             <translation>ハザードはポリゴンレイヤかラスタでなければなりません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="205" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="200" />
             <source>The zone id field {0} is not in the zones layer.</source>
             <translation>区域IDの属性 {0} が集計区域レイヤにありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="215" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="205" />
             <source>Choose the population field of the population mesh.</source>
             <translation>人口メッシュの人口属性を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="256" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="254" />
             <source>{0} zones measured in EPSG:{1}</source>
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
@@ -514,107 +514,107 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="84" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="85" />
             <source>Loaded {0} entities</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="86" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
             <source>; {0} entities could not be used</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="88" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="89" />
             <source>; {0} warnings</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="90" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="91" />
             <source> (cancelled)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="95" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="96" />
             <source>Entities that could not be used:</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="98" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="99" />
             <source>Warnings:</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="106" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="107" />
             <source>River water level</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="107" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="108" />
             <source>People count</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="108" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
             <source>Air quality</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
             <source>Streetlights</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="113" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="114" />
             <source>Parking</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="114" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="115" />
             <source>Points of interest</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="115" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
             <source>Weather</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
             <source>Traffic flow</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
             <source>Noise level</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="129" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="130" />
             <source>points</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="129" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="130" />
             <source>lines</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="129" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="130" />
             <source>polygons</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="154" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="155" />
             <source>The extent must be west, south, east, north in degrees.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="355" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="356" />
             <source>Loading {0} from the city OS</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="165" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="166" />
             <source>Loading was cancelled.</source>
             <translation type="unfinished" />
         </message>
@@ -851,67 +851,67 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation>津波浸水想定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="53" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="54" />
             <source>City OS history</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="118" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="119" />
             <source>History: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="129" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="130" />
             <source>Loading history from the city OS</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="79" />
+            <location filename="../smartcity_qgis/layers/live.py" line="80" />
             <source>Unknown live mode: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="86" />
+            <location filename="../smartcity_qgis/layers/live.py" line="87" />
             <source>Layer {0} is not a city OS layer.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="191" />
+            <location filename="../smartcity_qgis/layers/live.py" line="192" />
             <source>{0} (offline)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="264" />
+            <location filename="../smartcity_qgis/layers/live.py" line="265" />
             <source>The push connection was lost.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="111" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="116" />
             <source>just now</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="113" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="118" />
             <source>{0} min ago</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="114" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="119" />
             <source>{0} h ago</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="139" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="144" />
             <source>Observed</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="78" />
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="80" />
             <source>Could not write the snapshot {0}: {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="87" />
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="89" />
             <source>The snapshot {0} cannot be read.</source>
             <translation type="unfinished" />
         </message>
@@ -919,6 +919,391 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <location filename="../smartcity_qgis/layers/snapshot.py" line="248" />
             <source>Live mode of {0} cannot resume: {1}</source>
             <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="233" />
+            <source>Zone {0} lies outside Japan's plane-rectangular zones.</source>
+            <translation>区域 {0} は日本の平面直角座標系の範囲外にあります。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="43" />
+            <source>Edit city OS connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="43" />
+            <source>New city OS connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="57" />
+            <source>Name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="61" />
+            <source>URL</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="64" />
+            <source>Detect from /version</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="70" />
+            <source>Flavor</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="73" />
+            <source>Fiware-Service / NGSILD-Tenant, e.g. okazaki</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="74" />
+            <source>Tenant</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="77" />
+            <source>/ or /river,/crowd/# (comma-separated)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="78" />
+            <source>Service paths</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="81" />
+            <source>NGSI-LD @context URL (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="82" />
+            <source>@context</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="85" />
+            <source>QuantumLeap URL for NGSI-v2 history (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="86" />
+            <source>Time-series URL</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="87" />
+            <source>Connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="93" />
+            <source>Token (API header, or Basic with user __token__), or OAuth2:</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="95" />
+            <source>Verify the TLS certificate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="100" />
+            <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="101" />
+            <source>CA bundle</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="105" />
+            <source> s</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="106" />
+            <source>Timeout</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="107" />
+            <source>Security and network</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
+            <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="115" />
+            <source>Not set</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="121" />
+            <source>Area of interest</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="123" />
+            <source>Test connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
+            <source>Connecting to {0}…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="200" />
+            <source>Detected flavor: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="204" />
+            <source>Not connected: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="38" />
+            <source>City OS connections</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Add…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Edit…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Duplicate</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Remove</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Test</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Import…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <source>Export…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="67" />
+            <source>Export authentication configuration ids</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="68" />
+            <source>Only the id of each QGIS authentication configuration is written, never a token or password.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="91" />
+            <source>Embedded demo city OS</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="150" />
+            <source>Remove connection</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="150" />
+            <source>Remove the connection {0}?</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="171" />
+            <source>{0}: not connected: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="189" />
+            <source>Import connections</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="189" />
+            <source>Connections (*.json);;All files (*)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="197" />
+            <source>Could not read {0}: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
+            <source>Imported {0} connections.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
+            <source>Export connections</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
+            <source>Connections (*.json)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="225" />
+            <source>Could not write {0}: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
+            <source>Exported the connections to {0}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="62" />
+            <source>Hazard file</source>
+            <translation>ハザードファイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="32" />
+            <source>{0} could not be read: {1}</source>
+            <translation>{0} を読み込めませんでした: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="38" />
+            <source>Some files in {0} were not hazard layers: {1}</source>
+            <translation>{0} の中にハザードレイヤではないファイルがありました: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="51" />
+            <source>Add hazard layer</source>
+            <translation>ハザードレイヤを追加</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="51" />
+            <source>国土数値情報 hazard files (*.shp *.zip *.geojson *.json);;All files (*)</source>
+            <translation>国土数値情報のハザードファイル (*.shp *.zip *.geojson *.json);;すべてのファイル (*)</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="62" />
+            <source>Added {0} hazard layer(s).</source>
+            <translation>ハザードレイヤを {0} 件追加しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="80" />
+            <source>Add hazard layer…</source>
+            <translation>ハザードレイヤを追加…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="86" />
+            <source>Add hazard/base map tiles</source>
+            <translation>ハザード・背景地図タイルを追加</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="43" />
+            <source>connected: {0}, {1} types</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="44" />
+            <source>connected: {0}, {1} types, {2} entities</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="60" />
+            <source>Embedded city OS</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="111" />
+            <source>Connecting to {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="62" />
+            <source>Flood inundation, maximum assumed scale (tiles)</source>
+            <translation>洪水浸水想定区域（想定最大規模）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="63" />
+            <source>Flood inundation, planned scale (tiles)</source>
+            <translation>洪水浸水想定区域（計画規模）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="64" />
+            <source>Flood inundation duration (tiles)</source>
+            <translation>浸水継続時間タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="65" />
+            <source>House collapse zones, flood flow (tiles)</source>
+            <translation>家屋倒壊等氾濫想定区域（氾濫流）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="66" />
+            <source>House collapse zones, bank erosion (tiles)</source>
+            <translation>家屋倒壊等氾濫想定区域（河岸侵食）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="67" />
+            <source>Storm surge inundation (tiles)</source>
+            <translation>高潮浸水想定区域タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="68" />
+            <source>Tsunami inundation (tiles)</source>
+            <translation>津波浸水想定タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="69" />
+            <source>Debris flow warning zones (tiles)</source>
+            <translation>土砂災害警戒区域（土石流）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="70" />
+            <source>Steep slope failure warning zones (tiles)</source>
+            <translation>土砂災害警戒区域（急傾斜地の崩壊）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="71" />
+            <source>Landslide warning zones (tiles)</source>
+            <translation>土砂災害警戒区域（地すべり）タイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="72" />
+            <source>GSI standard map</source>
+            <translation>地理院地図（標準地図）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="73" />
+            <source>GSI pale map</source>
+            <translation>地理院地図（淡色地図）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/tiles.py" line="74" />
+            <source>GSI aerial photographs</source>
+            <translation>地理院地図（写真）</translation>
         </message>
     </context>
 </TS>

@@ -30,7 +30,8 @@ from qgis.PyQt.QtCore import QVariant
 from shapely import wkb
 
 from smartcity_qgis.algorithms.base import SmartCityAlgorithm
-from smartcity_qgis.analysis.exposure import hazard_exposure, iter_raster_hazard, plane_epsg_for
+from smartcity_qgis.analysis.exposure import hazard_exposure, iter_raster_hazard
+from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
 from smartcity_qgis.i18n import tr
 
 JGD2011 = QgsCoordinateReferenceSystem("EPSG:6668")
@@ -106,13 +107,9 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
                 optional=True,
             )
         )
+        self.addParameter(QgsProcessingParameterFeatureSource(self.ZONES, tr("Zones"), [_source_type("VectorPolygon")]))
         self.addParameter(
-            QgsProcessingParameterFeatureSource(self.ZONES, tr("Zones"), [_source_type("VectorPolygon")])
-        )
-        self.addParameter(
-            QgsProcessingParameterField(
-                self.ZONE_ID_FIELD, tr("Zone id field"), parentLayerParameterName=self.ZONES
-            )
+            QgsProcessingParameterField(self.ZONE_ID_FIELD, tr("Zone id field"), parentLayerParameterName=self.ZONES)
         )
         self.addParameter(
             QgsProcessingParameterFeatureSource(
@@ -139,9 +136,7 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
                 optional=True,
             )
         )
-        self.addParameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Exposure"), _source_type("Vector"))
-        )
+        self.addParameter(QgsProcessingParameterFeatureSink(self.OUTPUT, tr("Exposure"), _source_type("Vector")))
 
     # -- helpers -----------------------------------------------------------------------
     @staticmethod
@@ -202,16 +197,11 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
         counted = self.parameterAsSource(parameters, self.COUNT_FEATURES, context)
         zone_index = zones.fields().lookupField(zone_field)
         if zone_index < 0:
-            raise QgsProcessingException(
-                tr("The zone id field {0} is not in the zones layer.").format(zone_field)
-            )
+            raise QgsProcessingException(tr("The zone id field {0} is not in the zones layer.").format(zone_field))
         population_index = -1
         if population is not None:
             population_index = population.fields().lookupField(population_field) if population_field else -1
-            if (
-                population_index < 0
-                and QgsWkbTypes.geometryType(population.wkbType()) != QgsWkbTypes.PointGeometry
-            ):
+            if population_index < 0 and QgsWkbTypes.geometryType(population.wkbType()) != QgsWkbTypes.PointGeometry:
                 raise QgsProcessingException(tr("Choose the population field of the population mesh."))
 
         fields = QgsFields()
@@ -237,7 +227,15 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
         for feature in zones.getFeatures():
             if feature.hasGeometry():
                 centre = to_jgd.transform(feature.geometry().boundingBox().center())
-                groups[plane_epsg_for(centre.x(), centre.y())].append(feature)
+                try:
+                    epsg = plane_zone_epsg(centre.x(), centre.y())
+                except ValueError:
+                    raise QgsProcessingException(
+                        tr("Zone {0} lies outside Japan's plane-rectangular zones.").format(
+                            plain(feature.attribute(zone_index))
+                        )
+                    ) from None
+                groups[epsg].append(feature)
         total = sum(len(v) for v in groups.values()) or 1
         done = 0
         for epsg, members in sorted(groups.items()):
@@ -267,9 +265,7 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
                 ]
             count_items = None
             if counted is not None:
-                count_items = [
-                    to_shapely(f.geometry()) for f in self._features(counted, crs, rect, context, [])
-                ]
+                count_items = [to_shapely(f.geometry()) for f in self._features(counted, crs, rect, context, [])]
 
             def step(finished: int, _done=done) -> bool:
                 feedback.setProgress(100.0 * (_done + finished) / total)

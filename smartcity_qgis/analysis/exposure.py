@@ -29,29 +29,6 @@ except ImportError:  # pragma: no cover - older GEOS
 # Depth bands of the 浸水深ランク code list (A31): upper bounds in metres of ranks 1-5.
 DEPTH_RANK_UPPER_BOUNDS = (0.5, 3.0, 5.0, 10.0, 20.0)
 
-# Origins (lat, lon) of the plane-rectangular zones I-XIX, EPSG:6669-6687 (JGD2011).
-_PLANE_ORIGINS = (
-    (33.0, 129.5),
-    (33.0, 131.0),
-    (36.0, 132 + 10 / 60),
-    (33.0, 133.5),
-    (36.0, 134 + 20 / 60),
-    (36.0, 136.0),
-    (36.0, 137 + 10 / 60),
-    (36.0, 138.5),
-    (36.0, 139 + 50 / 60),
-    (40.0, 140 + 50 / 60),
-    (44.0, 140.25),
-    (44.0, 142.25),
-    (44.0, 144.25),
-    (26.0, 142.0),
-    (26.0, 127.5),
-    (26.0, 124.0),
-    (26.0, 131.0),
-    (20.0, 136.0),
-    (26.0, 154.0),
-)
-
 
 @dataclass(frozen=True)
 class ExposureRow:
@@ -72,29 +49,6 @@ def depth_rank(depth_m: float) -> int:
         if depth_m < upper:
             return rank
     return 6
-
-
-def plane_epsg_for(lon: float, lat: float) -> int:
-    """EPSG code of the plane-rectangular zone (EPSG:6669-6687) to measure areas at (lon, lat).
-
-    Uses :func:`smartcity_qgis.analysis.plane_zone.plane_zone_epsg` (zones by prefecture)
-    when available; otherwise the zone whose origin is nearest, which is right for the
-    main islands' cities but not for every prefecture border.
-    """
-    try:
-        from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
-    except ImportError:
-        plane_zone_epsg = None
-    if plane_zone_epsg is not None:
-        return int(plane_zone_epsg(lon, lat))
-    import math
-
-    def distance(origin: tuple[float, float]) -> float:
-        o_lat, o_lon = origin
-        return math.hypot(lat - o_lat, (lon - o_lon) * math.cos(math.radians(lat)))
-
-    zone = min(range(len(_PLANE_ORIGINS)), key=lambda i: distance(_PLANE_ORIGINS[i]))
-    return 6669 + zone
 
 
 def rank_order_key(rank: Hashable) -> tuple[int, float, str]:
@@ -206,9 +160,7 @@ def hazard_exposure(
     ``step(zones_done)`` is called after each zone; returning ``False`` stops early.
     """
     hazard_list = [
-        (valid_geometry(g), rank)
-        for g, rank in hazards
-        if rank is not None and g is not None and not g.is_empty
+        (valid_geometry(g), rank) for g, rank in hazards if rank is not None and g is not None and not g.is_empty
     ]
     hazard_index = SpatialIndex([g for g, _ in hazard_list])
     pop_list = None

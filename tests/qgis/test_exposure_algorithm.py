@@ -86,9 +86,7 @@ def test_square_half_in_rank_2_half_in_rank_3(processing):
     )
     zones = polygon_layer("zones", "EPSG:6675", [("code", QVariant.String)], [(rect(0, 0, 100, 100), ["Z1"])])
     mesh = polygon_layer("mesh", "EPSG:6675", [("pop", QVariant.Double)], [(rect(0, 0, 100, 100), [800.0])])
-    shelters = point_layer(
-        "shelters", "EPSG:6675", [(X0 + 20, Y0 + 50), (X0 + 70, Y0 + 50), (X0 + 90, Y0 + 90)]
-    )
+    shelters = point_layer("shelters", "EPSG:6675", [(X0 + 20, Y0 + 50), (X0 + 70, Y0 + 50), (X0 + 90, Y0 + 90)])
     result = processing.run(
         "smartcity:hazardexposure",
         {
@@ -125,9 +123,7 @@ def test_zones_in_geographic_crs_are_measured_in_the_plane_zone(processing):
     square = rect(0, 0, 100, 100)
     square.transform(to_geo)
     zones = polygon_layer("zones", "EPSG:6668", [("code", QVariant.Int)], [(square, [7])])
-    hazard = polygon_layer(
-        "flood", "EPSG:6675", [("rank", QVariant.Int)], [(rect(-500, -500, 500, 500), [1])]
-    )
+    hazard = polygon_layer("flood", "EPSG:6675", [("rank", QVariant.Int)], [(rect(-500, -500, 500, 500), [1])])
     out = processing.run(
         "smartcity:hazardexposure",
         {
@@ -176,9 +172,7 @@ def test_random_case_matches_qgis_intersection(processing):
             },
         )["OUTPUT"]
     )
-    pieces = processing.run("native:intersection", {"INPUT": hazard, "OVERLAY": zones, "OUTPUT": "memory:"})[
-        "OUTPUT"
-    ]
+    pieces = processing.run("native:intersection", {"INPUT": hazard, "OVERLAY": zones, "OUTPUT": "memory:"})["OUTPUT"]
     counted = processing.run(
         "native:countpointsinpolygon",
         {"POLYGONS": pieces, "POINTS": sensors, "FIELD": "n", "OUTPUT": "memory:"},
@@ -245,9 +239,7 @@ def test_raster_hazard(processing, tmp_path):
 
     raster = QgsRasterLayer(str(path), "ranks")
     assert raster.isValid()
-    zones = polygon_layer(
-        "zones", "EPSG:6675", [("code", QVariant.String)], [(rect(50, 50, 150, 150), ["c"])]
-    )
+    zones = polygon_layer("zones", "EPSG:6675", [("code", QVariant.String)], [(rect(50, 50, 150, 150), ["c"])])
     out = rows_of(
         processing.run(
             "smartcity:hazardexposure",
@@ -256,3 +248,14 @@ def test_raster_hazard(processing, tmp_path):
     )
     assert out["c", 2]["area_m2"] == pytest.approx(5000.0)
     assert out["c", 4]["area_m2"] == pytest.approx(5000.0)
+
+
+def test_zones_outside_japan_are_refused(processing):
+    square = QgsGeometry.fromRect(QgsRectangle(2.0, 48.0, 2.1, 48.1))  # Paris
+    zones = polygon_layer("zones", "EPSG:4326", [("code", QVariant.String)], [(square, ["paris"])])
+    hazard = polygon_layer("flood", "EPSG:4326", [("rank", QVariant.Int)], [(square, [1])])
+    with pytest.raises(QgsProcessingException, match="outside Japan"):
+        processing.run(
+            "smartcity:hazardexposure",
+            {"HAZARD": hazard, "RANK_FIELD": "rank", "ZONES": zones, "ZONE_ID_FIELD": "code", "OUTPUT": "memory:"},
+        )

@@ -11,7 +11,6 @@ from smartcity_qgis.analysis.exposure import (
     depth_rank,
     hazard_exposure,
     iter_raster_hazard,
-    plane_epsg_for,
     rank_order_key,
 )
 
@@ -77,9 +76,7 @@ def test_random_case_matches_brute_force():
     rng = np.random.default_rng(7)
     # Hazard: a 20 x 20 grid of 50 m cells with random ranks (no overlaps), zones random boxes.
     hazards = [
-        (box(x * 50, y * 50, x * 50 + 50, y * 50 + 50), int(rng.integers(1, 5)))
-        for x in range(20)
-        for y in range(20)
+        (box(x * 50, y * 50, x * 50 + 50, y * 50 + 50), int(rng.integers(1, 5))) for x in range(20) for y in range(20)
     ]
     zones = []
     for i in range(15):
@@ -161,8 +158,3 @@ def test_float_raster_depths_become_ranks(tmp_path):
     _write_tiff(path, data, nodata=-9999.0)
     ranks = sorted(rank for _, rank in iter_raster_hazard(str(path)))
     assert ranks == [1, 2, 3, 5, 6]
-
-
-def test_plane_zone_for_okazaki_and_tokyo():
-    assert plane_epsg_for(137.174, 34.954) == 6675  # Aichi: zone VII
-    assert plane_epsg_for(139.76, 35.68) == 6677  # Tokyo: zone IX
