@@ -124,8 +124,6 @@ class TokenSource:
         self._refresh = body.get("refresh_token") or self._refresh
         expires_in = body.get("expires_in")
         if isinstance(expires_in, int | float) and expires_in > 0:
-            self._expires_at = time.monotonic() + max(
-                0.0, float(expires_in) - min(_EXPIRY_MARGIN, expires_in / 2)
-            )
+            self._expires_at = time.monotonic() + max(0.0, float(expires_in) - min(_EXPIRY_MARGIN, expires_in / 2))
         else:
             self._expires_at = None

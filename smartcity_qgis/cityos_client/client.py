@@ -80,9 +80,7 @@ class CityOSClient:
         headers: dict[str, str] | None = None,
     ) -> Response:
         """GET ``path`` under the API root with this connection's headers."""
-        return self.http.request(
-            "GET", self.root + path, params=params, headers=self.headers(headers), cancel=cancel
-        )
+        return self.http.request("GET", self.root + path, params=params, headers=self.headers(headers), cancel=cancel)
 
     def parse(self, payload: Any, representation: str | None = None) -> Entity:
         """Parse one payload with this connection's flavor, primary geo attribute and area of interest."""
@@ -239,13 +237,11 @@ class CityOSClient:
                 page_len = len(resp.data.get("features", [])) if isinstance(resp.data, dict) else 0
             else:
                 if not isinstance(resp.data, list):
-                    raise ServerError(
-                        f"the broker's entity list is not a JSON array ({resp.url})", url=resp.url
-                    )
+                    raise ServerError(f"the broker's entity list is not a JSON array ({resp.url})", url=resp.url)
                 items = resp.data
                 page_len = len(items)
             for item in items:
-                if type(item) is Entity:
+                if isinstance(item, Entity):
                     entity = item
                 else:
                     try:
@@ -264,7 +260,9 @@ class CityOSClient:
             offset += page_len
             if progress is not None:
                 progress(len(seen) + len(self.rejected), total)
-            if page_len < limit or page_len == 0 or (total is not None and offset >= total):
+            # Not stopping at the announced total: entities created while paging push
+            # others onto later pages, and only a short page proves the end.
+            if page_len < limit:
                 return
 
     def entities(self, *args: Any, **kwargs: Any) -> list[Entity]:
@@ -316,13 +314,7 @@ def detect_flavor(url: str, **config: Any) -> str:
         except CityOSError:
             info = {}
         text = " ".join(str(k).lower() for k in info) + " " + str(info).lower()
-        if (
-            "orionld" in text
-            or "orion-ld" in text
-            or "ngsi-ld" in text
-            or "scorpio" in text
-            or "stellio" in text
-        ):
+        if "orionld" in text or "orion-ld" in text or "ngsi-ld" in text or "scorpio" in text or "stellio" in text:
             return NGSI_LD
         if "orion" in text or "ngsi-v2" in text or "ngsiv2" in text:
             return NGSI_V2

@@ -91,9 +91,7 @@ class ConnectionConfig:
                     f"tenant (Fiware-Service) must be 1-50 letters, digits or '_', got {self.tenant!r}"
                 )
             if any(c.isspace() or ord(c) < 32 for c in self.tenant):
-                raise InvalidConfigError(
-                    f"tenant must not contain spaces or control characters: {self.tenant!r}"
-                )
+                raise InvalidConfigError(f"tenant must not contain spaces or control characters: {self.tenant!r}")
         if self.service_path:
             paths = [p.strip() for p in self.service_path.split(",")]
             if len(paths) > 10:

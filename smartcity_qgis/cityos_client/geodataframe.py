@@ -30,6 +30,4 @@ def to_geodataframe(entities: Iterable[Entity]) -> Any:
         rows.append(row)
         geometries.append(entity.geometry)
     data = {column: [row.get(column) for row in rows] for column in columns}
-    return geopandas.GeoDataFrame(
-        data, geometry=geopandas.GeoSeries(geometries, crs="EPSG:4326"), crs="EPSG:4326"
-    )
+    return geopandas.GeoDataFrame(data, geometry=geopandas.GeoSeries(geometries, crs="EPSG:4326"), crs="EPSG:4326")

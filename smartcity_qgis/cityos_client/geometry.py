@@ -50,6 +50,10 @@ def _position(pos: Any, where: str) -> None:
     tl, ta = type(lon), type(lat)
     if (tl is not float and tl is not int) or (ta is not float and ta is not int):
         raise GeometryError(f"{where}: coordinates must be numbers, got {pos!r:.60}")
+    if len(pos) > 2:
+        tz = type(pos[2])
+        if len(pos) > 3 or (tz is not float and tz is not int) or not math.isfinite(pos[2]):
+            raise GeometryError(f"{where}: a position is [longitude, latitude] or with a height, got {pos!r:.60}")
     if not (-180.0 <= lon <= 180.0) or not (-90.0 <= lat <= 90.0):
         if math.isnan(lon) or math.isnan(lat) or math.isinf(lon) or math.isinf(lat):
             raise GeometryError(f"{where}: coordinates must be finite numbers")

@@ -69,9 +69,7 @@ def _ld_points(raw: Any) -> list[tuple[datetime, Any]]:
             continue
         value_key = "object" if block.get("type") == "Relationship" else "value"
         if value_key in block:  # one normalized instance
-            when = parse_datetime(
-                block.get("observedAt") or block.get("modifiedAt") or block.get("createdAt")
-            )
+            when = parse_datetime(block.get("observedAt") or block.get("modifiedAt") or block.get("createdAt"))
             if when is not None:
                 points.append((when, typed_datetime(block[value_key])))
     return points
@@ -131,9 +129,7 @@ def _quantumleap_history(
         data = resp.data if isinstance(resp.data, dict) else {}
         index, values = data.get("index"), data.get("values")
         if not isinstance(index, list) or not isinstance(values, list) or len(index) != len(values):
-            raise ServerError(
-                f"the time-series answer for {entity_id}.{attr} has no matching index/values", url=url
-            )
+            raise ServerError(f"the time-series answer for {entity_id}.{attr} has no matching index/values", url=url)
         for when, value in zip(index, values, strict=True):
             moment = parse_datetime(when)
             if moment is not None:

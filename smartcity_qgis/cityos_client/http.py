@@ -83,9 +83,7 @@ def error_from_response(status: int, body: Any, url: str) -> CityOSError:
         elif "type" in body or "title" in body or "detail" in body:
             kind = body.get("type")
             # Trim the LD error type URI; at least one broker sends a trailing space.
-            error = (
-                kind.strip().rstrip("/").rsplit("/", 1)[-1] if isinstance(kind, str) else body.get("title")
-            )
+            error = kind.strip().rstrip("/").rsplit("/", 1)[-1] if isinstance(kind, str) else body.get("title")
             description = body.get("detail") or body.get("title")
     error = str(error).strip() if error is not None else None
     description = str(description).strip() if description is not None else None
@@ -116,7 +114,7 @@ class HttpClient:
         self.session.headers["User-Agent"] = config.user_agent
         self.tokens = TokenSource(config, self.session)
         self._verify: bool | str = config.ca_bundle or config.verify_tls
-        self._sleep = sleep or time.sleep
+        self._sleep = sleep if sleep is not None else time.sleep
         self.retries_done = 0
 
     def close(self) -> None:
@@ -170,14 +168,13 @@ class HttpClient:
                 self._wait(delay, cancel)
 
     def _wait(self, delay: float, cancel: Callable[[], bool] | None) -> None:
-        end = time.monotonic() + delay
-        while True:
-            left = end - time.monotonic()
-            if left <= 0:
-                return
+        left = delay
+        while left > 0:
             if cancel is not None and cancel():
                 raise CancelledError("cancelled")
-            self._sleep(min(left, 0.1))
+            step = min(left, 0.1)
+            self._sleep(step)
+            left -= step
 
     def _once(
         self,
@@ -227,9 +224,7 @@ class HttpClient:
                 decoded = json.loads(raw)
             except ValueError:
                 if 200 <= status < 300:
-                    err = ServerError(
-                        f"the broker's answer is not valid JSON ({url})", status=status, url=url
-                    )
+                    err = ServerError(f"the broker's answer is not valid JSON ({url})", status=status, url=url)
                     if method == "GET":
                         raise _TransientError(err) from None
                     raise err from None
@@ -254,9 +249,7 @@ class HttpClient:
             for chunk in resp.iter_content(_CHUNK):
                 total += len(chunk)
                 if total > limit:
-                    raise ResponseTooLargeError(
-                        f"the broker's answer exceeds the limit of {limit} bytes", url=url
-                    )
+                    raise ResponseTooLargeError(f"the broker's answer exceeds the limit of {limit} bytes", url=url)
                 chunks.append(chunk)
         except requests.RequestException as exc:
             err = CityOSConnectionError(f"the answer from {url} was cut off: {exc}", url=url)
@@ -265,9 +258,7 @@ class HttpClient:
             raise _TransientError(err) from None
         raw = b"".join(chunks)
         if declared is not None and declared.isdigit() and len(raw) < int(declared) and method != "HEAD":
-            err = CityOSConnectionError(
-                f"the answer from {url} was cut off ({len(raw)} of {declared} bytes)", url=url
-            )
+            err = CityOSConnectionError(f"the answer from {url} was cut off ({len(raw)} of {declared} bytes)", url=url)
             if method == "POST":
                 raise err
             raise _TransientError(err)

@@ -98,8 +98,12 @@ class Entity:
         """The shapely geometry (lon/lat) or None."""
         if self._pending is not None:
             builder, arg = self._pending
-            self._geometry = builder(arg)
             self._pending = None
+            try:
+                self._geometry = builder(arg)
+            except Exception as exc:  # GEOS refusing coordinates the parser accepted
+                self._geometry = None
+                self.warnings.append(f"geometry could not be built ({exc}); the entity has no geometry")
         return self._geometry
 
     @geometry.setter

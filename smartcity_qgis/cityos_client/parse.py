@@ -89,18 +89,14 @@ def parse_feature(feature: Any, flavor: str, options: ParseOptions) -> Entity:
     if type(feature) is dict and feature.get("type") == "FeatureCollection":
         features = feature.get("features")
         if type(features) is not list or len(features) != 1:
-            raise InvalidEntityError(
-                None, "a FeatureCollection can only be read as one entity if it holds one feature"
-            )
+            raise InvalidEntityError(None, "a FeatureCollection can only be read as one entity if it holds one feature")
         feature = features[0]
     if type(feature) is not dict or feature.get("type") != "Feature":
         raise InvalidEntityError(None, "not a GeoJSON Feature")
     eid = feature.get("id")
     props = feature.get("properties")
     if type(props) is not dict:
-        raise InvalidEntityError(
-            eid if type(eid) is str else None, "GeoJSON Feature has no 'properties' object"
-        )
+        raise InvalidEntityError(eid if type(eid) is str else None, "GeoJSON Feature has no 'properties' object")
     payload = dict(props)
     payload["id"] = eid
     if "type" not in props:
@@ -130,9 +126,7 @@ def parse_feature(feature: Any, flavor: str, options: ParseOptions) -> Entity:
     return entity
 
 
-def iter_features(
-    collection: Any, flavor: str, options: ParseOptions
-) -> Iterator[Entity | InvalidEntityError]:
+def iter_features(collection: Any, flavor: str, options: ParseOptions) -> Iterator[Entity | InvalidEntityError]:
     """Entities of a GeoJSON FeatureCollection answer; unusable features are yielded as errors."""
     if type(collection) is not dict or collection.get("type") != "FeatureCollection":
         yield InvalidEntityError(None, "the answer is not a GeoJSON FeatureCollection")

@@ -129,9 +129,7 @@ def parse_ld_normalized(payload: Any, options: ParseOptions) -> Entity:
         if type(raw) is list:
             raw = _pick_instance(eid, name, raw, warnings)
         if type(raw) is not dict:
-            raise InvalidEntityError(
-                eid, f"attribute {name!r} is not an object with a 'type' (normalized NGSI-LD)"
-            )
+            raise InvalidEntityError(eid, f"attribute {name!r} is not an object with a 'type' (normalized NGSI-LD)")
         atype = raw.get("type")
         if atype not in LD_ATTRIBUTE_TYPES:
             raise InvalidEntityError(

@@ -156,9 +156,7 @@ class Subscription:
                 url = mqtt_url or client.config.mqtt_url
                 if not url:
                     raise CityOSError("MQTT notifications need the broker's MQTT URL (mqtt://host:1883)")
-                topic = (
-                    topic or f"smartcity/{client.config.tenant or 'default'}/{entity_type}/{uuid.uuid4().hex}"
-                )
+                topic = topic or f"smartcity/{client.config.tenant or 'default'}/{entity_type}/{uuid.uuid4().hex}"
                 sub._start_mqtt(url, topic, connect_timeout)
                 if client.config.is_ld:
                     endpoint = {"uri": url.rstrip("/") + "/" + topic, "accept": "application/json"}
@@ -231,9 +229,7 @@ class Subscription:
         client.on_disconnect = on_disconnect
         client.on_message = on_message
         try:
-            client.connect(
-                parts.hostname, parts.port or (8883 if parts.scheme == "mqtts" else 1883), keepalive=30
-            )
+            client.connect(parts.hostname, parts.port or (8883 if parts.scheme == "mqtts" else 1883), keepalive=30)
         except OSError as exc:
             raise CityOSConnectionError(f"cannot reach the MQTT server {url}: {exc}") from None
         client.loop_start()
@@ -246,7 +242,7 @@ class Subscription:
         server = _Receiver((host, port), _Handler)
         server.subscription = self
         server.path_token = uuid.uuid4().hex
-        thread = threading.Thread(target=server.serve_forever, name="cityos-notify", daemon=True)
+        thread = threading.Thread(target=server.serve_forever, args=(0.1,), name="cityos-notify", daemon=True)
         thread.start()
         self._receiver = server
         self.connected.set()

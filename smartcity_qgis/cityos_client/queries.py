@@ -19,9 +19,7 @@ def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
         raise ValueError("bbox must be (min_lon, min_lat, max_lon, max_lat)")
     x0, y0, x1, y1 = (float(v) for v in bbox)
     if not (-180 <= x0 < x1 <= 180 and -90 <= y0 < y1 <= 90):
-        raise ValueError(
-            f"bbox must be (min_lon, min_lat, max_lon, max_lat) within ±180/±90, got {tuple(bbox)}"
-        )
+        raise ValueError(f"bbox must be (min_lon, min_lat, max_lon, max_lat) within ±180/±90, got {tuple(bbox)}")
     return x0, y0, x1, y1
 
 
@@ -41,9 +39,7 @@ def v2_geo_params(bbox: Sequence[float], georel: str = "intersects") -> dict[str
     return {"georel": georel, "geometry": "polygon", "coords": coords}
 
 
-def ld_geo_params(
-    bbox: Sequence[float], georel: str = "intersects", geoproperty: str = "location"
-) -> dict[str, str]:
+def ld_geo_params(bbox: Sequence[float], georel: str = "intersects", geoproperty: str = "location") -> dict[str, str]:
     """NGSI-LD geo-query for a lon/lat box: ``coordinates`` as a JSON array in **[lon, lat]** order."""
     box = check_bbox(bbox)
     ring = [[lon, lat] for lon, lat in _ring(box)]
