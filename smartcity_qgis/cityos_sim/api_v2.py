@@ -9,7 +9,7 @@ from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
 from smartcity_qgis.cityos_sim.model import PayloadError, attr_from_v2, entity_from_v2
 from smartcity_qgis.cityos_sim.query import QueryError, compile_q_v2
-from smartcity_qgis.cityos_sim.render import v2_entity, v2_fragment
+from smartcity_qgis.cityos_sim.render import dumps, v2_entity, v2_fragment
 from smartcity_qgis.cityos_sim.search import find
 from smartcity_qgis.cityos_sim.store import PathError, TenantStore, parse_service_paths, path_matches
 
@@ -31,6 +31,11 @@ def _paths(req: Request, for_query: bool) -> list[str]:
         return parse_service_paths(req.header("fiware-servicepath"), for_query)
     except PathError as exc:
         raise ApiError(400, str(exc)) from exc
+
+
+def _write_scope(req: Request) -> list[str]:
+    """Service paths an update or delete may touch: the one named, or any when none is named."""
+    return _paths(req, False) if req.header("fiware-servicepath") else ["/#"]
 
 
 def _mode(req: Request) -> str:
@@ -189,7 +194,7 @@ def delete_entity(sim: SimServer, req: Request, eid: str) -> Response:
     store = _tenant(sim, req)
     rec = store.get(eid)
     etype = req.params.get("type")
-    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _paths(req, False)):
+    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _write_scope(req)):
         raise ApiError(404, NOT_FOUND)
     store.delete(rec)
     return Response.empty(204)
@@ -215,7 +220,7 @@ def write_attrs(sim: SimServer, req: Request, eid: str, method: str) -> Response
     store = _tenant(sim, req)
     rec = store.get(eid)
     etype = req.params.get("type")
-    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _paths(req, False)):
+    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _write_scope(req)):
         raise ApiError(404, NOT_FOUND)
     attrs = _parse_attrs(req, req.json_body("v2"), "keyValues" in req.options())
     now = sim.now()
@@ -244,7 +249,7 @@ def single_attr(sim: SimServer, req: Request, eid: str, name: str, value_only: b
         if attr is None:
             raise ApiError(404, "The entity does not have such an attribute")
         if value_only:
-            return Response.json(attr.value)
+            return Response.json(dumps(attr.value))
         return Response.json({"type": attr.type, "value": attr.value, "metadata": dict(attr.metadata or {})})
     if req.method == "DELETE" and not value_only:
         if attr is None:
