@@ -154,47 +154,47 @@
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="84" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="91" />
             <source>Connection {0} cannot be used: {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="91" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="98" />
             <source>The QGIS authentication system is not available.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="97" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="104" />
             <source>Authentication configuration {0} was not found or could not be unlocked.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="109" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="116" />
             <source>Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="118" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="125" />
             <source>Authentication configuration {0} holds no token.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="129" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="136" />
             <source>Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="142" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="149" />
             <source>Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="156" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="163" />
             <source>OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported).</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="175" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="182" />
             <source>OAuth2 configuration {0}: use the resource owner grant, or give a client secret.</source>
             <translation type="unfinished" />
         </message>
@@ -224,107 +224,107 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="65" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="66" />
             <source>The connection needs a name.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="69" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="70" />
             <source>The URL must start with http:// or https:// and name a host.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="71" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="72" />
             <source>Do not put a user name or password in the URL: choose an authentication configuration.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="75" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="78" />
             <source>Unknown NGSI flavor: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="77" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="80" />
             <source>A tenant has at most 50 letters, digits or underscores.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="80" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="83" />
             <source>Service path {0} must be absolute, like /river or /river/#.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="82" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="85" />
             <source>At most 10 service paths can be queried together.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="84" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="87" />
             <source>The timeout must be between 1 and 600 seconds.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="89" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="92" />
             <source>The area of interest must be west, south, east, north in degrees.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="102" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="105" />
             <source>A connection entry must be a JSON object.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="107" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="110" />
             <source>A connection entry has no name.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="123" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="127" />
             <source>Connection {0} has an unusable value: {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="243" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="249" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="209" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="214" />
             <source>A connection called {0} already exists.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="233" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="239" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="252" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="258" />
             <source>There is no connection called {0}.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="253" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="259" />
             <source>{0} (copy)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="257" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="263" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="295" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="301" />
             <source>The file is not valid JSON: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="303" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="309" />
             <source>The file is not a SmartCity connections file.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="309" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="315" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation type="unfinished" />
         </message>
@@ -689,7 +689,7 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="76" />
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="66" />
             <source>City OS</source>
             <translation type="unfinished" />
         </message>
@@ -716,7 +716,7 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="96" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="101" />
             <source>Extent</source>
             <translation type="unfinished" />
         </message>
@@ -881,7 +881,7 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="265" />
+            <location filename="../smartcity_qgis/layers/live.py" line="277" />
             <source>The push connection was lost.</source>
             <translation type="unfinished" />
         </message>
@@ -996,62 +996,62 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="91" />
             <source>Connection</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="93" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="97" />
             <source>Token (API header, or Basic with user __token__), or OAuth2:</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="95" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="99" />
             <source>Verify the TLS certificate</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="100" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="104" />
             <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="101" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="105" />
             <source>CA bundle</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="105" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="109" />
             <source> s</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="106" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="110" />
             <source>Timeout</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="107" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
             <source>Security and network</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="115" />
             <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="115" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="119" />
             <source>Not set</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="121" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="125" />
             <source>Area of interest</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="123" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="127" />
             <source>Test connection</source>
             <translation type="unfinished" />
         </message>
@@ -1061,12 +1061,12 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="200" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="206" />
             <source>Detected flavor: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="204" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="210" />
             <source>Not connected: {0}</source>
             <translation type="unfinished" />
         </message>
@@ -1304,6 +1304,496 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <location filename="../smartcity_qgis/layers/tiles.py" line="74" />
             <source>GSI aerial photographs</source>
             <translation>地理院地図（写真）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="45" />
+            <source>The points are outside Japan: no plane-rectangular zone fits them.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="65" />
+            <source>Kernel density heatmap</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="110" />
+            <source>People flow and JIS mesh</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="71" />
+            <source>A heatmap raster (GeoTIFF, people per km²) of points, optionally weighted by a field such as a people count. Radius and pixel size are in metres, in the plane-rectangular zone of the area (平面直角座標系, EPSG:6669–6687). Kernels: quartic (default), triangular, uniform, Epanechnikov; values agree with QGIS's own heatmap algorithm. Privacy by default: pixels whose radius holds fewer than k people are left empty; their number is reported.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="80" />
+            <source>Points</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="81" />
+            <source>Weight field (people per point; empty = 1 each)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="90" />
+            <source>Radius (m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="95" />
+            <source>Pixel size (m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <source>Kernel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <source>Quartic</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <source>Triangular</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <source>Uniform</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <source>Epanechnikov</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="109" />
+            <source>Heatmap</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="110" />
+            <source>Pixels left empty (fewer than k people)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="111" />
+            <source>CRS of the heatmap</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="231" />
+            <source>{0} features without geometry or weight were skipped.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="237" />
+            <source>The input layer could not be opened.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="244" />
+            <source>The weight field {0} does not exist.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="157" />
+            <source>The point layer is empty.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="159" />
+            <source>Heatmap in {0}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="165" />
+            <source>No usable points.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="187" />
+            <source>The heatmap could not be computed: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="191" />
+            <source>{0} pixels with fewer than {1} people within the radius were left empty.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="43" />
+            <source>Mesh level</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="50" />
+            <source>Minimum people per published cell (k-anonymity; 0 = publish everything)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="63" />
+            <source>Privacy rule switched off (k={0}): cells of fewer than 10 people may be published.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="72" />
+            <source>{0} cells with fewer than {1} people were not published.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="74" />
+            <source>No cell had to be suppressed (k = {0}).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="87" />
+            <source>Create JIS mesh grid</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="93" />
+            <source>Polygons of every JIS X 0410 regional mesh cell (地域メッシュ) of the chosen level over an extent, in JGD2011 (EPSG:6668), with the cell's code and the codes of every larger level containing it. Codes are exact at cell edges: a point on a south or west edge belongs to the cell north or east of it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="103" />
+            <source>Mesh grid</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="104" />
+            <source>Number of cells</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="240" />
+            <source>Unknown mesh level: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="113" />
+            <source>Choose an extent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="118" />
+            <source>The extent holds too many cells for this level; choose a larger level or a smaller extent.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="181" />
+            <source>Could not create the output layer.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="136" />
+            <source>{0} cells of {1}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="152" />
+            <source>Aggregate to JIS mesh</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="158" />
+            <source>Counts points (or sums a weight field, e.g. a people count) per JIS mesh cell of the chosen level. Polygons (e.g. a finer mesh layer) are assigned by their centre to the cell containing it, so choose a level at least as large as the input cells. Privacy by default: cells standing for fewer than k people (10, the MLIT publication rule) are not written; their number is reported. Set k to 0 only when the result stays internal.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="167" />
+            <source>Points or mesh polygons</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="172" />
+            <source>Weight field (people per feature; empty = 1 each)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="183" />
+            <source>People per mesh cell</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="152" />
+            <source>Cells suppressed (fewer than k people)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="187" />
+            <source>Cells written</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="216" />
+            <source>Input polygons are larger than {0} cells: choose a larger mesh level.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="252" />
+            <source>{0} features outside Japan's mesh were skipped.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="107" />
+            <source>Import MLIT people-flow data</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="113" />
+            <source>Reads one or many monthly_mdp_mesh1km.csv files of 全国の人流オープンデータ (MLIT), or the zip files (zips of zips) as published, into a 1 km mesh polygon layer with year, month, day type (休日/平日/全日), time zone (昼/深夜/終日), population and a date field that QGIS's Temporal Controller steps month by month. Rows that cannot be read are skipped and reported. Cells with fewer than k people are not written. Credit: 出典：「全国の人流オープンデータ」（国土交通省）</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="123" />
+            <source>People-flow CSV or zip files</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <source>Day types to keep (empty = all)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <source>Holidays (休日)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <source>Weekdays (平日)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <source>All days (全日)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <source>Time zones to keep (empty = all)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <source>Daytime 11-14h (昼)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <source>Late night 1-4h (深夜)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <source>All day (終日)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="147" />
+            <source>People flow</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="150" />
+            <source>Rows written</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="151" />
+            <source>Rows skipped as unreadable</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="157" />
+            <source>Choose at least one people-flow file.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="161" />
+            <source>Reading {0} file(s)…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="165" />
+            <source>These files are not MLIT people-flow data or could not be read safely: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="172" />
+            <source>Skipped {0} line {1}: {2}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="174" />
+            <source>… and {0} more skipped rows.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="183" />
+            <source>{0} rows written; {1} rows skipped.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="32" />
+            <source>Entities / state</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="69" />
+            <source>Expand to connect…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="121" />
+            <source>No entity types</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="89" />
+            <source>mqtt://host:1883 of the broker's MQTT server, for MQTT push (optional)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="90" />
+            <source>MQTT URL</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="142" />
+            <source>{0}: reconnecting: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="27" />
+            <source>Entities that could not be used</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="30" />
+            <source>(no id)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="29" />
+            <source>left out</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="30" />
+            <source>warning</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
+            <source>Entity id</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
+            <source>Reason</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
+            <source>Kind</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="68" />
+            <source>Details</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/connections.py" line="76" />
+            <source>The MQTT URL must look like mqtt://host:1883.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_alerts.py" line="37" />
+            <source>River level alerts</source>
+            <translation>河川水位アラート</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_alerts.py" line="79" />
+            <source>The alert log did not accept the new rows.</source>
+            <translation>アラート記録に行を追加できませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_alerts.py" line="90" />
+            <source>Export the alert log as .gpkg, .geojson or .csv.</source>
+            <translation>アラート記録は .gpkg、.geojson、.csv のいずれかで書き出してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_alerts.py" line="98" />
+            <source>The alert log could not be written to {0}: {1}</source>
+            <translation>アラート記録を {0} に書き出せませんでした: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="106" />
+            <source>The layer {0} cannot take new fields.</source>
+            <translation>レイヤ {0} に属性を追加できません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="181" />
+            <source>The layer {0} did not accept the computed levels.</source>
+            <translation>レイヤ {0} に計算した水位レベルを書き込めませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="189" />
+            <source>Level 5: flooding (levee crown reached)</source>
+            <translation>レベル5：氾濫発生（堤防高以上）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="190" />
+            <source>Level 4: flood danger level (氾濫危険水位)</source>
+            <translation>レベル4：氾濫危険水位以上</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="191" />
+            <source>Level 3: evacuation decision level (避難判断水位)</source>
+            <translation>レベル3：避難判断水位以上</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="192" />
+            <source>Level 2: flood caution level (氾濫注意水位)</source>
+            <translation>レベル2：氾濫注意水位以上</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="193" />
+            <source>Level 1: flood-fighting standby level (水防団待機水位)</source>
+            <translation>レベル1：水防団待機水位以上</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="194" />
+            <source>Below the standby level</source>
+            <translation>水防団待機水位未満</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="208" />
+            <source>No recent reading</source>
+            <translation>最近の観測値なし</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="216" />
+            <source>Level unknown</source>
+            <translation>レベル不明</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="226" />
+            <source>{0} m to the next level</source>
+            <translation>次のレベルまで {0} m</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/river_style.py" line="227" />
+            <source>no recent reading</source>
+            <translation>観測値が古い</translation>
         </message>
     </context>
 </TS>

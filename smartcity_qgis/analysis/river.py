@@ -50,9 +50,7 @@ def _check_increasing(station: str, named: Sequence[tuple[str, float | None]]) -
         raise ValueError(f"{label}: missing threshold(s) {', '.join(missing)}")
     for (name_a, a), (name_b, b) in itertools.pairwise(named):
         if not float(a) < float(b):
-            raise ValueError(
-                f"{label}: thresholds are not increasing ({name_a} {a} m must be below {name_b} {b} m)"
-            )
+            raise ValueError(f"{label}: thresholds are not increasing ({name_a} {a} m must be below {name_b} {b} m)")
 
 
 @dataclass(frozen=True)
@@ -298,3 +296,41 @@ def read_station_table(source: str | Path | bytes) -> StationTable:
         if "name" in cells and cells["name"].strip():
             table.names[station] = cells["name"].strip()
     return table
+
+
+class RiverWatch:
+    """Recent readings and current level of each station, turning new readings into crossings.
+
+    ``observe`` is what a live layer calls on every new reading; the histories feed
+    :func:`trend` and the crossings feed the alert log.
+    """
+
+    def __init__(self, keep: int = 12) -> None:
+        self.keep = keep
+        self._history: dict[str, list[tuple[object, float]]] = {}
+        self._level: dict[str, int] = {}
+
+    def observe(
+        self, station: str, when: object, water_level: float | None, thresholds: RiverThresholds
+    ) -> list[Crossing]:
+        """Record a reading; return the level boundaries crossed since the previous one."""
+        if _is_missing(water_level):
+            return []
+        history = self._history.setdefault(station, [])
+        if history and history[-1][0] == when and history[-1][1] == float(water_level):
+            return []  # the same reading delivered twice (notification and poll)
+        history.append((when, float(water_level)))
+        del history[: -self.keep]
+        new_level = alert_level(water_level, thresholds)
+        previous = self._level.get(station)
+        self._level[station] = new_level
+        return detect_crossings(previous, new_level)
+
+    def history(self, station: str) -> list[tuple[object, float]]:
+        return list(self._history.get(station, []))
+
+    def level(self, station: str) -> int | None:
+        return self._level.get(station)
+
+    def trend(self, station: str, tolerance: float = 0.02) -> str:
+        return trend(self._history.get(station, []), tolerance=tolerance)

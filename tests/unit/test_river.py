@@ -161,13 +161,7 @@ def test_station_table_in_each_encoding(tmp_path, encoding):
 
 def test_station_table_english_headers_and_bad_rows_reported():
     text = (
-        "station_id,standby,caution,evacuation,danger\n"
-        "a,1,2,3,4\n"
-        "b,1,2,,4\n"
-        "c,1,3,2,4\n"
-        "d,1,x,3,4\n"
-        "a,5,6,7,8\n"
-        ",1,2,3,4\n"
+        "station_id,standby,caution,evacuation,danger\na,1,2,3,4\nb,1,2,,4\nc,1,3,2,4\nd,1,x,3,4\na,5,6,7,8\n,1,2,3,4\n"
     )
     table = read_station_table(text.encode())
     assert list(table.thresholds) == ["a"]
@@ -190,3 +184,19 @@ def test_station_table_without_level_columns_is_refused():
 def test_nan_is_missing_not_zero():
     with pytest.raises(ValueError, match="missing"):
         RiverThresholds(math.nan, 1, 2, 3)
+
+
+def test_river_watch_turns_readings_into_crossings():
+    from smartcity_qgis.analysis.river import RiverWatch
+
+    watch = RiverWatch(keep=3)
+    assert watch.observe("s", 1, 1.0, T) == []  # first reading: level 0, nothing crossed
+    assert watch.observe("s", 2, 2.5, T) == [Crossing(0, 1)]
+    assert watch.observe("s", 2, 2.5, T) == [], "a duplicate delivery is ignored"
+    assert watch.observe("s", 3, 3.7, T) == [Crossing(1, 2), Crossing(2, 3)]
+    assert watch.observe("s", 4, None, T) == []
+    assert watch.level("s") == 3
+    assert [v for _t, v in watch.history("s")] == [1.0, 2.5, 3.7][-3:]
+    assert watch.trend("s") == TREND_RISING
+    assert watch.observe("s", 5, 3.1, T) == [Crossing(3, 2)]
+    assert len(watch.history("s")) == 3
