@@ -109,6 +109,8 @@ class LiveLayerUpdater(QObject):
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._take_inbox)
         self._names = {}
+        for layer in layers.values():
+            layer.willBeDeleted.connect(self._layer_deleted)
         for kind, layer in layers.items():
             base = layer.customProperty("smartcity/base_name", "") or layer.name()
             layer.setCustomProperty("smartcity/base_name", base)
@@ -134,11 +136,20 @@ class LiveLayerUpdater(QObject):
         self._timer.stop()
         thread, self._thread = self._thread, None
         if thread is not None:
-            thread.join(timeout=5)
+            thread.join(timeout=2)
         self._take_inbox()
         if forget:
             for layer in self.layers.values():
                 layer.setCustomProperty("smartcity/live", "")
+        self._set_state(STOPPED, "")
+
+    def _layer_deleted(self) -> None:
+        """A layer of the group goes away (project cleared, layer removed): live mode ends."""
+        self._stop.set()
+        self._wake.set()
+        self._timer.stop()
+        self._thread = None
+        self.layers = dict(self.applier.layers)
         self._set_state(STOPPED, "")
 
     def poll_now(self) -> None:
@@ -202,20 +213,32 @@ class LiveLayerUpdater(QObject):
         self._inbox.put((kind, payload))
 
     def _make_client(self) -> Any:
+        config = self.config
+        if hasattr(config, "with_changes"):
+            # Live mode is itself the retry loop: fail fast, mark the layer stale, back off.
+            config = config.with_changes(
+                max_retries=min(config.max_retries, 1), retry_budget=min(config.retry_budget, 5.0)
+            )
         if self._client_factory is not None:
-            return self._client_factory(self.config)
+            return self._client_factory(config)
         from smartcity_qgis.cityos_client import CityOSClient
 
-        return CityOSClient(self.config)
+        return CityOSClient(config)
 
     def _list(self, client: Any, q: str | None = None, attrs: list[str] | None = None) -> list[Any]:
         meta = self.meta
         user_q = meta.query.get("q")
         query = ";".join(p for p in (user_q, q) if p) or None
-        entities = client.iter_entities(
-            meta.entity_type, bbox=meta.bbox(), q=query, attrs=attrs or meta.attrs(), cancel=self._stop.is_set
+        entities = list(
+            client.iter_entities(
+                meta.entity_type, bbox=meta.bbox(), q=query, attrs=attrs or meta.attrs(), cancel=self._stop.is_set
+            )
         )
-        return list(entities)
+        if attrs and "dateModified" in attrs:
+            # Asked for only to learn modification times (kept in modified_at), not as a field.
+            for entity in entities:
+                entity.attributes.pop("dateModified", None)
+        return entities
 
     def _modified_filter_works(self, client: Any) -> bool:
         """True if the broker filters on ``dateModified`` (NGSI-v2 Orion does)."""

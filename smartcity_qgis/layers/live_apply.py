@@ -81,7 +81,24 @@ class EntityApplier(QObject):
         self._repaint_timer = QTimer(self)
         self._repaint_timer.setSingleShot(True)
         self._repaint_timer.timeout.connect(self._repaint)
+        self._kind_of_layer = {layer.id(): kind for kind, layer in self.layers.items()}
+        for layer in self.layers.values():
+            layer.willBeDeleted.connect(self._layer_gone)
         self.rebuild_index()
+
+    def _layer_gone(self) -> None:
+        """A layer of the group is being deleted: forget it and everything queued for the group."""
+        sender = self.sender()
+        kind = self._kind_of_layer.get(sender.id()) if sender is not None else None
+        if kind is None:
+            return
+        self.layers.pop(kind, None)
+        self.where = {eid: place for eid, place in self.where.items() if place[0] != kind}
+        self._dirty.discard(kind)
+        if not self.layers:
+            self._queue.clear()
+            self._timer.stop()
+            self._repaint_timer.stop()
 
     # -- public ---------------------------------------------------------------------
     def rebuild_index(self) -> None:
@@ -157,7 +174,7 @@ class EntityApplier(QObject):
         self._repaint_timer.start(max(0, int(wait * 1000)))
 
     def _repaint(self) -> None:
-        for kind in self._dirty:
+        for kind in list(self._dirty):
             layer = self.layers.get(kind)
             if layer is not None:
                 layer.updateExtents()
@@ -212,6 +229,8 @@ class EntityApplier(QObject):
         if moved:
             self._remove(moved)
         for kind, members in by_kind.items():
+            if kind not in self.layers:
+                continue
             self._upsert_kind(self.layers[kind], kind, members, now)
 
     def _upsert_kind(self, layer: QgsVectorLayer, kind: str, entities: list[Any], now: datetime) -> None:
@@ -283,7 +302,7 @@ class EntityApplier(QObject):
                 by_kind.setdefault(found[0], []).append(found[1])
         removed: list[int] = []
         for kind, fids in by_kind.items():
-            if self.layers[kind].dataProvider().deleteFeatures(fids):
+            if kind in self.layers and self.layers[kind].dataProvider().deleteFeatures(fids):
                 removed.extend(fids)
                 self._dirty.add(kind)
         if removed:

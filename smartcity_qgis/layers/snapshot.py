@@ -78,7 +78,11 @@ def write_snapshot(layer: QgsVectorLayer, path: Path) -> Path:
     if error != QgsVectorFileWriter.NoError:
         tmp.unlink(missing_ok=True)
         raise OSError(tr("Could not write the snapshot {0}: {1}").format(path, message))
-    os.replace(tmp, path)
+    try:
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OSError(tr("Could not write the snapshot {0}: {1}").format(path, exc)) from exc
     return path
 
 
