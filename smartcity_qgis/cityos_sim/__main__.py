@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     for tenant, types in info["tenants"].items():
         label = f"{tenant} (default)" if tenant == info["default_tenant"] else tenant
         listing = ", ".join(f"{t} {n}" for t, n in types.items()) or "(empty)"
-        print(f"  tenant {label}: {listing}")
+        print(f"  tenant {label}: {sum(types.values())} entities ({listing})")
     print("Ctrl+C stops.", flush=True)
     done = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: done.set())

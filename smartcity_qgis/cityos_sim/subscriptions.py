@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import queue
 import threading
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,25 @@ def _selector_matches(sel: dict, rec: EntityRecord) -> bool:
     if "type" in sel and sel["type"] != rec.type:
         return False
     return not ("typePattern" in sel and not re.search(sel["typePattern"], rec.type))
+
+
+def _post(url: str, data: bytes, headers: dict[str, str]) -> int:
+    """POST keeping header names as written (``Ngsiv2-AttrsFormat``); ConnectionError unless 2xx."""
+    parts = urlsplit(url)
+    conn_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = conn_cls(parts.hostname or "127.0.0.1", parts.port, timeout=5)
+    try:
+        target = parts.path or "/"
+        if parts.query:
+            target += "?" + parts.query
+        conn.request("POST", target, body=data, headers=headers)
+        answer = conn.getresponse()
+        answer.read()
+    finally:
+        conn.close()
+    if not 200 <= answer.status < 300:
+        raise ConnectionError(f"notification endpoint answered {answer.status}")
+    return answer.status
 
 
 class SubscriptionManager:
@@ -167,10 +186,7 @@ class SubscriptionManager:
                 self.mqtt.publish(sub.url, sub.topic, dumps(message).encode("utf-8"), sub.qos)
                 code = 200
             else:
-                data = dumps(payload).encode("utf-8")
-                request = urllib.request.Request(sub.url, data=data, headers=headers, method="POST")
-                with urllib.request.urlopen(request, timeout=5) as answer:
-                    code = answer.status
+                code = _post(sub.url, dumps(payload).encode("utf-8"), headers)
             sub.last_success, sub.last_success_code, sub.fails = time.time(), code, 0
             self.sent += 1
         except Exception:
