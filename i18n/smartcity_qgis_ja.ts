@@ -876,12 +876,12 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="192" />
+            <location filename="../smartcity_qgis/layers/live.py" line="203" />
             <source>{0} (offline)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="277" />
+            <location filename="../smartcity_qgis/layers/live.py" line="288" />
             <source>The push connection was lost.</source>
             <translation type="unfinished" />
         </message>
@@ -906,17 +906,17 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="80" />
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="85" />
             <source>Could not write the snapshot {0}: {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="89" />
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="93" />
             <source>The snapshot {0} cannot be read.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="248" />
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="252" />
             <source>Live mode of {0} cannot resume: {1}</source>
             <translation type="unfinished" />
         </message>
@@ -1486,7 +1486,7 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="181" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="188" />
             <source>Could not create the output layer.</source>
             <translation type="unfinished" />
         </message>
@@ -1611,32 +1611,32 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="157" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="164" />
             <source>Choose at least one people-flow file.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="161" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="168" />
             <source>Reading {0} file(s)…</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="165" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="172" />
             <source>These files are not MLIT people-flow data or could not be read safely: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="179" />
             <source>Skipped {0} line {1}: {2}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="174" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="181" />
             <source>… and {0} more skipped rows.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="183" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="190" />
             <source>{0} rows written; {1} rows skipped.</source>
             <translation type="unfinished" />
         </message>
@@ -1666,7 +1666,7 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="142" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="141" />
             <source>{0}: reconnecting: {1}</source>
             <translation type="unfinished" />
         </message>
@@ -1794,6 +1794,341 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
             <location filename="../smartcity_qgis/layers/river_style.py" line="227" />
             <source>no recent reading</source>
             <translation>観測値が古い</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="73" />
+            <source>River water levels</source>
+            <translation>河川水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="179" />
+            <source>Synthetic flood zones (Okazaki, A31a schema)</source>
+            <translation>洪水浸水想定区域（岡崎市・合成データ、A31a 形式）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="212" />
+            <source>River water levels over the flood zones (Okazaki)</source>
+            <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="49" />
+            <source>City OS chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="140" />
+            <source>last {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="144" />
+            <source>Refresh</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="148" />
+            <source>Save…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="197" />
+            <source>Select a city OS layer and some of its features.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="380" />
+            <source>History could not be loaded: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="216" />
+            <source>Loading history…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="229" />
+            <source>{0} observations of {1} sensors</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="263" />
+            <source>Time</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="269" />
+            <source>No observations in this period</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="277" />
+            <source>Save chart</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="277" />
+            <source>PNG image (*.png);;SVG drawing (*.svg)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="291" />
+            <source>Saved the chart to {0}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="91" />
+            <source>Filter types and attributes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="94" />
+            <source>Refresh the entity types</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="94" />
+            <source>Manage connections…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="112" />
+            <source>Only the current map extent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="115" />
+            <source>Only the ticked attributes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="118" />
+            <source>Add layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="123" />
+            <source>Live mode of the current layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <source>Off</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <source>Polling</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <source>MQTT push</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <source>HTTP push</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
+            <source>Polling interval (push modes also catch up at this interval)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="142" />
+            <source>Apply</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="148" />
+            <source>History</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="150" />
+            <source>Last</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="155" />
+            <source> h</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <source>Load history as layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="159" />
+            <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="280" />
+            <source>Loading {0} from {1}…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="308" />
+            <source>{0} could not be loaded: {1}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="356" />
+            <source>Select a city OS layer first.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="345" />
+            <source>Live mode is off for {0}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="347" />
+            <source>Live mode {0} for {1}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="367" />
+            <source>The layer has no entities or no numeric attributes.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="387" />
+            <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="45" />
+            <source>City OS panel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="47" />
+            <source>City OS connections…</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <source>Live mode: polling</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <source>Live mode: MQTT push</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <source>Live mode: HTTP push</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <source>Live mode: off</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <source>Chart of the selected sensors</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="36" />
+            <source>1st mesh (80 km)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="37" />
+            <source>2nd mesh (10 km)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="38" />
+            <source>5x mesh (5 km)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="39" />
+            <source>2x mesh (2 km)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="40" />
+            <source>3rd mesh (1 km)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="41" />
+            <source>1/2 mesh (500 m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="42" />
+            <source>1/4 mesh (250 m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="43" />
+            <source>1/8 mesh (125 m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="44" />
+            <source>1/10 mesh (100 m)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="61" />
+            <source>JIS mesh codes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="68" />
+            <source>Move the cursor over the map.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="80" />
+            <source>Copy codes</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="100" />
+            <source>This position cannot be converted to latitude and longitude.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="104" />
+            <source>Outside the JIS mesh (Japan only).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="106" />
+            <source>Latitude {0:.6f}, longitude {1:.6f}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="133" />
+            <source>JIS mesh codes panel</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_30_peopleflow.py" line="140" />
+            <source>People flow (synthetic)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_30_peopleflow.py" line="160" />
+            <source>Noon and night (synthetic)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="186" />
+            <source>Flood depth</source>
+            <translation>浸水深</translation>
         </message>
     </context>
 </TS>

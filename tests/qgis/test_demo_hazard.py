@@ -1,0 +1,67 @@
+"""The synthetic Okazaki flood zones as shipped, and the hazard demo step on the embedded city OS."""
+
+from __future__ import annotations
+
+from qgis.core import QgsProject
+
+from smartcity_qgis.demo.context import DemoContext
+from smartcity_qgis.demo.okazaki_flood import FLOOD_ZONES, SYNTHETIC_NOTE, flood_zone_rows, write_flood_zones
+from smartcity_qgis.layers.hazard_files import load_hazard_file, shapefile_encoding
+
+
+def test_shipped_zones_are_cp932_a31a_labelled_synthetic(qgis_app):
+    assert shapefile_encoding(FLOOD_ZONES) == "cp932"
+    assert FLOOD_ZONES.with_suffix(".cpg").read_text().strip() == "CP932"
+    (layer,) = load_hazard_file(FLOOD_ZONES).layers
+    assert layer.customProperty("smartcity/hazard_kind") == "A31a_2"
+    rows = [(f["A31a_202"], f["A31a_205"], f["NOTE"]) for f in layer.getFeatures()]
+    assert {note for *_, note in rows} == {SYNTHETIC_NOTE}
+    assert {rank for name, rank, _ in rows if name == "矢作川"} == {1, 2, 3, 4}
+    assert {rank for name, rank, _ in rows if name == "乙川"} == {1, 2, 3}
+    assert len(rows) == len(flood_zone_rows()), "the shipped file is what the module generates"
+
+
+def test_generator_writes_the_same_file(qgis_app, tmp_path):
+    path = write_flood_zones(tmp_path / FLOOD_ZONES.name)
+    assert shapefile_encoding(path) == "cp932"
+    fresh = load_hazard_file(path).layers[0]
+    shipped = load_hazard_file(FLOOD_ZONES).layers[0]
+    assert fresh.featureCount() == shipped.featureCount()
+    fresh_area = sum(f.geometry().area() for f in fresh.getFeatures())
+    shipped_area = sum(f.geometry().area() for f in shipped.getFeatures())
+    assert abs(fresh_area - shipped_area) < 1e-9 * shipped_area
+
+
+def test_demo_step_renders_stations_over_flood_zones(qgis_app, tmp_path):
+    from qgis.PyQt.QtGui import QImage
+
+    from smartcity_qgis.cityos_sim.server import start_server
+    from smartcity_qgis.demo import step_40_hazard
+    from smartcity_qgis.layers.river_style import LEVEL_COLOURS
+
+    project = QgsProject.instance()
+    project.clear()
+    ctx = DemoContext(output=tmp_path, project=project)
+    sim = start_server(scenario="okazaki", storm_minutes=2.0, auto_advance=False)
+    try:
+        sim.advance(60)  # the storm's crest
+        ctx.shared["sim"] = sim
+        (png,) = step_40_hazard.run(ctx)
+    finally:
+        sim.stop()
+    stations = ctx.shared["river_stations"]
+    assert stations.featureCount() == 7
+    levels = {f["stationName"]: f["alert_level"] for f in stations.getFeatures()}
+    assert max(levels.values()) >= 3, levels
+    image = QImage(str(png))
+    assert image.width() == 1600 and image.height() == 1200
+    colours = {colour_name(image.pixelColor(x, y)) for x in range(0, 1600, 3) for y in range(300, 1150, 3)}
+    expected = {LEVEL_COLOURS[level].upper() for level in set(levels.values())}
+    assert expected <= colours, "each level present is drawn in its colour"
+    names = {layer.name() for layer in project.mapLayers().values()}
+    assert len(names) >= 4  # flood zones, two tile layers, stations
+    project.clear()
+
+
+def colour_name(colour) -> str:
+    return colour.name().upper()
