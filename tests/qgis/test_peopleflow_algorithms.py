@@ -299,3 +299,22 @@ def test_heatmap_renderer_weighted_by_a_field():
     assert renderer.colorRamp().color1().alpha() == 0
     with pytest.raises(ValueError, match="count"):
         apply_heatmap_style(layer, "count")
+
+
+def test_demo_step_writes_noon_and_night(qgis_app, qgis_new_project, tmp_path):
+    from qgis.core import QgsProject
+
+    from smartcity_qgis.demo import step_30_peopleflow as step
+    from smartcity_qgis.demo.context import DemoContext
+
+    ctx = DemoContext(output=tmp_path, project=QgsProject.instance())
+    paths = step.run(ctx)
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths)
+    flow = ctx.shared["peopleflow_layer"]
+    assert flow.featureCount() > 10_000 and flow.temporalProperties().isActive()
+    _layer, feats = features_of(paths[1])
+    by_code = {f["mesh1kmid"]: f for f in feats}
+    centre = by_code["52373143"]
+    assert centre["noon"] > 2 * centre["night"] and centre["data"].startswith("synthetic")
+    assert sum(f["noon_minus_night"] < 0 for f in feats) > len(feats) / 2  # most cells are residential
+    ctx.close()

@@ -133,3 +133,21 @@ def test_path_traversal_names_are_skipped_and_reported(tmp_path):
     unsafe = [p for p in table.problems if "unsafe" in p.reason]
     assert len(unsafe) == 2
     assert not (tmp_path.parent / "outside").exists()
+
+
+def test_shipped_demo_file_is_the_generator_output():
+    from smartcity_qgis.analysis.mesh import mesh_parent
+    from smartcity_qgis.demo import synthetic_peopleflow as synth
+
+    assert synth.DEMO_ZIP.is_file()
+    table = read_people_flow(synth.DEMO_ZIP)
+    assert not table.problems and len(table) > 10_000
+    assert set(table.prefcode) == {"23"} and set(table.citycode) == {"23202"}
+    assert set(np.unique(mesh_parent(table.mesh, "1km", "80km"))) == {5237}
+    with zipfile.ZipFile(synth.DEMO_ZIP) as outer, zipfile.ZipFile(io.BytesIO(outer.read(synth.INNER_PATH))) as inner:
+        assert inner.read(CSV_NAME).decode("utf-8") == synth.synthetic_csv()
+    weekday = table.filter(dayflags=[1])
+    noon, night = weekday.filter(timezones=[0]), weekday.filter(timezones=[1])
+    centre = 52373143  # 東岡崎 station and QURUWA
+    assert noon.population[noon.mesh == centre].mean() > 2 * night.population[night.mesh == centre].mean()
+    assert night.population.sum() > noon.population.sum() * 0.9  # residents sleep outside the centre
