@@ -219,6 +219,7 @@ class CityOSClient:
         self.rejected = []
         rep = "keyValues" if key_values else "normalized"
         flavor, options = self.config.flavor, self.options
+        rescan = False  # a second pass over the pages when fewer entities came than announced
         while True:
             if cancel is not None and cancel():
                 raise CancelledError("cancelled")
@@ -240,6 +241,7 @@ class CityOSClient:
                     raise ServerError(f"the broker's entity list is not a JSON array ({resp.url})", url=resp.url)
                 items = resp.data
                 page_len = len(items)
+            repeated = 0
             for item in items:
                 if isinstance(item, Entity):
                     entity = item
@@ -254,16 +256,26 @@ class CityOSClient:
                             on_invalid(exc)
                         continue
                 if entity.id in seen:
+                    repeated += 1
                     continue
                 seen.add(entity.id)
                 yield entity
-            offset += page_len
+            # Entities seen before mean the window slid back (entities removed before it, or a
+            # broker's unstable order): step on by the new ones only, or the ones the slide
+            # pushed to the next window would never be asked for.
+            fresh = page_len - repeated
+            offset += page_len if rescan or fresh <= 0 else fresh
             if progress is not None:
                 progress(len(seen) + len(self.rejected), total)
             # Not stopping at the announced total: entities created while paging push
             # others onto later pages, and only a short page proves the end.
             if page_len < limit:
-                return
+                got = len(seen) + len(self.rejected)
+                if rescan or total is None or got >= total:
+                    return
+                # Fewer than announced: go over the pages once more for the ones a window
+                # skipped (those deleted meanwhile simply stay missing).
+                rescan, offset = True, 0
 
     def entities(self, *args: Any, **kwargs: Any) -> list[Entity]:
         """`iter_entities` as a list."""

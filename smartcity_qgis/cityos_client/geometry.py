@@ -36,6 +36,8 @@ def looks_like_geojson(value: Any) -> bool:
     if type(value) is not dict:
         return False
     kind = value.get("type")
+    if type(kind) is not str:
+        return False
     if kind in GEOJSON_TYPES:
         return "coordinates" in value or "geometries" in value
     if kind == "Feature":
@@ -57,9 +59,12 @@ def _position(pos: Any, where: str) -> None:
     if not (-180.0 <= lon <= 180.0) or not (-90.0 <= lat <= 90.0):
         if math.isnan(lon) or math.isnan(lat) or math.isinf(lon) or math.isinf(lat):
             raise GeometryError(f"{where}: coordinates must be finite numbers")
+        hint = ""
+        if -180.0 <= lat <= 180.0 and -90.0 <= lon <= 90.0:
+            hint = f"; {SWAP_WARNING}"
         raise GeometryError(
             f"{where}: coordinates out of range (longitude {lon}, latitude {lat}; "
-            "longitude must be within ±180 and latitude within ±90)"
+            f"longitude must be within ±180 and latitude within ±90{hint})"
         )
 
 
@@ -96,14 +101,14 @@ def check_geometry(geom: Any, where: str = "geometry") -> dict:
         if type(features) is not list or len(features) != 1:
             raise GeometryError(f"{where}: a FeatureCollection location must hold exactly one feature")
         return check_geometry(features[0], where)
-    if kind not in GEOJSON_TYPES:
+    if type(kind) is not str or kind not in GEOJSON_TYPES:
         raise GeometryError(f"{where}: {kind!r:.40} is not a GeoJSON geometry type")
     if kind == "GeometryCollection":
         parts = geom.get("geometries")
         if type(parts) is not list:
             raise GeometryError(f"{where}: a GeometryCollection needs a 'geometries' list")
         for part in parts:
-            if type(part) is not dict or part.get("type") not in GEOJSON_TYPES:
+            if type(part) is not dict or type(part.get("type")) is not str or part["type"] not in GEOJSON_TYPES:
                 raise GeometryError(f"{where}: a GeometryCollection may only hold geometries")
             check_geometry(part, where)
         return geom

@@ -84,6 +84,10 @@ def parse_with(payload: Any, flavor: str, representation: str | None, options: P
     raise ValueError(f"flavor must be {NGSI_V2!r} or {NGSI_LD!r}, got {flavor!r}")
 
 
+def _is_geometry_type(kind: Any) -> bool:
+    return type(kind) is str and kind in GEOJSON_TYPES
+
+
 def parse_feature(feature: Any, flavor: str, options: ParseOptions) -> Entity:
     """An entity from a GeoJSON Feature (``Accept: application/geo+json`` answers)."""
     if type(feature) is dict and feature.get("type") == "FeatureCollection":
@@ -106,7 +110,7 @@ def parse_feature(feature: Any, flavor: str, options: ParseOptions) -> Entity:
     geometry = feature.get("geometry")
     checked = None
     if geometry is not None:
-        if type(geometry) is not dict or geometry.get("type") not in GEOJSON_TYPES:
+        if type(geometry) is not dict or not _is_geometry_type(geometry.get("type")):
             kind = geometry.get("type") if type(geometry) is dict else type(geometry).__name__
             raise InvalidEntityError(
                 eid if type(eid) is str else None,

@@ -131,7 +131,7 @@ def parse_ld_normalized(payload: Any, options: ParseOptions) -> Entity:
         if type(raw) is not dict:
             raise InvalidEntityError(eid, f"attribute {name!r} is not an object with a 'type' (normalized NGSI-LD)")
         atype = raw.get("type")
-        if atype not in LD_ATTRIBUTE_TYPES:
+        if type(atype) is not str or atype not in LD_ATTRIBUTE_TYPES:
             raise InvalidEntityError(
                 eid,
                 f"attribute {name!r} has type {atype!r:.40}, which is not an NGSI-LD attribute type "
@@ -170,7 +170,7 @@ def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = Fal
             continue
         if not key_values:
             atype = raw.get("type")
-            if atype in LD_ATTRIBUTE_TYPES:
+            if type(atype) is str and atype in LD_ATTRIBUTE_TYPES:
                 attrs[name] = _attribute(eid, name, raw, atype, geo, options, warnings)
                 continue
             found = None
@@ -207,7 +207,7 @@ def detect_ld_representation(payload: dict) -> str:
         elif (
             "type" in raw
             and not looks_like_geojson(raw)
-            and (raw["type"] in LD_ATTRIBUTE_TYPES or "value" in raw or "object" in raw)
+            and ((type(raw["type"]) is str and raw["type"] in LD_ATTRIBUTE_TYPES) or "value" in raw or "object" in raw)
         ):
             typed += 1
         elif any(member in raw for member, _ in _CONCISE_MEMBER):
