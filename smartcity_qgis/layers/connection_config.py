@@ -36,6 +36,8 @@ TOKEN_USER = "__token__"
 BEARER_USER = "__bearer__"
 # QGIS's OAuth2 grant flows (QgsAuthOAuth2Config::GrantFlow).
 _GRANT_RESOURCE_OWNER = 2
+# The embedded city OS serves a QuantumLeap-style history API under this path.
+DEMO_TIMESERIES_PATH = "/ql"
 
 _detected_flavors: dict[tuple[str, str], str] = {}
 _detected_lock = threading.Lock()
@@ -54,11 +56,15 @@ def to_client_config(conn: Connection, flavor: str | None = None) -> ConnectionC
         raise ConnectionRecordError("\n".join(problems))
     url = conn.url.strip()
     proxies = proxies_for(url)
+    timeseries_url = conn.timeseries_url.strip()
+    mqtt_url = conn.mqtt_url.strip()
     if conn.demo:
         from smartcity_qgis.layers.demo_cityos import demo_server
 
         url = demo_server().url
         proxies = {"no_proxy": urllib.parse.urlsplit(url).hostname or "127.0.0.1"}
+        timeseries_url = url + DEMO_TIMESERIES_PATH
+        mqtt_url = getattr(demo_server(), "mqtt_url", None) or ""
     chosen = flavor or conn.flavor
     if chosen == "auto":
         chosen = known_flavor(conn) or "ngsi-v2"
@@ -74,7 +80,8 @@ def to_client_config(conn: Connection, flavor: str | None = None) -> ConnectionC
         "read_timeout": float(conn.timeout),
         "context": conn.context or None,
         "area_of_interest": conn.area_of_interest,
-        "timeseries_url": conn.timeseries_url.strip() or None,
+        "timeseries_url": timeseries_url or None,
+        "mqtt_url": mqtt_url or None,
     }
     if conn.authcfg:
         options.update(auth_options(conn.authcfg))
@@ -155,7 +162,7 @@ def _from_oauth2(cfg: QgsAuthMethodConfig, authcfg: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not data.get("tokenUrl"):
         raise ConnectionRecordError(
             tr(
-                "OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported)."  # noqa: E501
+                "OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported)."
             ).format(authcfg)
         )
     common = {

@@ -46,6 +46,7 @@ class Connection:
     service_paths: list[str] = field(default_factory=lambda: ["/"])
     context: str = ""
     timeseries_url: str = ""
+    mqtt_url: str = ""
     authcfg: str = ""
     verify_tls: bool = True
     ca_bundle: str = ""
@@ -69,8 +70,10 @@ class Connection:
                 found.append(tr("The URL must start with http:// or https:// and name a host."))
             elif parsed.username or parsed.password:
                 found.append(
-                    tr("Do not put a user name or password in the URL: choose an authentication configuration.")  # noqa: E501
+                    tr("Do not put a user name or password in the URL: choose an authentication configuration.")
                 )
+        if self.mqtt_url and urllib.parse.urlsplit(self.mqtt_url).scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
+            found.append(tr("The MQTT URL must look like mqtt://host:1883."))
         if self.flavor not in FLAVORS:
             found.append(tr("Unknown NGSI flavor: {0}").format(self.flavor))
         if self.tenant and not re.fullmatch(r"[A-Za-z0-9_]{1,50}", self.tenant):
@@ -113,6 +116,7 @@ class Connection:
             conn.service_paths = _as_list(conn.service_paths)
             conn.context = str(conn.context or "")
             conn.timeseries_url = str(conn.timeseries_url or "")
+            conn.mqtt_url = str(conn.mqtt_url or "")
             conn.authcfg = str(conn.authcfg or "")
             conn.verify_tls = _as_bool(conn.verify_tls)
             conn.ca_bundle = str(conn.ca_bundle or "")
@@ -183,6 +187,7 @@ class ConnectionStore:
                 "service_paths": s.value("service_paths", "/", type=str),
                 "context": s.value("context", "", type=str),
                 "timeseries_url": s.value("timeseries_url", "", type=str),
+                "mqtt_url": s.value("mqtt_url", "", type=str),
                 "authcfg": s.value("authcfg", "", type=str),
                 "verify_tls": s.value("verify_tls", True, type=bool),
                 "ca_bundle": s.value("ca_bundle", "", type=str),
@@ -218,6 +223,7 @@ class ConnectionStore:
             s.setValue("service_paths", ",".join(conn.service_paths))
             s.setValue("context", conn.context)
             s.setValue("timeseries_url", conn.timeseries_url.strip())
+            s.setValue("mqtt_url", conn.mqtt_url.strip())
             s.setValue("authcfg", conn.authcfg)
             s.setValue("verify_tls", bool(conn.verify_tls))
             s.setValue("ca_bundle", conn.ca_bundle)
@@ -308,7 +314,7 @@ class ConnectionStore:
                 if isinstance(entry, dict) and any(_SECRET_KEYS.search(str(k)) for k in entry):
                     messages.append(
                         tr(
-                            "Ignored secret fields in {0}: secrets belong in the QGIS authentication database."  # noqa: E501
+                            "Ignored secret fields in {0}: secrets belong in the QGIS authentication database."
                         ).format(entry.get("name"))
                     )
                 conn = Connection.from_dict(entry)

@@ -20,7 +20,7 @@ def demo_server() -> Any:
     global _server
     with _lock:
         if _server is None:
-            from smartcity_qgis.cityos_sim import start_server
+            from smartcity_qgis.cityos_sim.server import start_server
 
             _server = start_server(host="127.0.0.1", port=0, scenario="okazaki")
         return _server

@@ -35,6 +35,7 @@ def full_connection(name: str = "岡崎市 都市OS") -> Connection:
         service_paths=["/river", "/crowd/#"],
         context="https://cityos.example.jp/context.jsonld",
         timeseries_url="https://cityos.example.jp/quantumleap",
+        mqtt_url="mqtt://cityos.example.jp:1883",
         authcfg="abc1234",
         verify_tls=False,
         ca_bundle="/etc/ssl/certs/city-ca.pem",

@@ -12,6 +12,7 @@ from typing import ClassVar
 import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
+from smartcity_qgis.cityos_client import CityOSClient
 from smartcity_qgis.layers.connection_config import (
     BEARER_USER,
     TOKEN_USER,
@@ -194,8 +195,6 @@ def test_requests_go_through_the_qgis_proxy(proxy_settings, qgis_app):
                        proxyExcludedUrls="")
         _RecordingProxy.seen = []
         cfg = to_client_config(connection(url="http://cityos.invalid:1026"))
-        from smartcity_qgis.cityos_client import CityOSClient
-
         types = CityOSClient(cfg).types()
         assert [t.name for t in types] == ["WaterObserved"]
         assert any(p.startswith("http://cityos.invalid:1026/v2/types") for p in _RecordingProxy.seen)

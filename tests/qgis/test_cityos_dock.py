@@ -1,0 +1,217 @@
+"""The City OS dock against the real embedded city OS: types, adding layers, options, live mode."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from qgis.core import QgsProject, QgsRectangle, QgsSettings
+from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, Qt
+
+from smartcity_qgis.dialogs.cityos_dock import CityOSDock
+from smartcity_qgis.dialogs.cityos_tree import (
+    ROLE_ATTR,
+    EntityTypeDropHandler,
+    dropped_types,
+)
+from smartcity_qgis.dialogs.e2e_actions import add_demo_river_layer_live
+from smartcity_qgis.dialogs.load_notice import LoadDetailsDialog, show_load_notice
+from smartcity_qgis.layers import connection_status
+from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME, Connection, ConnectionStore
+from smartcity_qgis.layers.demo_cityos import demo_server, stop_demo_server
+from smartcity_qgis.layers.entity_loader import InvalidEntity, LoadResult
+from tests.conftest import free_port
+
+DEMO = DEMO_CONNECTION_NAME
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+        time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    server = demo_server()
+    yield server
+    stop_demo_server()
+
+
+@pytest.fixture
+def dock(qgis_iface, qgis_new_project, demo):
+    root = f"SmartCityTest/{uuid.uuid4().hex}/connections"
+    store = ConnectionStore(root=root)
+    widget = CityOSDock(qgis_iface, store, parent=qgis_iface.mainWindow())
+    yield widget
+    widget.shutdown()
+    widget.setParent(None)
+    widget.deleteLater()
+    QgsProject.instance().removeAllMapLayers()
+    QgsSettings().remove(root.rsplit("/", 1)[0])
+
+
+def list_demo_types(dock: CityOSDock):
+    listed = []
+    dock.types_listed.connect(listed.append)
+    dock.tree.connection_item(DEMO).setExpanded(True)
+    wait_for(lambda: DEMO in listed)
+    return dock.results[DEMO]
+
+
+def load(dock: CityOSDock, entity_type: str, **kwargs) -> LoadResult:
+    results, failures = [], []
+    dock.layers_loaded.connect(results.append)
+    dock.load_failed.connect(lambda _t, m: failures.append(m))
+    assert dock.add_type_layer(DEMO, entity_type, **kwargs) is not None, dock.status_label.text()
+    wait_for(lambda: results or failures)
+    assert not failures, failures
+    return results[0]
+
+
+def test_tree_lists_the_demo_city_os_types_with_counts_and_attributes(dock):
+    result = list_demo_types(dock)
+    item = dock.tree.type_item(DEMO, "WaterObserved")
+    assert item is not None
+    info = next(t for t in result.types if t.name == "WaterObserved")
+    assert info.count and item.text(1) == f"{info.count:,}"
+    attrs = {item.child(i).data(0, ROLE_ATTR) for i in range(item.childCount())}
+    assert {"waterLevel", "dangerLevel", "location"} <= attrs
+    assert "connected" in dock.tree.connection_item(DEMO).text(1) or "接続" in dock.tree.connection_item(DEMO).text(1)
+    assert result.summary().startswith("connected")
+    assert "types" in result.summary()
+
+
+def test_filter_keeps_matching_types_only(dock):
+    list_demo_types(dock)
+    dock.filter_edit.setText("waterlevel")  # an attribute of WaterObserved only
+    conn = dock.tree.connection_item(DEMO)
+    visible = [conn.child(i).text(0) for i in range(conn.childCount()) if not conn.child(i).isHidden()]
+    assert len(visible) == 1 and "WaterObserved" in visible[0]
+    dock.filter_edit.setText("")
+    assert all(not conn.child(i).isHidden() for i in range(conn.childCount()))
+
+
+def test_adding_a_type_creates_its_layer_in_the_project(dock, demo):
+    result = list_demo_types(dock)
+    expected = next(t.count for t in result.types if t.name == "WaterObserved")
+    loaded = load(dock, "WaterObserved")
+    layer = loaded.main_layer
+    assert QgsProject.instance().mapLayer(layer.id()) is layer
+    assert layer.featureCount() == expected
+    assert layer.crs().authid() == "EPSG:4326"
+    assert "[%" in layer.mapTipTemplate()
+    assert dock.last_details is None  # nothing left out: no details button
+
+
+def test_only_the_current_map_extent(dock, qgis_iface):
+    list_demo_types(dock)
+    everything = load(dock, "Streetlight").main_layer
+    points = [f.geometry().asPoint() for f in everything.getFeatures()]
+    xs = sorted(p.x() for p in points)
+    ys = sorted(p.y() for p in points)
+    # A square around the south-west half of the stations (the canvas keeps its aspect ratio).
+    side = max(xs[len(xs) // 2] - xs[0], ys[len(ys) // 2] - ys[0])
+    box = QgsRectangle(xs[0] - 1e-6, ys[0] - 1e-6, xs[0] + side, ys[0] + side)
+    canvas = qgis_iface.mapCanvas()
+    canvas.setDestinationCrs(everything.crs())
+    canvas.setExtent(box)
+    wanted = canvas.extent()
+    dock.extent_check.setChecked(True)
+    inside = load(dock, "Streetlight").main_layer
+    got = [f.geometry().asPoint() for f in inside.getFeatures()]
+    assert 0 < len(got) < len(points)
+    assert all(wanted.contains(p) for p in got)
+    assert len(got) == sum(1 for p in points if wanted.contains(p))
+
+
+def test_only_the_ticked_attributes(dock):
+    list_demo_types(dock)
+    item = dock.tree.type_item(DEMO, "WaterObserved")
+    for i in range(item.childCount()):
+        child = item.child(i)
+        if child.data(0, ROLE_ATTR) not in ("waterLevel", "location"):
+            child.setCheckState(0, Qt.Unchecked)
+    dock.attrs_check.setChecked(True)
+    assert sorted(dock.tree.chosen_attributes(DEMO, "WaterObserved")) == ["location", "waterLevel"]
+    layer = load(dock, "WaterObserved").main_layer
+    names = set(layer.fields().names())
+    assert "waterLevel" in names and "dangerLevel" not in names
+    assert layer.featureCount() > 0 and all(f.hasGeometry() for f in layer.getFeatures())
+
+
+def test_live_polling_changes_the_feature_in_place(dock, demo, qgis_iface):
+    list_demo_types(dock)
+    layer = load(dock, "WaterObserved").main_layer
+    feature = next(layer.getFeatures())
+    fid, entity_id = feature.id(), feature["entity_id"]
+    updater = dock.set_live_mode(layer, "polling", 1.0)
+    assert updater is not None and updater.is_running()
+    assert dock.live.mode_of(layer) == ("polling", 1.0)
+    demo.update_entity(entity_id, {"waterLevel": 12.34}, tenant="okazaki")
+    wait_for(lambda: layer.getFeature(fid)["waterLevel"] == 12.34, timeout=30)
+    assert layer.getFeature(fid)["entity_id"] == entity_id
+    assert [f["entity_id"] for f in layer.getFeatures()].count(entity_id) == 1
+    assert connection_status.status_board().state(DEMO).state == connection_status.CONNECTED
+    dock.set_live_mode(layer, "off")
+    assert dock.live.mode_of(layer)[0] == "off" and not updater.is_running()
+
+
+def test_unreachable_connection_is_shown_offline(dock):
+    port = free_port()
+    dock.store.save(Connection(name="閉じた都市OS", url=f"http://127.0.0.1:{port}", flavor="ngsi-v2", timeout=2))
+    dock.refresh_connections()
+    failed = []
+    task = dock.list_types("閉じた都市OS")
+    task.failed.connect(lambda n, m: failed.append(m))
+    wait_for(lambda: failed, timeout=60)
+    state = connection_status.status_board().state("閉じた都市OS")
+    assert state.state == connection_status.OFFLINE and state.since is not None
+    assert dock.tree.connection_item("閉じた都市OS").text(1) == state.describe()
+
+
+def test_dragging_a_type_onto_the_map_adds_it(dock):
+    list_demo_types(dock)
+    item = dock.tree.type_item(DEMO, "AirQualityObserved")
+    data = dock.tree.mimeData([item])
+    assert dropped_types(data) == [(DEMO, "AirQualityObserved")]
+    results = []
+    dock.layers_loaded.connect(results.append)
+    handler = EntityTypeDropHandler(dock.add_type_layer)
+    assert handler.canHandleMimeData(data)
+    assert handler.handleMimeDataV2(data)
+    wait_for(lambda: results)
+    assert results[0].main_layer.featureCount() > 0
+
+
+def test_hostile_mime_data_is_ignored(dock):
+    from qgis.PyQt.QtCore import QMimeData
+
+    data = QMimeData()
+    data.setData("application/x-smartcity-entity-type", b"{not json")
+    assert dropped_types(data) == []
+    assert not EntityTypeDropHandler(dock.add_type_layer).canHandleMimeData(data)
+
+
+def test_load_notice_details_list_left_out_entities_as_plain_text(qgis_iface):
+    result = LoadResult(
+        invalid=[InvalidEntity("<b>urn:x</b>", "coordinates out of range"), InvalidEntity(None, "no id")],
+        warnings=[InvalidEntity("urn:y", "latitude and longitude look swapped")],
+        loaded=5,
+    )
+    details = show_load_notice(qgis_iface.messageBar(), result)
+    assert isinstance(details, LoadDetailsDialog)
+    rows = details.rows()
+    assert rows[0][:2] == ("<b>urn:x</b>", "coordinates out of range")
+    assert len(rows) == 3 and "urn:y" in rows[2][0]
+    assert "2" in result.summary()
+
+
+def test_e2e_helper_adds_the_demo_river_layer_and_goes_live(dock, qgis_iface):
+    run = add_demo_river_layer_live(qgis_iface, interval=1.0, dock=dock)
+    assert run.layer.featureCount() > 0
+    assert run.updater.is_running() and run.updater.mode == "polling"
+    run.updater.stop()
