@@ -514,102 +514,102 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="85" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="86" />
             <source>Loaded {0} entities</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="88" />
             <source>; {0} entities could not be used</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="89" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="90" />
             <source>; {0} warnings</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="91" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="92" />
             <source> (cancelled)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="96" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="97" />
             <source>Entities that could not be used:</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="99" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="100" />
             <source>Warnings:</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="107" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="108" />
             <source>River water level</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="108" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
             <source>People count</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
             <source>Air quality</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="111" />
             <source>Streetlights</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="114" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="115" />
             <source>Parking</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="115" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
             <source>Points of interest</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
             <source>Weather</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
             <source>Traffic flow</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="119" />
             <source>Noise level</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="130" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
             <source>points</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="130" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
             <source>lines</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="130" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
             <source>polygons</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="155" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="156" />
             <source>The extent must be west, south, east, north in degrees.</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="356" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="360" />
             <source>Loading {0} from the city OS</source>
             <translation type="unfinished" />
         </message>
@@ -718,7 +718,7 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="101" />
             <source>Extent</source>
-            <translation type="unfinished" />
+            <translation>範囲</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="97" />
@@ -1308,337 +1308,337 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="45" />
             <source>The points are outside Japan: no plane-rectangular zone fits them.</source>
-            <translation type="unfinished" />
+            <translation>点が日本国外にあるため、平面直角座標系を決められません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="65" />
             <source>Kernel density heatmap</source>
-            <translation type="unfinished" />
+            <translation>カーネル密度ヒートマップ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="110" />
             <source>People flow and JIS mesh</source>
-            <translation type="unfinished" />
+            <translation>人流・地域メッシュ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="71" />
             <source>A heatmap raster (GeoTIFF, people per km²) of points, optionally weighted by a field such as a people count. Radius and pixel size are in metres, in the plane-rectangular zone of the area (平面直角座標系, EPSG:6669–6687). Kernels: quartic (default), triangular, uniform, Epanechnikov; values agree with QGIS's own heatmap algorithm. Privacy by default: pixels whose radius holds fewer than k people are left empty; their number is reported.</source>
-            <translation type="unfinished" />
+            <translation>点（人数などの属性で重み付け可）からヒートマップのラスタ（GeoTIFF、人/km²）を作成します。半径とピクセルサイズはメートル単位で、対象地域の平面直角座標系（EPSG:6669〜6687）で計算します。カーネル：四次（既定）、三角、一様、エパネチニコフ。値は QGIS 標準のヒートマップアルゴリズムと一致します。プライバシー保護が既定です：半径内の人数が k 人未満のピクセルは空欄にし、その数を報告します。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="80" />
             <source>Points</source>
-            <translation type="unfinished" />
+            <translation>点</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="81" />
             <source>Weight field (people per point; empty = 1 each)</source>
-            <translation type="unfinished" />
+            <translation>重み属性（点ごとの人数。空欄 = 各 1 人）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="90" />
             <source>Radius (m)</source>
-            <translation type="unfinished" />
+            <translation>半径（m）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="95" />
             <source>Pixel size (m)</source>
-            <translation type="unfinished" />
+            <translation>ピクセルサイズ（m）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
             <source>Kernel</source>
-            <translation type="unfinished" />
+            <translation>カーネル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
             <source>Quartic</source>
-            <translation type="unfinished" />
+            <translation>四次（クォーティック）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
             <source>Triangular</source>
-            <translation type="unfinished" />
+            <translation>三角</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
             <source>Uniform</source>
-            <translation type="unfinished" />
+            <translation>一様</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
             <source>Epanechnikov</source>
-            <translation type="unfinished" />
+            <translation>エパネチニコフ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="109" />
             <source>Heatmap</source>
-            <translation type="unfinished" />
+            <translation>ヒートマップ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="110" />
             <source>Pixels left empty (fewer than k people)</source>
-            <translation type="unfinished" />
+            <translation>空欄にしたピクセル数（k 人未満）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="111" />
             <source>CRS of the heatmap</source>
-            <translation type="unfinished" />
+            <translation>ヒートマップの座標参照系</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="231" />
             <source>{0} features without geometry or weight were skipped.</source>
-            <translation type="unfinished" />
+            <translation>ジオメトリまたは重みのない地物 {0} 件をスキップしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="237" />
             <source>The input layer could not be opened.</source>
-            <translation type="unfinished" />
+            <translation>入力レイヤを開けませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="244" />
             <source>The weight field {0} does not exist.</source>
-            <translation type="unfinished" />
+            <translation>重み属性 {0} がありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="157" />
             <source>The point layer is empty.</source>
-            <translation type="unfinished" />
+            <translation>点レイヤに地物がありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="159" />
             <source>Heatmap in {0}.</source>
-            <translation type="unfinished" />
+            <translation>ヒートマップの座標参照系: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="165" />
             <source>No usable points.</source>
-            <translation type="unfinished" />
+            <translation>使用できる点がありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="187" />
             <source>The heatmap could not be computed: {0}</source>
-            <translation type="unfinished" />
+            <translation>ヒートマップを計算できませんでした: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="191" />
             <source>{0} pixels with fewer than {1} people within the radius were left empty.</source>
-            <translation type="unfinished" />
+            <translation>半径内の人数が {1} 人未満の {0} ピクセルを空欄にしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="43" />
             <source>Mesh level</source>
-            <translation type="unfinished" />
+            <translation>メッシュ階層</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="50" />
             <source>Minimum people per published cell (k-anonymity; 0 = publish everything)</source>
-            <translation type="unfinished" />
+            <translation>公表するセルの最少人数（k-匿名性。0 = すべて公表）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="63" />
             <source>Privacy rule switched off (k={0}): cells of fewer than 10 people may be published.</source>
-            <translation type="unfinished" />
+            <translation>プライバシー保護を無効にしました（k={0}）：10 人未満のセルが公表される可能性があります。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="72" />
             <source>{0} cells with fewer than {1} people were not published.</source>
-            <translation type="unfinished" />
+            <translation>{1} 人未満の {0} セルは公表しませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="74" />
             <source>No cell had to be suppressed (k = {0}).</source>
-            <translation type="unfinished" />
+            <translation>秘匿が必要なセルはありませんでした（k = {0}）。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="87" />
             <source>Create JIS mesh grid</source>
-            <translation type="unfinished" />
+            <translation>地域メッシュ（JIS）を作成</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="93" />
             <source>Polygons of every JIS X 0410 regional mesh cell (地域メッシュ) of the chosen level over an extent, in JGD2011 (EPSG:6668), with the cell's code and the codes of every larger level containing it. Codes are exact at cell edges: a point on a south or west edge belongs to the cell north or east of it.</source>
-            <translation type="unfinished" />
+            <translation>指定範囲を覆う、選んだ階層の JIS X 0410 地域メッシュのポリゴンを JGD2011（EPSG:6668）で作成します。各セルのメッシュコードと、それを含む上位階層すべてのメッシュコードを属性に持ちます。コードはセル境界でも正確です（南端・西端上の点は、その北側・東側のセルに属します）。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="103" />
             <source>Mesh grid</source>
-            <translation type="unfinished" />
+            <translation>メッシュ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="104" />
             <source>Number of cells</source>
-            <translation type="unfinished" />
+            <translation>セル数</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="240" />
             <source>Unknown mesh level: {0}</source>
-            <translation type="unfinished" />
+            <translation>不明なメッシュ階層です: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="113" />
             <source>Choose an extent.</source>
-            <translation type="unfinished" />
+            <translation>範囲を指定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="118" />
             <source>The extent holds too many cells for this level; choose a larger level or a smaller extent.</source>
-            <translation type="unfinished" />
+            <translation>この階層では範囲内のセルが多すぎます。より大きい階層か、より狭い範囲を選んでください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="188" />
             <source>Could not create the output layer.</source>
-            <translation type="unfinished" />
+            <translation>出力レイヤを作成できませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="136" />
             <source>{0} cells of {1}.</source>
-            <translation type="unfinished" />
+            <translation>{1} のセル {0} 個。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="152" />
             <source>Aggregate to JIS mesh</source>
-            <translation type="unfinished" />
+            <translation>地域メッシュに集計</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="158" />
             <source>Counts points (or sums a weight field, e.g. a people count) per JIS mesh cell of the chosen level. Polygons (e.g. a finer mesh layer) are assigned by their centre to the cell containing it, so choose a level at least as large as the input cells. Privacy by default: cells standing for fewer than k people (10, the MLIT publication rule) are not written; their number is reported. Set k to 0 only when the result stays internal.</source>
-            <translation type="unfinished" />
+            <translation>選んだ階層の地域メッシュごとに、点の数（または人数などの重み属性の合計）を集計します。ポリゴン（より細かいメッシュのレイヤなど）は中心点を含むセルに割り当てるため、入力セル以上の大きさの階層を選んでください。プライバシー保護が既定です：k 人（国土交通省の公表基準と同じ 10 人）未満のセルは出力せず、その数を報告します。k を 0 にするのは、結果を内部でのみ使う場合に限ってください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="167" />
             <source>Points or mesh polygons</source>
-            <translation type="unfinished" />
+            <translation>点またはメッシュポリゴン</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="172" />
             <source>Weight field (people per feature; empty = 1 each)</source>
-            <translation type="unfinished" />
+            <translation>重み属性（地物ごとの人数。空欄 = 各 1 人）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="183" />
             <source>People per mesh cell</source>
-            <translation type="unfinished" />
+            <translation>メッシュ別人数</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="152" />
             <source>Cells suppressed (fewer than k people)</source>
-            <translation type="unfinished" />
+            <translation>秘匿したセル数（k 人未満）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="187" />
             <source>Cells written</source>
-            <translation type="unfinished" />
+            <translation>出力したセル数</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="216" />
             <source>Input polygons are larger than {0} cells: choose a larger mesh level.</source>
-            <translation type="unfinished" />
+            <translation>入力ポリゴンが {0} のセルより大きいため、より大きいメッシュ階層を選んでください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="252" />
             <source>{0} features outside Japan's mesh were skipped.</source>
-            <translation type="unfinished" />
+            <translation>地域メッシュ（日本）の範囲外の地物 {0} 件をスキップしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="107" />
             <source>Import MLIT people-flow data</source>
-            <translation type="unfinished" />
+            <translation>人流オープンデータ（国土交通省）の読み込み</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="113" />
             <source>Reads one or many monthly_mdp_mesh1km.csv files of 全国の人流オープンデータ (MLIT), or the zip files (zips of zips) as published, into a 1 km mesh polygon layer with year, month, day type (休日/平日/全日), time zone (昼/深夜/終日), population and a date field that QGIS's Temporal Controller steps month by month. Rows that cannot be read are skipped and reported. Cells with fewer than k people are not written. Credit: 出典：「全国の人流オープンデータ」（国土交通省）</source>
-            <translation type="unfinished" />
+            <translation>全国の人流オープンデータ（国土交通省）の monthly_mdp_mesh1km.csv（複数可）、または公開形式のままの zip（zip の入れ子）を読み込み、年・月・平休日区分（休日/平日/全日）・時間帯（昼/深夜/終日）・人口と、QGIS の時系列コントローラで月ごとに表示できる日付属性を持つ 1km メッシュのポリゴンレイヤを作成します。読めない行はスキップして報告します。k 人未満のセルは出力しません。出典：「全国の人流オープンデータ」（国土交通省）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="123" />
             <source>People-flow CSV or zip files</source>
-            <translation type="unfinished" />
+            <translation>人流データの CSV または zip ファイル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
             <source>Day types to keep (empty = all)</source>
-            <translation type="unfinished" />
+            <translation>対象の平休日区分（空欄 = すべて）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
             <source>Holidays (休日)</source>
-            <translation type="unfinished" />
+            <translation>休日</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
             <source>Weekdays (平日)</source>
-            <translation type="unfinished" />
+            <translation>平日</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
             <source>All days (全日)</source>
-            <translation type="unfinished" />
+            <translation>全日</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
             <source>Time zones to keep (empty = all)</source>
-            <translation type="unfinished" />
+            <translation>対象の時間帯（空欄 = すべて）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
             <source>Daytime 11-14h (昼)</source>
-            <translation type="unfinished" />
+            <translation>昼（11〜14時台）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
             <source>Late night 1-4h (深夜)</source>
-            <translation type="unfinished" />
+            <translation>深夜（1〜4時台）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
             <source>All day (終日)</source>
-            <translation type="unfinished" />
+            <translation>終日</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="147" />
             <source>People flow</source>
-            <translation type="unfinished" />
+            <translation>人流</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="150" />
             <source>Rows written</source>
-            <translation type="unfinished" />
+            <translation>出力した行数</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="151" />
             <source>Rows skipped as unreadable</source>
-            <translation type="unfinished" />
+            <translation>読めずにスキップした行数</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="164" />
             <source>Choose at least one people-flow file.</source>
-            <translation type="unfinished" />
+            <translation>人流データのファイルを 1 つ以上選んでください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="168" />
             <source>Reading {0} file(s)…</source>
-            <translation type="unfinished" />
+            <translation>{0} 個のファイルを読み込んでいます…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="172" />
             <source>These files are not MLIT people-flow data or could not be read safely: {0}</source>
-            <translation type="unfinished" />
+            <translation>人流オープンデータではないか、安全に読み込めないファイルです: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="179" />
             <source>Skipped {0} line {1}: {2}</source>
-            <translation type="unfinished" />
+            <translation>スキップ: {0} の {1} 行目: {2}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="181" />
             <source>… and {0} more skipped rows.</source>
-            <translation type="unfinished" />
+            <translation>…ほかに {0} 行をスキップしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="190" />
             <source>{0} rows written; {1} rows skipped.</source>
-            <translation type="unfinished" />
+            <translation>{0} 行を出力し、{1} 行をスキップしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="32" />
@@ -2038,92 +2038,92 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="36" />
             <source>1st mesh (80 km)</source>
-            <translation type="unfinished" />
+            <translation>第1次メッシュ（80km）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="37" />
             <source>2nd mesh (10 km)</source>
-            <translation type="unfinished" />
+            <translation>第2次メッシュ（10km）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="38" />
             <source>5x mesh (5 km)</source>
-            <translation type="unfinished" />
+            <translation>5倍地域メッシュ（5km）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="39" />
             <source>2x mesh (2 km)</source>
-            <translation type="unfinished" />
+            <translation>2倍地域メッシュ（2km）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="40" />
             <source>3rd mesh (1 km)</source>
-            <translation type="unfinished" />
+            <translation>第3次メッシュ（1km）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="41" />
             <source>1/2 mesh (500 m)</source>
-            <translation type="unfinished" />
+            <translation>2分の1地域メッシュ（500m）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="42" />
             <source>1/4 mesh (250 m)</source>
-            <translation type="unfinished" />
+            <translation>4分の1地域メッシュ（250m）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="43" />
             <source>1/8 mesh (125 m)</source>
-            <translation type="unfinished" />
+            <translation>8分の1地域メッシュ（125m）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="44" />
             <source>1/10 mesh (100 m)</source>
-            <translation type="unfinished" />
+            <translation>10分の1細分メッシュ（100m）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="61" />
             <source>JIS mesh codes</source>
-            <translation type="unfinished" />
+            <translation>地域メッシュコード</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="68" />
             <source>Move the cursor over the map.</source>
-            <translation type="unfinished" />
+            <translation>地図上にカーソルを置いてください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="80" />
             <source>Copy codes</source>
-            <translation type="unfinished" />
+            <translation>コードをコピー</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="100" />
             <source>This position cannot be converted to latitude and longitude.</source>
-            <translation type="unfinished" />
+            <translation>この位置は緯度経度に変換できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="104" />
             <source>Outside the JIS mesh (Japan only).</source>
-            <translation type="unfinished" />
+            <translation>地域メッシュの範囲外です（日本国内のみ）。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="106" />
             <source>Latitude {0:.6f}, longitude {1:.6f}</source>
-            <translation type="unfinished" />
+            <translation>緯度 {0:.6f}、経度 {1:.6f}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="133" />
             <source>JIS mesh codes panel</source>
-            <translation type="unfinished" />
+            <translation>地域メッシュコードパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_30_peopleflow.py" line="140" />
+            <location filename="../smartcity_qgis/demo/step_30_peopleflow.py" line="141" />
             <source>People flow (synthetic)</source>
-            <translation type="unfinished" />
+            <translation>人流（合成データ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_30_peopleflow.py" line="160" />
+            <location filename="../smartcity_qgis/demo/step_30_peopleflow.py" line="161" />
             <source>Noon and night (synthetic)</source>
-            <translation type="unfinished" />
+            <translation>昼と深夜（合成データ）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="186" />
