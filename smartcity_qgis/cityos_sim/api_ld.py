@@ -168,7 +168,7 @@ def query_entities(sim: SimServer, req: Request) -> Response:
     if accept == "application/geo+json":
         features = [ld_feature(r, fmt, attrs) for r in page]
         return Response.json(ld_feature_collection(features), 200, accept, headers)
-    body = "[" + ",".join(ld_fragment(r, fmt, attrs, accept == "application/ld+json") for r in page) + "]"
+    body = "[" + ",".join(ld_fragment(r, fmt, attrs, accept == "application/ld+json", store.lock) for r in page) + "]"
     return _json(body, accept, headers=headers)
 
 

@@ -155,7 +155,7 @@ def list_entities(sim: SimServer, req: Request) -> Response:
             raise
         raise ApiError(400, f"invalid pattern: {exc}") from exc
     attrs = req.csv("attrs")
-    body = "[" + ",".join(v2_fragment(r, mode, attrs) for r in page) + "]"
+    body = "[" + ",".join(v2_fragment(r, mode, attrs, store.lock) for r in page) + "]"
     headers = {"Fiware-Total-Count": str(total)} if total is not None else {}
     return Response.json(body, headers=headers)
 

@@ -29,7 +29,7 @@ def v2_special(rec: EntityRecord, name: str) -> Attr | None:
 
 def _selected(rec: EntityRecord, attrs: list[str] | None) -> list[tuple[str, Attr]]:
     if attrs is None:
-        return list(rec.attrs.items())
+        return list(rec.attrs.items())  # a snapshot: updates may run meanwhile
     out = []
     want_all = "*" in attrs
     if want_all:
@@ -56,7 +56,7 @@ def v2_entity(rec: EntityRecord, mode: str = "normalized", attrs: list[str] | No
     return out
 
 
-def v2_fragment(rec: EntityRecord, mode: str, attrs: list[str] | None) -> str:
+def v2_fragment(rec: EntityRecord, mode: str, attrs: list[str] | None, lock: Any) -> str:
     """The JSON text of one entity; cached when the whole entity is asked for."""
     if attrs is not None:
         return dumps(v2_entity(rec, mode, attrs))
@@ -66,10 +66,11 @@ def v2_fragment(rec: EntityRecord, mode: str, attrs: list[str] | None) -> str:
         text = cache.get(key)
         if text is not None:
             return text
-    text = dumps(v2_entity(rec, mode))
-    if rec.cache is None:
-        rec.cache = {}
-    rec.cache[key] = text
+    with lock:  # the store's lock: no update may slip between rendering and caching
+        text = dumps(v2_entity(rec, mode))
+        if rec.cache is None:
+            rec.cache = {}
+        rec.cache[key] = text
     return text
 
 
@@ -120,7 +121,7 @@ def ld_entity(
     out: dict[str, Any] = {"id": rec.id, "type": rec.type}
     if sys_attrs:
         out["createdAt"], out["modifiedAt"] = iso(rec.created), iso(rec.modified)
-    for name, attr in rec.attrs.items():
+    for name, attr in list(rec.attrs.items()):
         if attrs is None or name in attrs:
             out[name] = _ld_attr(attr, fmt)
     if context:
@@ -128,7 +129,7 @@ def ld_entity(
     return out
 
 
-def ld_fragment(rec: EntityRecord, fmt: str, attrs: list[str] | None, context: bool) -> str:
+def ld_fragment(rec: EntityRecord, fmt: str, attrs: list[str] | None, context: bool, lock: Any) -> str:
     if attrs is not None:
         return dumps(ld_entity(rec, fmt, attrs, context))
     key = f"ld{fmt}{int(context)}"
@@ -137,10 +138,11 @@ def ld_fragment(rec: EntityRecord, fmt: str, attrs: list[str] | None, context: b
         text = cache.get(key)
         if text is not None:
             return text
-    text = dumps(ld_entity(rec, fmt, None, context))
-    if rec.cache is None:
-        rec.cache = {}
-    rec.cache[key] = text
+    with lock:
+        text = dumps(ld_entity(rec, fmt, None, context))
+        if rec.cache is None:
+            rec.cache = {}
+        rec.cache[key] = text
     return text
 
 
