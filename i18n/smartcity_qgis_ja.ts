@@ -156,177 +156,177 @@
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="91" />
             <source>Connection {0} cannot be used: {1}</source>
-            <translation type="unfinished" />
+            <translation>接続 {0} は使用できません: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="98" />
             <source>The QGIS authentication system is not available.</source>
-            <translation type="unfinished" />
+            <translation>QGIS の認証システムが利用できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="104" />
             <source>Authentication configuration {0} was not found or could not be unlocked.</source>
-            <translation type="unfinished" />
+            <translation>認証設定 {0} が見つからないか、ロックを解除できませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="116" />
             <source>Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.</source>
-            <translation type="unfinished" />
+            <translation>認証方式 {0} は都市OSには使えません。Basic、API ヘッダー、OAuth2 のいずれかを選んでください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="125" />
             <source>Authentication configuration {0} holds no token.</source>
-            <translation type="unfinished" />
+            <translation>認証設定 {0} にトークンがありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="136" />
             <source>Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.</source>
-            <translation type="unfinished" />
+            <translation>認証設定 {0} には X-Auth-Token または Authorization: Bearer ヘッダーが必要です。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="149" />
             <source>Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password.</source>
-            <translation type="unfinished" />
+            <translation>Basic 認証設定 {0}: ユーザー名を __token__ にしてパスワード欄にトークンを入力するか、ユーザー名とパスワードには OAuth2 方式を使ってください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="163" />
             <source>OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported).</source>
-            <translation type="unfinished" />
+            <translation>OAuth2 設定 {0} にトークン URL がありません (定義済みの OAuth2 設定には対応していません)。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_config.py" line="182" />
             <source>OAuth2 configuration {0}: use the resource owner grant, or give a client secret.</source>
-            <translation type="unfinished" />
+            <translation>OAuth2 設定 {0}: リソースオーナー (パスワード) 方式を使うか、クライアントシークレットを設定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_status.py" line="35" />
             <source>connected</source>
-            <translation type="unfinished" />
+            <translation>接続済み</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_status.py" line="37" />
             <source>connecting…</source>
-            <translation type="unfinished" />
+            <translation>接続中…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_status.py" line="39" />
             <source>reconnecting (since {0})</source>
-            <translation type="unfinished" />
+            <translation>再接続中 ({0} から)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_status.py" line="41" />
             <source>offline since {0}</source>
-            <translation type="unfinished" />
+            <translation>{0} からオフライン</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_status.py" line="42" />
             <source>not connected yet</source>
-            <translation type="unfinished" />
+            <translation>未接続</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="66" />
             <source>The connection needs a name.</source>
-            <translation type="unfinished" />
+            <translation>接続名を入力してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="70" />
             <source>The URL must start with http:// or https:// and name a host.</source>
-            <translation type="unfinished" />
+            <translation>URL は http:// または https:// で始まり、ホスト名を含む必要があります。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="72" />
             <source>Do not put a user name or password in the URL: choose an authentication configuration.</source>
-            <translation type="unfinished" />
+            <translation>URL にユーザー名やパスワードを含めないでください。認証設定を選択してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="78" />
             <source>Unknown NGSI flavor: {0}</source>
-            <translation type="unfinished" />
+            <translation>不明な NGSI の種類です: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="80" />
             <source>A tenant has at most 50 letters, digits or underscores.</source>
-            <translation type="unfinished" />
+            <translation>テナントは英数字またはアンダースコア 50 文字以内です。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="83" />
             <source>Service path {0} must be absolute, like /river or /river/#.</source>
-            <translation type="unfinished" />
+            <translation>サービスパス {0} は /river や /river/# のように / から始めてください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="85" />
             <source>At most 10 service paths can be queried together.</source>
-            <translation type="unfinished" />
+            <translation>同時に問い合わせできるサービスパスは 10 個までです。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="87" />
             <source>The timeout must be between 1 and 600 seconds.</source>
-            <translation type="unfinished" />
+            <translation>タイムアウトは 1〜600 秒で指定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="92" />
             <source>The area of interest must be west, south, east, north in degrees.</source>
-            <translation type="unfinished" />
+            <translation>対象範囲は 西, 南, 東, 北 の順に度で指定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="105" />
             <source>A connection entry must be a JSON object.</source>
-            <translation type="unfinished" />
+            <translation>接続の項目は JSON オブジェクトである必要があります。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="110" />
             <source>A connection entry has no name.</source>
-            <translation type="unfinished" />
+            <translation>名前のない接続の項目があります。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="127" />
             <source>Connection {0} has an unusable value: {1}</source>
-            <translation type="unfinished" />
+            <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="249" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
-            <translation type="unfinished" />
+            <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="214" />
             <source>A connection called {0} already exists.</source>
-            <translation type="unfinished" />
+            <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="239" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
-            <translation type="unfinished" />
+            <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="258" />
             <source>There is no connection called {0}.</source>
-            <translation type="unfinished" />
+            <translation>接続 {0} はありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="259" />
             <source>{0} (copy)</source>
-            <translation type="unfinished" />
+            <translation>{0} (コピー)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="263" />
             <source>The demo city OS has no fixed address to copy.</source>
-            <translation type="unfinished" />
+            <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="301" />
             <source>The file is not valid JSON: {0}</source>
-            <translation type="unfinished" />
+            <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="309" />
             <source>The file is not a SmartCity connections file.</source>
-            <translation type="unfinished" />
+            <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="315" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
-            <translation type="unfinished" />
+            <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="32" />
@@ -666,7 +666,7 @@
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>Cancelled.</source>
-            <translation type="unfinished" />
+            <translation>キャンセルしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="28" />
@@ -691,7 +691,7 @@
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="66" />
             <source>City OS</source>
-            <translation type="unfinished" />
+            <translation>都市OS</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="79" />
@@ -863,17 +863,17 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/layers/history_layer.py" line="130" />
             <source>Loading history from the city OS</source>
-            <translation type="unfinished" />
+            <translation>都市OSから履歴を読み込み中</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/live.py" line="80" />
             <source>Unknown live mode: {0}</source>
-            <translation type="unfinished" />
+            <translation>不明なライブモードです: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/live.py" line="87" />
             <source>Layer {0} is not a city OS layer.</source>
-            <translation type="unfinished" />
+            <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/live.py" line="203" />
@@ -928,257 +928,257 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="43" />
             <source>Edit city OS connection</source>
-            <translation type="unfinished" />
+            <translation>都市OSの接続を編集</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="43" />
             <source>New city OS connection</source>
-            <translation type="unfinished" />
+            <translation>新しい都市OSの接続</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="57" />
             <source>Name</source>
-            <translation type="unfinished" />
+            <translation>名前</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="61" />
             <source>URL</source>
-            <translation type="unfinished" />
+            <translation>URL</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="64" />
             <source>Detect from /version</source>
-            <translation type="unfinished" />
+            <translation>/version から判定</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="70" />
             <source>Flavor</source>
-            <translation type="unfinished" />
+            <translation>種類</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="73" />
             <source>Fiware-Service / NGSILD-Tenant, e.g. okazaki</source>
-            <translation type="unfinished" />
+            <translation>Fiware-Service / NGSILD-Tenant (例: okazaki)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="74" />
             <source>Tenant</source>
-            <translation type="unfinished" />
+            <translation>テナント</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="77" />
             <source>/ or /river,/crowd/# (comma-separated)</source>
-            <translation type="unfinished" />
+            <translation>/ または /river,/crowd/# (カンマ区切り)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="78" />
             <source>Service paths</source>
-            <translation type="unfinished" />
+            <translation>サービスパス</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="81" />
             <source>NGSI-LD @context URL (optional)</source>
-            <translation type="unfinished" />
+            <translation>NGSI-LD の @context の URL (任意)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="82" />
             <source>@context</source>
-            <translation type="unfinished" />
+            <translation>@context</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="85" />
             <source>QuantumLeap URL for NGSI-v2 history (optional)</source>
-            <translation type="unfinished" />
+            <translation>NGSI-v2 の履歴用 QuantumLeap の URL (任意)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="86" />
             <source>Time-series URL</source>
-            <translation type="unfinished" />
+            <translation>時系列 URL</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="91" />
             <source>Connection</source>
-            <translation type="unfinished" />
+            <translation>接続</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="97" />
             <source>Token (API header, or Basic with user __token__), or OAuth2:</source>
-            <translation type="unfinished" />
+            <translation>トークン (API ヘッダー、またはユーザー名 __token__ の Basic)、または OAuth2:</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="99" />
             <source>Verify the TLS certificate</source>
-            <translation type="unfinished" />
+            <translation>TLS 証明書を検証する</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="104" />
             <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
-            <translation type="unfinished" />
+            <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="105" />
             <source>CA bundle</source>
-            <translation type="unfinished" />
+            <translation>CA 証明書</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="109" />
             <source> s</source>
-            <translation type="unfinished" />
+            <translation> 秒</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="110" />
             <source>Timeout</source>
-            <translation type="unfinished" />
+            <translation>タイムアウト</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
             <source>Security and network</source>
-            <translation type="unfinished" />
+            <translation>セキュリティとネットワーク</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="115" />
             <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
-            <translation type="unfinished" />
+            <translation>対象範囲: 範囲外の点で緯度と経度が入れ替わっていそうなものに警告を付けます。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="119" />
             <source>Not set</source>
-            <translation type="unfinished" />
+            <translation>未設定</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="125" />
             <source>Area of interest</source>
-            <translation type="unfinished" />
+            <translation>対象範囲</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="127" />
             <source>Test connection</source>
-            <translation type="unfinished" />
+            <translation>接続テスト</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
             <source>Connecting to {0}…</source>
-            <translation type="unfinished" />
+            <translation>{0} に接続中…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="206" />
             <source>Detected flavor: {0}</source>
-            <translation type="unfinished" />
+            <translation>判定した種類: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="210" />
             <source>Not connected: {0}</source>
-            <translation type="unfinished" />
+            <translation>接続できません: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="38" />
             <source>City OS connections</source>
-            <translation type="unfinished" />
+            <translation>都市OSの接続</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Add…</source>
-            <translation type="unfinished" />
+            <translation>追加…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Edit…</source>
-            <translation type="unfinished" />
+            <translation>編集…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Duplicate</source>
-            <translation type="unfinished" />
+            <translation>複製</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Remove</source>
-            <translation type="unfinished" />
+            <translation>削除</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Test</source>
-            <translation type="unfinished" />
+            <translation>テスト</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Import…</source>
-            <translation type="unfinished" />
+            <translation>読み込み…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
             <source>Export…</source>
-            <translation type="unfinished" />
+            <translation>書き出し…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="67" />
             <source>Export authentication configuration ids</source>
-            <translation type="unfinished" />
+            <translation>認証設定の ID を書き出す</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="68" />
             <source>Only the id of each QGIS authentication configuration is written, never a token or password.</source>
-            <translation type="unfinished" />
+            <translation>QGIS の認証設定の ID だけを書き出します。トークンやパスワードは書き出しません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="91" />
             <source>Embedded demo city OS</source>
-            <translation type="unfinished" />
+            <translation>内蔵のデモ都市OS</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="150" />
             <source>Remove connection</source>
-            <translation type="unfinished" />
+            <translation>接続を削除</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="150" />
             <source>Remove the connection {0}?</source>
-            <translation type="unfinished" />
+            <translation>接続 {0} を削除しますか？</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="171" />
             <source>{0}: not connected: {1}</source>
-            <translation type="unfinished" />
+            <translation>{0}: 接続できません: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="189" />
             <source>Import connections</source>
-            <translation type="unfinished" />
+            <translation>接続を読み込む</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="189" />
             <source>Connections (*.json);;All files (*)</source>
-            <translation type="unfinished" />
+            <translation>接続 (*.json);;すべてのファイル (*)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="197" />
             <source>Could not read {0}: {1}</source>
-            <translation type="unfinished" />
+            <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
             <source>Imported {0} connections.</source>
-            <translation type="unfinished" />
+            <translation>接続を {0} 件読み込みました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
             <source>Export connections</source>
-            <translation type="unfinished" />
+            <translation>接続を書き出す</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
             <source>Connections (*.json)</source>
-            <translation type="unfinished" />
+            <translation>接続 (*.json)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="225" />
             <source>Could not write {0}: {1}</source>
-            <translation type="unfinished" />
+            <translation>{0} に書き込めませんでした: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
             <source>Exported the connections to {0}.</source>
-            <translation type="unfinished" />
+            <translation>接続を {0} に書き出しました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="62" />
@@ -1223,22 +1223,22 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/layers/connection_probe.py" line="43" />
             <source>connected: {0}, {1} types</source>
-            <translation type="unfinished" />
+            <translation>接続済み: {0}、{1} 種類</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_probe.py" line="44" />
             <source>connected: {0}, {1} types, {2} entities</source>
-            <translation type="unfinished" />
+            <translation>接続済み: {0}、{1} 種類、{2} エンティティ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_probe.py" line="60" />
             <source>Embedded city OS</source>
-            <translation type="unfinished" />
+            <translation>内蔵都市OS</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connection_probe.py" line="111" />
             <source>Connecting to {0}</source>
-            <translation type="unfinished" />
+            <translation>{0} に接続中</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/tiles.py" line="62" />
@@ -1643,77 +1643,77 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="32" />
             <source>Entities / state</source>
-            <translation type="unfinished" />
+            <translation>エンティティ数 / 状態</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="69" />
             <source>Expand to connect…</source>
-            <translation type="unfinished" />
+            <translation>展開すると接続します…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="121" />
             <source>No entity types</source>
-            <translation type="unfinished" />
+            <translation>エンティティの種類がありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="89" />
             <source>mqtt://host:1883 of the broker's MQTT server, for MQTT push (optional)</source>
-            <translation type="unfinished" />
+            <translation>MQTT プッシュ用のブローカーの MQTT サーバー mqtt://host:1883 (任意)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="90" />
             <source>MQTT URL</source>
-            <translation type="unfinished" />
+            <translation>MQTT URL</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/live_controls.py" line="141" />
             <source>{0}: reconnecting: {1}</source>
-            <translation type="unfinished" />
+            <translation>{0}: 再接続中: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="27" />
             <source>Entities that could not be used</source>
-            <translation type="unfinished" />
+            <translation>使用できなかったエンティティ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="30" />
             <source>(no id)</source>
-            <translation type="unfinished" />
+            <translation>(ID なし)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="29" />
             <source>left out</source>
-            <translation type="unfinished" />
+            <translation>除外</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="30" />
             <source>warning</source>
-            <translation type="unfinished" />
+            <translation>警告</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
             <source>Entity id</source>
-            <translation type="unfinished" />
+            <translation>エンティティ ID</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
             <source>Reason</source>
-            <translation type="unfinished" />
+            <translation>理由</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
             <source>Kind</source>
-            <translation type="unfinished" />
+            <translation>区分</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="68" />
             <source>Details</source>
-            <translation type="unfinished" />
+            <translation>詳細</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/connections.py" line="76" />
             <source>The MQTT URL must look like mqtt://host:1883.</source>
-            <translation type="unfinished" />
+            <translation>MQTT URL は mqtt://host:1883 の形式で入力してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/river_alerts.py" line="37" />
@@ -1813,227 +1813,227 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="49" />
             <source>City OS chart</source>
-            <translation type="unfinished" />
+            <translation>都市OSグラフ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="140" />
             <source>last {0}</source>
-            <translation type="unfinished" />
+            <translation>過去 {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="144" />
             <source>Refresh</source>
-            <translation type="unfinished" />
+            <translation>更新</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="148" />
             <source>Save…</source>
-            <translation type="unfinished" />
+            <translation>保存…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="197" />
             <source>Select a city OS layer and some of its features.</source>
-            <translation type="unfinished" />
+            <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="380" />
             <source>History could not be loaded: {0}</source>
-            <translation type="unfinished" />
+            <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="216" />
             <source>Loading history…</source>
-            <translation type="unfinished" />
+            <translation>履歴を読み込み中…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="229" />
             <source>{0} observations of {1} sensors</source>
-            <translation type="unfinished" />
+            <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="263" />
             <source>Time</source>
-            <translation type="unfinished" />
+            <translation>時刻</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="269" />
             <source>No observations in this period</source>
-            <translation type="unfinished" />
+            <translation>この期間の観測値はありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="277" />
             <source>Save chart</source>
-            <translation type="unfinished" />
+            <translation>グラフを保存</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="277" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
-            <translation type="unfinished" />
+            <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="291" />
             <source>Saved the chart to {0}.</source>
-            <translation type="unfinished" />
+            <translation>グラフを {0} に保存しました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="91" />
             <source>Filter types and attributes</source>
-            <translation type="unfinished" />
+            <translation>種類と属性で絞り込み</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="94" />
             <source>Refresh the entity types</source>
-            <translation type="unfinished" />
+            <translation>エンティティの種類を更新</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="94" />
             <source>Manage connections…</source>
-            <translation type="unfinished" />
+            <translation>接続の管理…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="112" />
             <source>Only the current map extent</source>
-            <translation type="unfinished" />
+            <translation>現在の地図の範囲のみ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="115" />
             <source>Only the ticked attributes</source>
-            <translation type="unfinished" />
+            <translation>チェックした属性のみ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="118" />
             <source>Add layer</source>
-            <translation type="unfinished" />
+            <translation>レイヤを追加</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="123" />
             <source>Live mode of the current layer</source>
-            <translation type="unfinished" />
+            <translation>現在のレイヤのライブモード</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
             <source>Off</source>
-            <translation type="unfinished" />
+            <translation>オフ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
             <source>Polling</source>
-            <translation type="unfinished" />
+            <translation>ポーリング</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
             <source>MQTT push</source>
-            <translation type="unfinished" />
+            <translation>MQTT プッシュ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
             <source>HTTP push</source>
-            <translation type="unfinished" />
+            <translation>HTTP プッシュ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
             <source>Polling interval (push modes also catch up at this interval)</source>
-            <translation type="unfinished" />
+            <translation>ポーリング間隔 (プッシュ方式でもこの間隔で取りこぼしを補います)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="142" />
             <source>Apply</source>
-            <translation type="unfinished" />
+            <translation>適用</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="148" />
             <source>History</source>
-            <translation type="unfinished" />
+            <translation>履歴</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="150" />
             <source>Last</source>
-            <translation type="unfinished" />
+            <translation>過去</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="155" />
             <source> h</source>
-            <translation type="unfinished" />
+            <translation> 時間</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>Load history as layer</source>
-            <translation type="unfinished" />
+            <translation>履歴をレイヤとして読み込む</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="159" />
             <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
-            <translation type="unfinished" />
+            <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="280" />
             <source>Loading {0} from {1}…</source>
-            <translation type="unfinished" />
+            <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="308" />
             <source>{0} could not be loaded: {1}</source>
-            <translation type="unfinished" />
+            <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="356" />
             <source>Select a city OS layer first.</source>
-            <translation type="unfinished" />
+            <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="345" />
             <source>Live mode is off for {0}.</source>
-            <translation type="unfinished" />
+            <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="347" />
             <source>Live mode {0} for {1}.</source>
-            <translation type="unfinished" />
+            <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="367" />
             <source>The layer has no entities or no numeric attributes.</source>
-            <translation type="unfinished" />
+            <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="387" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
-            <translation type="unfinished" />
+            <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="45" />
             <source>City OS panel</source>
-            <translation type="unfinished" />
+            <translation>都市OSパネル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="47" />
             <source>City OS connections…</source>
-            <translation type="unfinished" />
+            <translation>都市OSの接続…</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>Live mode: polling</source>
-            <translation type="unfinished" />
+            <translation>ライブモード: ポーリング</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>Live mode: MQTT push</source>
-            <translation type="unfinished" />
+            <translation>ライブモード: MQTT プッシュ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>Live mode: HTTP push</source>
-            <translation type="unfinished" />
+            <translation>ライブモード: HTTP プッシュ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>Live mode: off</source>
-            <translation type="unfinished" />
+            <translation>ライブモード: オフ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>Chart of the selected sensors</source>
-            <translation type="unfinished" />
+            <translation>選択したセンサーのグラフ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="36" />
