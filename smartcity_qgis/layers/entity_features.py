@@ -36,7 +36,7 @@ from smartcity_qgis.layers.entity_schema import (
     EntitySchema,
     FieldSpec,
     SchemaChange,
-    to_field_value,
+    converter,
     to_qdatetime,
 )
 
@@ -79,6 +79,40 @@ def geometry_kind(geom: Any) -> str:
     if kind is None:
         raise GeometryError(f"geometry type {geom.geom_type} is not supported")
     return kind
+
+
+def lazy_point(entity: Any) -> tuple[float, float] | None:
+    """The (lon, lat) of an entity whose point geometry the client has not built yet, else None.
+
+    The client defers building shapely points (``Entity.set_lazy_geometry``) to keep large
+    pages cheap; reading the checked coordinates directly spares building them at all.
+    """
+    pending = getattr(entity, "_pending", None)
+    if pending is None or getattr(pending[0], "__name__", "") != "build_point":
+        return None
+    coords = pending[1]
+    try:
+        return float(coords[0]), float(coords[1])
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def entity_kind(entity: Any) -> str:
+    """Geometry kind of an entity (fast for points); raises GeometryError for unusable ones."""
+    if lazy_point(entity) is not None:
+        return POINT
+    return geometry_kind(entity.geometry)
+
+
+def entity_geometry(entity: Any, layer_kind: str, multipoint: bool = False) -> QgsGeometry:
+    """The QgsGeometry of an entity for a layer of ``layer_kind`` (fast for points)."""
+    xy = lazy_point(entity)
+    if xy is not None:
+        qgeom = QgsGeometry.fromPointXY(QgsPointXY(xy[0], xy[1]))
+        if multipoint:
+            qgeom.convertToMultiType()
+        return qgeom
+    return to_qgs_geometry(entity.geometry, layer_kind, multipoint)
 
 
 def to_qgs_geometry(geom: Any, layer_kind: str, multipoint: bool = False) -> QgsGeometry:
@@ -136,13 +170,13 @@ class RowBuilder:
     def __init__(self, schema: EntitySchema) -> None:
         self.schema = schema
         self.width = len(schema.specs)
-        self._plan: list[tuple[int, str, str, str]] = []
+        self._plan: list[tuple[int, str, str, Any]] = []
         self._fixed: dict[str, int] = {}
         for index, spec in enumerate(schema.specs):
             if spec.role == ROLE_FIXED:
                 self._fixed[spec.name] = index
             else:
-                self._plan.append((index, spec.attr, spec.role, spec.kind))
+                self._plan.append((index, spec.attr, spec.role, converter(spec.kind)))
 
     def row(self, entity: Any, received_at: datetime | None) -> list[Any]:
         """The attribute values of ``entity`` in field order."""
@@ -157,12 +191,13 @@ class RowBuilder:
         if received_at is not None:
             values[fixed[RECEIVED_AT]] = to_qdatetime(received_at)
         attributes = entity.attributes
-        for index, name, role, kind in self._plan:
+        for index, name, role, convert in self._plan:
             attr = attributes.get(name)
             if attr is None:
                 continue
             if role == ROLE_VALUE:
-                values[index] = to_field_value(kind, attr.value)
+                if attr.value is not None:
+                    values[index] = convert(attr.value)
             elif role == ROLE_UNIT:
                 values[index] = attr.unit_code
             elif role == ROLE_OBSERVED and attr.observed_at is not None:
@@ -185,7 +220,7 @@ def build_features(
     for entity in entities:
         feature = QgsFeature(fields)
         try:
-            feature.setGeometry(to_qgs_geometry(entity.geometry, kind, multipoint))
+            feature.setGeometry(entity_geometry(entity, kind, multipoint))
         except GeometryError as exc:
             invalid.append((entity.id, str(exc)))
             continue

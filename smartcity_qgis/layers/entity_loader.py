@@ -44,7 +44,8 @@ from smartcity_qgis.layers.entity_features import (
     add_field_alias_units,
     build_features,
     create_memory_layer,
-    geometry_kind,
+    entity_kind,
+    lazy_point,
 )
 from smartcity_qgis.layers.entity_layer_meta import LayerMeta
 from smartcity_qgis.layers.entity_schema import EntitySchema
@@ -206,7 +207,7 @@ def _group_by_kind(
     groups: dict[str, list[Any]] = {}
     for entity in entities:
         try:
-            kind = geometry_kind(entity.geometry)
+            kind = entity_kind(entity)
         except (GeometryError, ValueError, TypeError) as exc:
             invalid.append(InvalidEntity(entity.id, str(exc)))
             continue
@@ -247,7 +248,10 @@ def build_layers(
     for kind in sorted(groups, key=lambda k: (k != main, k)):
         members = groups[kind]
         multipoint = kind == POINT and any(
-            e.geometry is not None and e.geometry.geom_type == "MultiPoint" and len(e.geometry.geoms) > 1
+            lazy_point(e) is None
+            and e.geometry is not None
+            and e.geometry.geom_type == "MultiPoint"
+            and len(e.geometry.geoms) > 1
             for e in members
         )
         kind_meta = LayerMeta(**{**meta.__dict__, "geometry_kind": kind, "units": units})

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -169,6 +169,28 @@ def to_field_value(kind: str, value: Any) -> Any:
     if isinstance(value, (bool, int, float, date)):
         return str(value)
     return json_text(value)
+
+
+def converter(kind: str) -> Callable[[Any], Any]:
+    """A fast ``to_field_value`` for one kind (the common exact types skip the general path)."""
+    exact = {INT: int, DOUBLE: float, BOOL: bool, STRING: str}.get(kind)
+    if kind == DATETIME:
+
+        def convert_datetime(value: Any) -> Any:
+            if type(value) is datetime:
+                return to_qdatetime(value)
+            return to_field_value(DATETIME, value)
+
+        return convert_datetime
+    if exact is None:
+        return lambda value: to_field_value(kind, value)
+
+    def convert(value: Any) -> Any:
+        if type(value) is exact:
+            return value
+        return to_field_value(kind, value)
+
+    return convert
 
 
 @dataclass

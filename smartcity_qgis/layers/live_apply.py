@@ -26,10 +26,10 @@ from smartcity_qgis.layers.entity_features import (
     RowBuilder,
     apply_schema_change,
     build_features,
-    geometry_kind,
+    entity_geometry,
+    entity_kind,
     layer_is_multipoint,
     schema_of_layer,
-    to_qgs_geometry,
 )
 from smartcity_qgis.layers.entity_schema import ENTITY_ID, RECEIVED_AT, ROLE_VALUE, EntitySchema
 
@@ -195,7 +195,7 @@ class EntityApplier(QObject):
 
     def _kind_for(self, entity: Any) -> str | None:
         try:
-            kind = geometry_kind(entity.geometry)
+            kind = entity_kind(entity)
         except (GeometryError, ValueError, TypeError) as exc:
             self.entity_rejected.emit(str(entity.id), str(exc))
             return None
@@ -254,7 +254,7 @@ class EntityApplier(QObject):
                     if i != received_index and _plain(old[i]) != _plain(value)
                 }
                 try:
-                    geometry = to_qgs_geometry(entity.geometry, kind, multipoint)
+                    geometry = entity_geometry(entity, kind, multipoint)
                 except GeometryError as exc:
                     self.entity_rejected.emit(str(entity.id), str(exc))
                     continue
