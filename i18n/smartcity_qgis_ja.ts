@@ -516,152 +516,152 @@
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="86" />
             <source>Loaded {0} entities</source>
-            <translation type="unfinished" />
+            <translation>{0} 件のエンティティを読み込みました</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="88" />
             <source>; {0} entities could not be used</source>
-            <translation type="unfinished" />
+            <translation>、{0} 件のエンティティは使用できませんでした</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="90" />
             <source>; {0} warnings</source>
-            <translation type="unfinished" />
+            <translation>、警告 {0} 件</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="92" />
             <source> (cancelled)</source>
-            <translation type="unfinished" />
+            <translation>（中止）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="97" />
             <source>Entities that could not be used:</source>
-            <translation type="unfinished" />
+            <translation>使用できなかったエンティティ:</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="100" />
             <source>Warnings:</source>
-            <translation type="unfinished" />
+            <translation>警告:</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="108" />
             <source>River water level</source>
-            <translation type="unfinished" />
+            <translation>河川水位</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
             <source>People count</source>
-            <translation type="unfinished" />
+            <translation>人流カウント</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
             <source>Air quality</source>
-            <translation type="unfinished" />
+            <translation>大気質</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="111" />
             <source>Streetlights</source>
-            <translation type="unfinished" />
+            <translation>街路灯</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="115" />
             <source>Parking</source>
-            <translation type="unfinished" />
+            <translation>駐車場</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
             <source>Points of interest</source>
-            <translation type="unfinished" />
+            <translation>施設・避難所</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
             <source>Weather</source>
-            <translation type="unfinished" />
+            <translation>気象</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
             <source>Traffic flow</source>
-            <translation type="unfinished" />
+            <translation>交通量</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="119" />
             <source>Noise level</source>
-            <translation type="unfinished" />
+            <translation>騒音</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
             <source>points</source>
-            <translation type="unfinished" />
+            <translation>ポイント</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
             <source>lines</source>
-            <translation type="unfinished" />
+            <translation>ライン</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
             <source>polygons</source>
-            <translation type="unfinished" />
+            <translation>ポリゴン</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="156" />
             <source>The extent must be west, south, east, north in degrees.</source>
-            <translation type="unfinished" />
+            <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="360" />
             <source>Loading {0} from the city OS</source>
-            <translation type="unfinished" />
+            <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/history_layer.py" line="166" />
             <source>Loading was cancelled.</source>
-            <translation type="unfinished" />
+            <translation>読み込みを中止しました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS refused the credentials.</source>
-            <translation type="unfinished" />
+            <translation>都市OSが認証情報を受け付けませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS does not know this entity or type.</source>
-            <translation type="unfinished" />
+            <translation>都市OSにこのエンティティまたはタイプがありません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS refused the request.</source>
-            <translation type="unfinished" />
+            <translation>都市OSがリクエストを受け付けませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The query matched more entities than the city OS will answer.</source>
-            <translation type="unfinished" />
+            <translation>条件に一致するエンティティが多すぎて、都市OSが応答できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS did not answer in time.</source>
-            <translation type="unfinished" />
+            <translation>都市OSが時間内に応答しませんでした。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS cannot be reached.</source>
-            <translation type="unfinished" />
+            <translation>都市OSに接続できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS answer is too large.</source>
-            <translation type="unfinished" />
+            <translation>都市OSの応答が大きすぎます。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The city OS reported an error.</source>
-            <translation type="unfinished" />
+            <translation>都市OSがエラーを返しました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
             <source>The connection settings cannot be used.</source>
-            <translation type="unfinished" />
+            <translation>接続設定を使用できません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="12" />
@@ -671,22 +671,22 @@
         <message>
             <location filename="../smartcity_qgis/layers/messages.py" line="28" />
             <source>Unexpected error: {0}</source>
-            <translation type="unfinished" />
+            <translation>予期しないエラー: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="42" />
             <source>Give a saved connection name or a city OS URL.</source>
-            <translation type="unfinished" />
+            <translation>保存済みの接続名または都市OSの URL を指定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="52" />
             <source>There is no saved city OS connection named {0}.</source>
-            <translation type="unfinished" />
+            <translation>{0} という名前の都市OS接続は保存されていません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="73" />
             <source>Load city OS entities</source>
-            <translation type="unfinished" />
+            <translation>都市OSのエンティティを読み込む</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="66" />
@@ -703,17 +703,24 @@ EXTENT: load only entities inside this extent (optional).
 ATTRIBUTES: comma-separated attribute names to load (optional, default all).
 
 Entities that cannot be used are listed in the log with their id and reason. When a type mixes geometry types, the output holds the most common one and the log says how many entities of the other types were left out.</source>
-            <translation type="unfinished" />
+            <translation>都市OS（FIWARE Orion の NGSI-v2、または Orion-LD・Scorpio などの NGSI-LD ブローカー）から、1 つのエンティティタイプを EPSG:4326 のポイント・ライン・ポリゴンレイヤとして読み込みます。
+
+CONNECTION: 保存済みの接続名（認証情報は QGIS の認証データベースから取得）またはブローカーの URL。URL には ?tenant=…&amp;service_path=…&amp;flavor=ngsi-v2|ngsi-ld を付けられます。付けない場合は方式を自動判定します。
+ENTITY_TYPE: NGSI のエンティティタイプ（例: WaterObserved）。
+EXTENT: この範囲内のエンティティだけを読み込みます（省略可）。
+ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省略時はすべて）。
+
+使用できないエンティティは ID と理由をログに出力します。ジオメトリの種類が混在するタイプでは、最も多い種類を出力し、出力しなかった他の種類の件数をログに示します。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="94" />
             <source>Connection name or URL</source>
-            <translation type="unfinished" />
+            <translation>接続名または URL</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="95" />
             <source>Entity type</source>
-            <translation type="unfinished" />
+            <translation>エンティティタイプ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="101" />
@@ -723,32 +730,32 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="97" />
             <source>Attributes (comma-separated)</source>
-            <translation type="unfinished" />
+            <translation>属性（カンマ区切り）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="100" />
             <source>City OS entities</source>
-            <translation type="unfinished" />
+            <translation>都市OSのエンティティ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="109" />
             <source>Give an entity type.</source>
-            <translation type="unfinished" />
+            <translation>エンティティタイプを指定してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="127" />
             <source>{0} entities with {1} geometries are not in the output.</source>
-            <translation type="unfinished" />
+            <translation>{1} ジオメトリの {0} 件のエンティティは出力に含まれていません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="133" />
             <source>Entity {0} left out: {1}</source>
-            <translation type="unfinished" />
+            <translation>エンティティ {0} を除外しました: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="135" />
             <source>… and {0} more</source>
-            <translation type="unfinished" />
+            <translation>…ほか {0} 件</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/hazard_files.py" line="66" />
@@ -853,12 +860,12 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/layers/history_layer.py" line="54" />
             <source>City OS history</source>
-            <translation type="unfinished" />
+            <translation>都市OSの履歴</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/history_layer.py" line="119" />
             <source>History: {0}</source>
-            <translation type="unfinished" />
+            <translation>履歴: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/history_layer.py" line="130" />
@@ -878,47 +885,47 @@ Entities that cannot be used are listed in the log with their id and reason. Whe
         <message>
             <location filename="../smartcity_qgis/layers/live.py" line="203" />
             <source>{0} (offline)</source>
-            <translation type="unfinished" />
+            <translation>{0}（オフライン）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/live.py" line="288" />
             <source>The push connection was lost.</source>
-            <translation type="unfinished" />
+            <translation>プッシュ通知の接続が切れました。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/map_tips.py" line="116" />
             <source>just now</source>
-            <translation type="unfinished" />
+            <translation>たった今</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/map_tips.py" line="118" />
             <source>{0} min ago</source>
-            <translation type="unfinished" />
+            <translation>{0} 分前</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/map_tips.py" line="119" />
             <source>{0} h ago</source>
-            <translation type="unfinished" />
+            <translation>{0} 時間前</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/map_tips.py" line="144" />
             <source>Observed</source>
-            <translation type="unfinished" />
+            <translation>観測日時</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/snapshot.py" line="85" />
             <source>Could not write the snapshot {0}: {1}</source>
-            <translation type="unfinished" />
+            <translation>スナップショット {0} を書き込めませんでした: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/snapshot.py" line="93" />
             <source>The snapshot {0} cannot be read.</source>
-            <translation type="unfinished" />
+            <translation>スナップショット {0} を読み込めません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/snapshot.py" line="252" />
             <source>Live mode of {0} cannot resume: {1}</source>
-            <translation type="unfinished" />
+            <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="233" />
