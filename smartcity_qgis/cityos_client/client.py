@@ -325,11 +325,15 @@ def detect_flavor(url: str, **config: Any) -> str:
             info = probe.version()
         except CityOSError:
             info = {}
-        text = " ".join(str(k).lower() for k in info) + " " + str(info).lower()
-        if "orionld" in text or "orion-ld" in text or "ngsi-ld" in text or "scorpio" in text or "stellio" in text:
+        keys = " ".join(str(k).lower() for k in info)
+        text = str(info).lower()
+        # Orion-LD answers {"orionld version": ...}; Orion answers {"orion": {...}}.
+        if "orionld" in keys or "orion-ld" in keys:
             return NGSI_LD
-        if "orion" in text or "ngsi-v2" in text or "ngsiv2" in text:
+        if "orion" in keys:
             return NGSI_V2
+        if "scorpio" in text or "stellio" in text:
+            return NGSI_LD
         for flavor, path in ((NGSI_LD, LD_ROOT + "/types"), (NGSI_V2, V2_ROOT)):
             try:
                 probe.http.request("GET", url.rstrip("/") + path, headers={"Accept": "application/json"})
