@@ -342,8 +342,37 @@ def load_entity_layer(
     return layer
 
 
+def find_entity_layers(
+    project: QgsProject, connection: str, entity_type: str, service_path: str = "", tenant: str | None = None
+) -> dict[str, QgsVectorLayer]:
+    """The layers (by geometry kind) of ``project`` already showing this connection's type.
+
+    ``connection`` is the saved connection name, or the broker URL for layers loaded by URL.
+    """
+    from smartcity_qgis.layers.entity_layer_meta import public_url
+
+    found: dict[str, QgsVectorLayer] = {}
+    for layer in project.mapLayers().values():
+        meta = LayerMeta.from_layer(layer)
+        if meta is None or meta.entity_type != entity_type:
+            continue
+        if (meta.service_path or "/") != (service_path or "/"):
+            continue
+        if tenant is not None and meta.tenant != tenant:
+            continue
+        if meta.connection != connection and not (not meta.connection and meta.url == public_url(connection)):
+            continue
+        found[meta.geometry_kind or "point"] = layer
+    return found
+
+
 class EntityLoadTask(QgsTask):
-    """Loads one entity type in QGIS's task manager; ``loaded`` hands the result to the main thread."""
+    """Loads one entity type in QGIS's task manager; ``loaded`` hands the result to the main thread.
+
+    With ``apply_to`` (the layers of this type already on the map, by geometry kind) nothing
+    is rebuilt: the fetched entities are applied to those layers in place, on the main thread,
+    in short time-boxed batches (`EntityApplier`), and entities gone from the broker are removed.
+    """
 
     loaded = pyqtSignal(object)  # LoadResult
     failed = pyqtSignal(str)
@@ -356,6 +385,7 @@ class EntityLoadTask(QgsTask):
         attrs: list[str] | None = None,
         connection_name: str | None = None,
         q: str | None = None,
+        apply_to: dict[str, QgsVectorLayer] | None = None,
     ) -> None:
         super().__init__(tr("Loading {0} from the city OS").format(entity_type), QgsTask.CanCancel)
         self.config = config
@@ -364,6 +394,9 @@ class EntityLoadTask(QgsTask):
         self.attrs = attrs
         self.connection_name = connection_name
         self.q = q
+        self.apply_to = apply_to
+        self.applier: Any = None
+        self._entities: list[Any] = []
         self.result: LoadResult | None = None
         self.error: str = ""
         self._feedback = QgsFeedback()
@@ -376,6 +409,8 @@ class EntityLoadTask(QgsTask):
     def run(self) -> bool:
         from smartcity_qgis.layers.messages import error_message
 
+        if self.apply_to:
+            return self._fetch_only()
         try:
             result = load_entity_layers(
                 self.config,
@@ -395,8 +430,42 @@ class EntityLoadTask(QgsTask):
         self.result = result
         return not result.cancelled
 
+    def _fetch_only(self) -> bool:
+        from smartcity_qgis.layers.messages import error_message
+
+        result = LoadResult()
+        try:
+            client = make_client(self.config)
+            try:
+                self._entities = fetch_entities(
+                    client, self.entity_type, self.bbox, self.attrs, self.q, self._feedback, result.invalid
+                )
+            finally:
+                client.close()
+        except Exception as exc:  # shown to the user in finished()
+            self.error = error_message(exc)
+            return False
+        result.cancelled = self._feedback.isCanceled()
+        self.result = result
+        return not result.cancelled
+
+    def _apply(self) -> None:
+        from smartcity_qgis.layers.live_apply import SYNC, EntityApplier
+
+        result = self.result
+        assert result is not None and self.apply_to
+        result.layers = dict(self.apply_to)
+        result.loaded = len(self._entities)
+        # Parented to a layer so it outlives this task until the queue is drained, then goes.
+        self.applier = EntityApplier(self.apply_to, parent=next(iter(self.apply_to.values())))
+        self.applier.batch_applied.connect(self.applier.deleteLater)
+        self.applier.enqueue(SYNC, self._entities)
+        self._entities = []
+
     def finished(self, ok: bool) -> None:
         if ok and self.result is not None:
+            if self.apply_to:
+                self._apply()
             self.loaded.emit(self.result)
         elif self.result is not None and self.result.cancelled:
             self.failed.emit(tr("Loading was cancelled."))

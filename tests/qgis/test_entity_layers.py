@@ -171,3 +171,31 @@ def test_unreachable_city_os_fails_with_a_clear_message(qgis_app):
     QgsApplication.taskManager().addTask(task)
     wait_until(lambda: failed, timeout=30)
     assert failed[0]
+
+
+def test_reload_task_updates_the_existing_layer_in_place(qgis_app):
+    from qgis.core import QgsApplication, QgsProject
+
+    from smartcity_qgis.layers.entity_loader import find_entity_layers
+    from tests.qgis.entity_layer_helpers import wait_until
+
+    server = start_server(scenario="okazaki", auto_advance=False)
+    try:
+        cfg = config(server, "ngsi-v2")
+        layer = load_entity_layer(cfg, "WaterObserved", connection_name="岡崎")
+        QgsProject.instance().addMapLayer(layer)
+        assert find_entity_layers(QgsProject.instance(), "岡崎", "WaterObserved") == {"point": layer}
+        assert find_entity_layers(QgsProject.instance(), "other", "WaterObserved") == {}
+        before = {f["entity_id"]: f.id() for f in layer.getFeatures()}
+        station = sorted(before)[0]
+        server.update_entity(station, {"waterLevel": 8.5}, tenant="okazaki")
+        task = EntityLoadTask(cfg, "WaterObserved", apply_to={"point": layer})
+        done = []
+        task.loaded.connect(done.append)
+        QgsApplication.taskManager().addTask(task)
+        wait_until(lambda: done)
+        wait_until(lambda: next(f for f in layer.getFeatures() if f["entity_id"] == station)["waterLevel"] == 8.5)
+        assert {f["entity_id"]: f.id() for f in layer.getFeatures()} == before
+    finally:
+        QgsProject.instance().removeAllMapLayers()
+        server.stop()
