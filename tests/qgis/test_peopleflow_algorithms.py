@@ -173,6 +173,7 @@ def test_import_people_flow_nested_zip(processing, tmp_path):
     style_people_flow_layer(layer)
     assert layer.renderer().type() == "graduatedSymbol"
     assert layer.temporalProperties().isActive() and layer.temporalProperties().startField() == "date"
+    del layer, feats  # release the GeoPackage before the next runs
 
     noon = processing.run("smartcity:importpeopleflow", {"INPUT": [str(outer)], "TIMEZONE": [0], "OUTPUT": "memory:"})
     assert {f["timezone"] for f in noon["OUTPUT"].getFeatures()} == {0}
