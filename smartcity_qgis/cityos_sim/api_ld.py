@@ -128,9 +128,7 @@ def query_entities(sim: SimServer, req: Request) -> Response:
         geo = geoq.parse_ld(req.params.get("georel"), req.params.get("geometry"), req.params.get("coordinates"))
     except geoq.GeoQueryError as exc:
         raise ApiError(400, str(exc), "BadRequestData") from exc
-    geoprop = req.params.get("geoproperty", "location")
-    if geo is not None and geoprop != "location":
-        raise ApiError(501, "geoproperty other than location is not supported", "OperationNotSupported")
+    geoprop = short_type(req.params.get("geoproperty", "location"))
     if not (types or ids or req.params.get("idPattern") or req.params.get("q") or attrs or geo):
         raise ApiError(
             400,
@@ -149,6 +147,7 @@ def query_entities(sim: SimServer, req: Request) -> Response:
     try:
         page, total = find(
             store,
+            geoproperty=geoprop,
             ids=ids,
             id_pattern=req.params.get("idPattern"),
             types=types,
@@ -189,7 +188,7 @@ def get_entity(sim: SimServer, req: Request, eid: str) -> Response:
 def create_entity(sim: SimServer, req: Request) -> Response:
     store = tenant_of(sim, req, True)
     try:
-        rec = entity_from_ld(req.json_body("ld"), sim.now())
+        rec = entity_from_ld(_payload(req), sim.now())
     except PayloadError as exc:
         raise ApiError(400, str(exc), "BadRequestData") from exc
     with store.lock:
@@ -197,6 +196,21 @@ def create_entity(sim: SimServer, req: Request) -> Response:
             raise ApiError(409, f"Entity already exists: {rec.id}", "AlreadyExists")
         store.add(rec)
     return Response.empty(201, {"Location": f"/ngsi-ld/v1/entities/{quote(rec.id, safe=':')}"})
+
+
+def _payload(req: Request) -> Any:
+    """The JSON body, with the rule on where @context goes: Link header for JSON, body for JSON-LD."""
+    body = req.json_body("ld")
+    ctype = (req.header("content-type") or "").split(";")[0].strip()
+    items = body if isinstance(body, list) else [body]
+    in_body = any(isinstance(b, dict) and "@context" in b for b in items)
+    if ctype == "application/json" and in_body:
+        raise ApiError(400, "@context in the payload body requires Content-Type application/ld+json", "BadRequestData")
+    if ctype == "application/ld+json" and req.header("link"):
+        raise ApiError(
+            400, "@context given both in a Link header and as application/ld+json: choose one", "BadRequestData"
+        )
+    return body
 
 
 def _ld_attrs(body: Any, now: float) -> dict:
@@ -221,7 +235,7 @@ def write_attrs(sim: SimServer, req: Request, eid: str, attr: str | None) -> Res
             raise ApiError(404, f"Attribute not found: {attr}", "ResourceNotFound")
         store.remove_attrs(rec, [attr], now)
         return Response.empty(204)
-    body = req.json_body("ld")
+    body = _payload(req)
     if attr is not None:
         if req.method != "PATCH":
             raise ApiError(405, "only PATCH and DELETE on one attribute", "OperationNotSupported")
@@ -257,7 +271,7 @@ def batch(sim: SimServer, req: Request, op: str) -> Response:
     if op not in ("create", "upsert", "update", "delete"):
         raise ApiError(404, f"unknown batch operation {op}", "ResourceNotFound")
     store = tenant_of(sim, req, True)
-    body = req.json_body("ld")
+    body = _payload(req)
     if not isinstance(body, list):
         raise ApiError(400, "a JSON array is expected", "BadRequestData")
     now = sim.now()

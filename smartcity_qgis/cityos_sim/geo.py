@@ -192,7 +192,7 @@ def _point_matches(f: GeoFilter, lon: np.ndarray, lat: np.ndarray) -> np.ndarray
     return np.zeros(len(lon), dtype=bool)  # overlaps: never for points
 
 
-def _shape_matches(f: GeoFilter, geom: BaseGeometry) -> bool:
+def shape_matches(f: GeoFilter, geom: BaseGeometry) -> bool:
     if f.rel == "near":
         c = f.geom.centroid
         nearest = geom if geom.geom_type == "Point" else geom.representative_point()
@@ -228,7 +228,7 @@ def apply(f: GeoFilter, store: TenantStore, idx: np.ndarray) -> np.ndarray:
         keep[pts] = _point_matches(f, store.lon[idx[pts]], store.lat[idx[pts]])
     for j in np.flatnonzero(kind == KIND_OTHER):
         geom = store.others.get(int(idx[j]))
-        keep[j] = geom is not None and _shape_matches(f, geom)
+        keep[j] = geom is not None and shape_matches(f, geom)
     return idx[keep]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from smartcity_qgis.cityos_sim import geo as geoq
-from smartcity_qgis.cityos_sim.model import EntityRecord, parse_time
+from smartcity_qgis.cityos_sim.model import GEO_TYPES, EntityRecord, PayloadError, geometry_of, parse_time
 from smartcity_qgis.cityos_sim.query import Predicate
 from smartcity_qgis.cityos_sim.store import TenantStore
 
@@ -42,6 +42,17 @@ def _sort_key(rec: EntityRecord, name: str) -> tuple:
     return (1, 3, str(value))
 
 
+def _geo_attr_matches(rec: EntityRecord, name: str, geo: geoq.GeoFilter) -> bool:
+    """A geo-query on an attribute other than the indexed location (LD ``geoproperty``)."""
+    attr = rec.attrs.get(name)
+    if attr is None or attr.type not in GEO_TYPES:
+        return False
+    try:
+        return geoq.shape_matches(geo, geometry_of(attr.type, attr.value))
+    except PayloadError:
+        return False
+
+
 def find(
     store: TenantStore,
     *,
@@ -56,6 +67,7 @@ def find(
     offset: int = 0,
     limit: int = 20,
     count: bool = False,
+    geoproperty: str | None = None,
 ) -> tuple[list[EntityRecord], int | None]:
     """One page of matching entities (creation order unless ``order_by``) and, if asked, the total."""
     with store.lock:
@@ -67,9 +79,11 @@ def find(
             rx = re.compile(id_pattern)
             recs = store.records
             idx = np.array([i for i in idx if rx.search(recs[i].id)], dtype=np.int64)
-        if geo is not None:
-            idx = geoq.apply(geo, store, idx)
         records = store.records
+        if geo is not None and geoproperty not in (None, "location"):
+            idx = np.array([i for i in idx if _geo_attr_matches(records[i], geoproperty, geo)], dtype=np.int64)
+        elif geo is not None:
+            idx = geoq.apply(geo, store, idx)
         if order_by:
             if order_by == ["geo:distance"] and geo is not None and geo.rel == "near":
                 idx = idx[np.argsort(geoq.distances(geo, store, idx), kind="stable")]

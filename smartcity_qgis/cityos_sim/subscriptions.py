@@ -144,7 +144,7 @@ class SubscriptionManager:
         if name is None:
             return False
         attr = rec.attrs[name]
-        return geoq._shape_matches(f, geometry_of(attr.type, attr.value))
+        return geoq.shape_matches(f, geometry_of(attr.type, attr.value))
 
     def _payload(self, sub: Subscription, rec: EntityRecord, attrs: list[str] | None) -> dict:
         if sub.flavor == "v2":

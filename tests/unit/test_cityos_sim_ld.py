@@ -253,3 +253,31 @@ def test_temporal_history(fresh):
     ).json()
     assert [s["observedAt"] for s in between["waterLevel"]] == times[1:3]
     assert get(fresh, f"/temporal/entities/{eid}", params={"timerel": "after"}).status_code == 400
+
+
+def test_geoproperty_and_where_the_context_goes(fresh):
+    url = fresh.url + BASE + "/entities"
+
+    def vehicle(n):
+        return {
+            "id": f"urn:ngsi-ld:Vehicle:{n}",
+            "type": "Vehicle",
+            "location": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [137.0, 34.0]}},
+            "destination": {"type": "GeoProperty", "value": {"type": "Point", "coordinates": [137.17, 34.95]}},
+        }
+
+    assert requests.post(url, json=vehicle(1), timeout=10).status_code == 201
+    near = {"type": "Vehicle", "georel": "near;maxDistance==500", "geometry": "Point", "coordinates": "[137.17,34.95]"}
+    assert [e["id"] for e in get(fresh, "/entities", params={**near, "geoproperty": "destination"}).json()] == [
+        "urn:ngsi-ld:Vehicle:1"
+    ]
+    assert get(fresh, "/entities", params=near).json() == []
+    with_context = {**vehicle(2), "@context": "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld"}
+    r = requests.post(url, json=with_context, timeout=10)  # application/json with @context in the body
+    assert r.status_code == 400 and "application/ld+json" in r.json()["detail"]
+    ld = {"Content-Type": "application/ld+json"}
+    link = {
+        "Link": '<https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld>; rel="http://www.w3.org/ns/json-ld#context"'
+    }
+    assert requests.post(url, data=json.dumps(with_context), headers={**ld, **link}, timeout=10).status_code == 400
+    assert requests.post(url, data=json.dumps(with_context), headers=ld, timeout=10).status_code == 201
