@@ -231,3 +231,33 @@ def test_notifications_arrive_and_parse(pushing, mosquitto_port, flavor, transpo
         sub.close()
     listing = c.http.request("GET", c.root + "/subscriptions", headers=c.headers()).data
     assert sub.id not in {s.get("id") for s in listing}
+
+
+# -- history -----------------------------------------------------------------------------------
+def test_history_is_the_same_through_quantumleap_and_the_ld_temporal_api():
+    srv = start_server(scenario="okazaki", seed=9, auto_advance=False)
+    try:
+        v2 = client(srv, "ngsi-v2", tenant="okazaki", timeseries_url=srv.url + "/ql")
+        ld = client(srv, "ngsi-ld", tenant="okazaki")
+        station = next(iter(v2.iter_entities("WaterObserved")))
+        levels = [1.11, 2.22, 3.33]
+        for level in levels:
+            srv.advance(120)
+            srv.update_entity(station.id, {"waterLevel": level}, tenant="okazaki")
+        through_ql = v2.history(station.id, "waterLevel")
+        through_ld = ld.history(station.id, "waterLevel")
+        assert through_ql == through_ld and len(through_ql) >= 4
+        values = [v for _, v in through_ql]
+        # The scenario clock moves the river too: our updates appear in order, the last one last.
+        positions = [max(i for i, v in enumerate(values) if v == level) for level in levels]
+        assert positions == sorted(positions) and values[-1] == levels[-1]
+        times = [t for t, _ in through_ql]
+        assert times == sorted(times) and all(t.tzinfo is not None for t in times)
+        assert [v for _, v in v2.history(station.id, "waterLevel", last_n=1)] == [levels[-1]]
+        assert [v for _, v in ld.history(station.id, "waterLevel", last_n=1)] == [levels[-1]]
+        start = times[positions[1]]
+        later_ld = ld.history(station.id, "waterLevel", start=start)
+        assert later_ld == v2.history(station.id, "waterLevel", start=start)
+        assert later_ld[0] == (start, levels[1]) and later_ld[-1][1] == levels[-1]
+    finally:
+        srv.stop()
