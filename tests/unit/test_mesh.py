@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from smartcity_qgis.analysis.mesh import (
     LEVEL_NAMES,
@@ -193,3 +195,17 @@ def test_grid_covers_the_box_exactly():
         mesh_grid((122.0, 24.0, 154.0, 46.0), "100m")
     with pytest.raises(ValueError, match="invalid box"):
         mesh_grid((140.0, 35.0, 139.0, 36.0), "1km")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    lat=st.floats(min_value=20.0, max_value=46.0, allow_nan=False),
+    lon=st.floats(min_value=122.0, max_value=154.0, allow_nan=False),
+    level=st.sampled_from(LEVEL_NAMES),
+)
+def test_every_point_lies_in_the_half_open_cell_it_is_given(lat, lon, level):
+    code = mesh_code(lat, lon, level)
+    south, west, north, east = mesh_bounds(code, level)
+    # within 1e-9 degree of the edge the snapping to exact grid lines decides
+    assert south - 1e-9 <= lat < north and west - 1e-9 <= lon < east
+    assert int(mesh_code(*mesh_center(code, level), level)) == int(code)
