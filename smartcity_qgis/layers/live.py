@@ -52,6 +52,19 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
+def _fingerprint(entity: Any) -> int:
+    """A hash of what an entity shows on the map (values, units, times, geometry)."""
+    from smartcity_qgis.layers.entity_features import lazy_point
+
+    geometry = lazy_point(entity)
+    if geometry is None and entity.geometry is not None:
+        geometry = entity.geometry.wkb
+    parts = [
+        (name, repr(a.value), a.observed_at, a.unit_code) for name, a in sorted(entity.attributes.items())
+    ]
+    return hash((geometry, entity.observed_at, entity.modified_at, tuple(parts)))
+
+
 class LiveLayerUpdater(QObject):
     """Keeps the layers of one entity type up to date with the city OS."""
 
@@ -108,6 +121,7 @@ class LiveLayerUpdater(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._take_inbox)
+        self._fingerprints: dict[str, int] = {}
         self._names = {}
         for layer in layers.values():
             layer.willBeDeleted.connect(self._layer_deleted)
@@ -179,6 +193,9 @@ class LiveLayerUpdater(QObject):
                 return
             if kind == "state":
                 self._set_state(*payload)
+            elif kind == SYNC:
+                entities, all_ids = payload
+                self.applier.enqueue(SYNC, entities, all_ids)
             elif kind == "synced":
                 self.applier.batch_applied.connect(self._emit_synced_once)
                 self.applier.enqueue(UPSERT, [])
@@ -254,6 +271,26 @@ class LiveLayerUpdater(QObject):
     def _attrs_with_modified(self) -> list[str]:
         return [*(self.meta.attrs() or ["*"]), "dateModified"]
 
+    def _changed_only(self, entities: list[Any], complete: bool = False) -> list[Any]:
+        """The entities that differ from what this updater last passed on (worker thread).
+
+        Comparing here keeps the main thread's work proportional to what changed, not to
+        the size of the layer. The first complete list passes everything: the layer may
+        come from a snapshot or an older load, so the main thread compares it feature by feature.
+        """
+        changed = []
+        seen = self._fingerprints
+        first = not seen
+        for entity in entities:
+            fingerprint = _fingerprint(entity)
+            if first or seen.get(entity.id) != fingerprint:
+                changed.append(entity)
+            seen[entity.id] = fingerprint
+        if complete and len(seen) > len(entities):
+            present = {e.id for e in entities}
+            self._fingerprints = {k: v for k, v in seen.items() if k in present}
+        return changed
+
     def _push_connected(self) -> bool:
         subscription = self._subscription
         return subscription is not None and subscription.connected.is_set()
@@ -293,7 +330,7 @@ class LiveLayerUpdater(QObject):
                 now = time.monotonic()
                 if need_full or (push and now >= next_poll) or (not push and polls >= self.full_sync_every):
                     entities = self._list(client, attrs=attrs)
-                    self._post(SYNC, entities)
+                    self._post(SYNC, (self._changed_only(entities, complete=True), [e.id for e in entities]))
                     self._post("synced", None)
                     polls, need_full = 0, False
                     next_poll = now + self.interval
@@ -301,7 +338,7 @@ class LiveLayerUpdater(QObject):
                     since = watermark - timedelta(seconds=1) if (incremental and watermark) else None
                     q = f"dateModified>{_iso(since)}" if since else None
                     entities = self._list(client, q=q, attrs=attrs)
-                    self._post(UPSERT, entities)
+                    self._post(UPSERT, self._changed_only(entities))
                     polls += 1
                 else:
                     entities = []

@@ -36,6 +36,9 @@ from smartcity_qgis.layers.entity_schema import ENTITY_ID, RECEIVED_AT, ROLE_VAL
 UPSERT = "upsert"
 SYNC = "sync"  # a complete set: upsert all, remove the entities not in it
 REMOVE = "remove"
+# Entities per queue item: small enough that one item never takes more than a few
+# milliseconds, so a slice stops close to its time budget.
+_CHUNK = 50
 
 
 def _plain(value: Any) -> Any:
@@ -58,7 +61,7 @@ class EntityApplier(QObject):
     def __init__(
         self,
         layers: dict[str, QgsVectorLayer],
-        budget_ms: float = 25.0,
+        budget_ms: float = 20.0,
         repaint_interval_ms: int = 300,
         parent: QObject | None = None,
     ) -> None:
@@ -111,18 +114,22 @@ class EntityApplier(QObject):
             for feature in layer.dataProvider().getFeatures(request):
                 self.where[str(feature.attributes()[index])] = (kind, feature.id())
 
-    def enqueue(self, operation: str, payload: Any) -> None:
-        """Queue ``upsert`` (entities), ``sync`` (the complete entity list) or ``remove`` (ids)."""
+    def enqueue(self, operation: str, payload: Any, all_ids: Any = None) -> None:
+        """Queue ``upsert`` (entities), ``sync`` (the complete entity list) or ``remove`` (ids).
+
+        A ``sync`` may carry only the entities that changed when ``all_ids`` lists every
+        entity id the broker has: the others are then removed.
+        """
         if operation == SYNC:
             payload = list(payload)
             self._queue.append(("sync_begin", None))
-            for start in range(0, len(payload), 200):
-                self._queue.append((UPSERT, payload[start : start + 200]))
-            self._queue.append(("sync_end", None))
+            for start in range(0, len(payload), _CHUNK):
+                self._queue.append((UPSERT, payload[start : start + _CHUNK]))
+            self._queue.append(("sync_end", None if all_ids is None else set(all_ids)))
         elif operation == UPSERT:
             payload = list(payload)
-            for start in range(0, len(payload), 200):
-                self._queue.append((UPSERT, payload[start : start + 200]))
+            for start in range(0, len(payload), _CHUNK):
+                self._queue.append((UPSERT, payload[start : start + _CHUNK]))
         else:
             self._queue.append((operation, list(payload)))
         if not self._timer.isActive():
@@ -156,7 +163,7 @@ class EntityApplier(QObject):
             elif operation == "sync_begin":
                 self._sync_seen = set()
             elif operation == "sync_end":
-                seen, self._sync_seen = self._sync_seen or set(), None
+                seen, self._sync_seen = payload if payload is not None else (self._sync_seen or set()), None
                 self._remove([eid for eid in self.where if eid not in seen])
             if budget is not None and time.perf_counter() - started >= budget:
                 break
