@@ -19,6 +19,9 @@ from smartcity_qgis.layers import connection_status
 from smartcity_qgis.layers.connection_config import remember_flavor, to_client_config
 from smartcity_qgis.layers.connections import Connection, ConnectionRecordError
 
+# A connection test answers within seconds: one retry, not the budget meant for loading.
+PROBE_RETRIES = {"max_retries": 1, "retry_budget": 2.0}
+
 
 @dataclass
 class ProbeResult:
@@ -74,7 +77,7 @@ def detect_connection_flavor(conn: Connection) -> str:
         return conn.flavor
     from smartcity_qgis.cityos_client import detect_flavor
 
-    base = to_client_config(conn, flavor="ngsi-v2")
+    base = to_client_config(conn, flavor="ngsi-v2").with_changes(**PROBE_RETRIES)
     options = {
         f.name: getattr(base, f.name)
         for f in dataclasses.fields(base)
@@ -91,7 +94,7 @@ def probe_connection(conn: Connection, cancel: Any = None) -> ProbeResult:
 
     flavor = detect_connection_flavor(conn)
     config = to_client_config(conn, flavor=flavor)
-    with CityOSClient(config) as client:
+    with CityOSClient(config.with_changes(**PROBE_RETRIES)) as client:
         try:
             version = client.version()
         except CityOSError:

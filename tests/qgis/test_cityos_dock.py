@@ -215,3 +215,23 @@ def test_e2e_helper_adds_the_demo_river_layer_and_goes_live(dock, qgis_iface):
     assert run.layer.featureCount() > 0
     assert run.updater.is_running() and run.updater.mode == "polling"
     run.updater.stop()
+
+
+def test_load_history_as_layer_for_the_temporal_controller(dock, demo):
+    list_demo_types(dock)
+    layer = load(dock, "WaterObserved").main_layer
+    feature = next(layer.getFeatures())
+    for level in (1.5, 2.5):
+        demo.advance(60)
+        demo.update_entity(feature["entity_id"], {"waterLevel": level}, tenant="okazaki")
+    layer.selectByIds([feature.id()])
+    loaded = []
+    dock.history_loaded.connect(loaded.append)
+    assert dock.load_history_of_layer(layer, ["waterLevel"], hours=2) is not None
+    wait_for(lambda: loaded)
+    history = loaded[0]
+    assert QgsProject.instance().mapLayer(history.id()) is history
+    assert history.temporalProperties().isActive()
+    values = [f["value"] for f in history.getFeatures() if f["entity_id"] == feature["entity_id"]]
+    assert values[-2:] == [1.5, 2.5]
+    assert {f["entity_id"] for f in history.getFeatures()} == {feature["entity_id"]}

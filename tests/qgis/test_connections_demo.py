@@ -1,0 +1,77 @@
+"""The ready-made demo city OS connection, flavor detection, and the City OS part of the plugin."""
+
+from __future__ import annotations
+
+import time
+
+from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
+
+from smartcity_qgis.dialogs.cityos_dock import CITYOS_DOCK_OBJECT_NAME, CityOSDock
+from smartcity_qgis.layers.connection_config import known_flavor, to_client_config
+from smartcity_qgis.layers.connection_probe import detect_connection_flavor, probe_connection
+from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME, Connection, demo_connection
+from smartcity_qgis.layers.demo_cityos import demo_server, demo_server_running, stop_demo_server
+
+
+def wait_for(condition, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
+        time.sleep(0.01)
+
+
+def test_demo_connection_starts_the_embedded_city_os_and_lists_its_types(qgis_app):
+    stop_demo_server()
+    assert not demo_server_running()
+    try:
+        cfg = to_client_config(demo_connection())
+        assert demo_server_running()
+        assert cfg.url.startswith("http://127.0.0.1:") and cfg.tenant == "okazaki"
+        assert cfg.timeseries_url == cfg.url + "/ql"
+        assert cfg.proxies == {"no_proxy": "127.0.0.1"}  # loopback never goes through a proxy
+        result = probe_connection(demo_connection())
+        names = {t.name for t in result.types}
+        assert {"WaterObserved", "CrowdFlowObserved", "PointOfInterest"} <= names
+        assert all(t.count for t in result.types)
+        assert result.entity_count == sum(t.count for t in result.types)
+        assert to_client_config(demo_connection()).url == cfg.url  # one server, started once
+    finally:
+        stop_demo_server()
+    assert not demo_server_running()
+
+
+def test_auto_flavor_is_detected_and_remembered(qgis_app):
+    try:
+        server = demo_server()
+        conn = Connection(name="auto", url=server.url, flavor="auto", tenant="okazaki")
+        assert known_flavor(conn) is None
+        flavor = detect_connection_flavor(conn)
+        assert flavor in ("ngsi-v2", "ngsi-ld")
+        assert known_flavor(conn) == flavor
+        assert to_client_config(conn).flavor == flavor
+    finally:
+        stop_demo_server()
+
+
+def test_plugin_adds_the_city_os_dock_and_stops_the_demo_on_unload(plugin_module, qgis_iface):
+    from smartcity_qgis.dialogs import ui_cityos
+
+    plugin = plugin_module.classFactory(qgis_iface)
+    plugin.initGui()
+    try:
+        dock = qgis_iface.mainWindow().findChild(CityOSDock, CITYOS_DOCK_OBJECT_NAME)
+        assert dock is not None and ui_cityos.current() is not None
+        assert dock.tree.connection_item(DEMO_CONNECTION_NAME) is not None
+        listed = []
+        dock.types_listed.connect(listed.append)
+        dock.tree.connection_item(DEMO_CONNECTION_NAME).setExpanded(True)
+        wait_for(lambda: listed)
+        assert demo_server_running()
+        names = {a.objectName() for a in ui_cityos.current().layer_actions}
+        assert {"SmartCityLivePolling", "SmartCityLiveOff", "SmartCityHistoryLayer"} <= names
+    finally:
+        plugin.unload()
+    assert not demo_server_running()
+    assert ui_cityos.current() is None
+    assert qgis_iface.mainWindow().findChild(CityOSDock, CITYOS_DOCK_OBJECT_NAME) is None
