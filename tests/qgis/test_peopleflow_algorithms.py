@@ -319,3 +319,26 @@ def test_demo_step_writes_noon_and_night(qgis_app, qgis_new_project, tmp_path):
     assert centre["noon"] > 2 * centre["night"] and centre["data"].startswith("synthetic")
     assert sum(f["noon_minus_night"] < 0 for f in feats) > len(feats) / 2  # most cells are residential
     ctx.close()
+
+
+def test_outputs_are_styled_when_loaded(processing, qgis_new_project, tmp_path):
+    from qgis.core import QgsProject
+
+    source = tmp_path / "monthly_mdp_mesh1km.csv"
+    source.write_text(CSV, encoding="utf-8")
+    result = processing.runAndLoadResults("smartcity:importpeopleflow", {"INPUT": [str(source)], "OUTPUT": "memory:"})
+    layer = QgsProject.instance().mapLayer(result["OUTPUT"])
+    assert layer.renderer().type() == "graduatedSymbol" and layer.temporalProperties().isActive()
+    xs, ys, w = _crowd(n=100)
+    heat = processing.runAndLoadResults(
+        "smartcity:kerneldensity",
+        {
+            "INPUT": point_layer("EPSG:6675", xs, ys, w),
+            "RADIUS": 300.0,
+            "PIXEL_SIZE": 20.0,
+            "OUTPUT": str(tmp_path / "heat.tif"),
+        },
+    )
+    raster = next(lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.source() == heat["OUTPUT"])
+    assert raster.renderer().type() == "singlebandpseudocolor"
+    QgsProject.instance().clear()
