@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any
 
@@ -62,6 +63,18 @@ class SyntheticScenario:
         return round(value) if isinstance(low, int) else round(value, 2)
 
     def populate(self, store: Store, now: float) -> None:
+        # building a million small objects: the cyclic GC would rescan the growing heap again and again
+        gc_was_on = gc.isenabled()
+        gc.disable()
+        try:
+            self._populate(store, now)
+        finally:
+            if gc_was_on:
+                gc.enable()
+        if self.count >= 100_000:
+            gc.freeze()  # later collections skip the store instead of pausing requests to scan it
+
+    def _populate(self, store: Store, now: float) -> None:
         n = self.count
         min_lon, min_lat, max_lon, max_lat = self.area
         lon = np.round(self.rng.uniform(min_lon, max_lon, n), 6)
