@@ -97,15 +97,11 @@ def grid_for_points(x, y, radius: float, pixel_size: float, max_pixels: int = 10
     cols = max(math.ceil((xmax - xmin) / pixel_size) + 1, 1)
     rows = max(math.ceil((ymax - ymin) / pixel_size) + 1, 1)
     if rows * cols > max_pixels:
-        raise ValueError(
-            f"the heatmap would have {rows} × {cols} pixels, more than {max_pixels}; use larger pixels"
-        )
+        raise ValueError(f"the heatmap would have {rows} × {cols} pixels, more than {max_pixels}; use larger pixels")
     return GridSpec(west=xmin, north=ymax, pixel_size=pixel_size, rows=rows, cols=cols)
 
 
-def kernel_stencil(
-    radius: float, pixel_size: float, kernel: str = "quartic", output: str = "raw"
-) -> np.ndarray:
+def kernel_stencil(radius: float, pixel_size: float, kernel: str = "quartic", output: str = "raw") -> np.ndarray:
     """The kernel sampled at whole-pixel offsets, (2n+1) × (2n+1), zero beyond the radius."""
     if kernel not in _PROFILES:
         raise ValueError(f"unknown kernel {kernel!r}; expected one of {', '.join(KERNELS)}")

@@ -176,9 +176,7 @@ def _as_codes(code, info: MeshLevel) -> tuple[np.ndarray, bool]:
         flat = arr.astype(str).ravel()
         wrong = [c for c in flat if len(c) != info.digits or not c.isdigit() or not c.isascii()]
         if wrong:
-            raise ValueError(
-                f"invalid {info.name} mesh code {wrong[0]!r}: a {info.name} code has {info.digits} digits"
-            )
+            raise ValueError(f"invalid {info.name} mesh code {wrong[0]!r}: a {info.name} code has {info.digits} digits")
         arr = np.array([int(c) for c in flat], dtype=np.int64).reshape(arr.shape)
     elif arr.dtype.kind in "iu" or (
         arr.dtype.kind == "f" and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))
@@ -190,9 +188,7 @@ def _as_codes(code, info: MeshLevel) -> tuple[np.ndarray, bool]:
     wrong_length = (arr < low) | (arr >= high)
     if wrong_length.any():
         first = arr.ravel()[np.flatnonzero(wrong_length.ravel())[0]]
-        raise ValueError(
-            f"invalid {info.name} mesh code {first}: a {info.name} code has {info.digits} digits"
-        )
+        raise ValueError(f"invalid {info.name} mesh code {first}: a {info.name} code has {info.digits} digits")
     return arr, scalar
 
 
@@ -330,9 +326,7 @@ def mesh_level(code, level: str | None = None) -> str:
             raise ValueError(f"mesh codes {flat[0]}... mix 2km and 500m codes")
         name = "2km" if ends_in_5.pop() else "500m"
     elif length == 10:
-        raise ValueError(
-            f"mesh code {flat[0]} is ambiguous: ten digits are a 250m or a 100m code; give the level"
-        )
+        raise ValueError(f"mesh code {flat[0]} is ambiguous: ten digits are a 250m or a 100m code; give the level")
     else:
         raise ValueError(f"invalid mesh code {flat[0]}: no mesh level has {length} digits")
     validate_codes(code, name)

@@ -207,9 +207,7 @@ def _read_csv_stream(raw: Iterable[bytes], source: str, rows: _Rows) -> None:
         return
     names = [h.strip().lower() for h in header]
     if names != list(COLUMNS):
-        rows.problems.append(
-            RowProblem(source, 1, f"not a {CSV_NAME} file: header {','.join(header)[:120]!r}")
-        )
+        rows.problems.append(RowProblem(source, 1, f"not a {CSV_NAME} file: header {','.join(header)[:120]!r}"))
         return
     rows.sources.append(source)
     for row in reader:
