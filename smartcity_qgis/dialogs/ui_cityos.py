@@ -17,6 +17,7 @@ from smartcity_qgis.layers.connections import ConnectionStore
 from smartcity_qgis.layers.demo_cityos import stop_demo_server
 from smartcity_qgis.layers.entity_layer_meta import is_entity_layer
 from smartcity_qgis.layers.live import HTTP, MQTT, POLLING
+from smartcity_qgis.layers.snapshot import ProjectSnapshots
 
 
 def _vector_layer_type():
@@ -36,7 +37,9 @@ class CityOSUI:
         self.iface = ui.iface
         self.store = ConnectionStore()
         window = self.iface.mainWindow()
-        self.live = LiveController()
+        # Snapshots on project save, restore and live resume on project read (city OS layers only).
+        self.snapshots = ProjectSnapshots(QgsProject.instance())
+        self.live = LiveController(snapshots=self.snapshots)
         self.dock = CityOSDock(self.iface, self.store, self.live, window)
         self.chart = ChartDock(self.iface, self.live, window)
         self.dock.on_layer_added = self.attach_layer_actions
@@ -112,6 +115,7 @@ class CityOSUI:
         if hasattr(self.iface, "unregisterCustomDropHandler"):
             self.iface.unregisterCustomDropHandler(self.drop_handler)
         self.dock.shutdown()
+        self.snapshots.detach()
         stop_demo_server()
 
 

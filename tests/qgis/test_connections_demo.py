@@ -75,3 +75,25 @@ def test_plugin_adds_the_city_os_dock_and_stops_the_demo_on_unload(plugin_module
     assert not demo_server_running()
     assert ui_cityos.current() is None
     assert qgis_iface.mainWindow().findChild(CityOSDock, CITYOS_DOCK_OBJECT_NAME) is None
+
+
+def test_plugin_snapshots_city_os_layers_when_the_project_is_saved(plugin_module, qgis_iface, tmp_path):
+    from qgis.core import QgsProject
+
+    from smartcity_qgis.layers.entity_loader import load_entity_layer
+
+    plugin = plugin_module.classFactory(qgis_iface)
+    plugin.initGui()
+    project = QgsProject.instance()
+    try:
+        layer = load_entity_layer(to_client_config(demo_connection()), "WaterObserved",
+                                  connection_name=DEMO_CONNECTION_NAME)
+        project.addMapLayer(layer)
+        assert project.write(str(tmp_path / "岡崎.qgz"))
+        snapshots = list((tmp_path / "岡崎_cityos").glob("*.gpkg"))
+        assert len(snapshots) == 1
+    finally:
+        project.removeAllMapLayers()
+        project.clear()
+        plugin.unload()
+        stop_demo_server()
