@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from qgis.core import QgsField, QgsFields
+from qgis.core import Qgis, QgsField, QgsFields
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QVariant
 
 # Value kinds, from narrow to wide.
@@ -61,15 +61,26 @@ FIXED_FIELDS = (
 # Names a field may not take: the fixed ones and GeoPackage's primary key.
 _RESERVED = {name for name, _ in FIXED_FIELDS} | {"fid", "ogc_fid", "geom", "geometry"}
 
-_QVARIANT = {
-    INT: QVariant.LongLong,
-    DOUBLE: QVariant.Double,
-    BOOL: QVariant.Bool,
-    DATETIME: QVariant.DateTime,
-    DATE: QVariant.Date,
-    STRING: QVariant.String,
-    JSON: QVariant.String,
+_TYPE_NAMES = {
+    INT: "LongLong",
+    DOUBLE: "Double",
+    BOOL: "Bool",
+    DATETIME: "QDateTime",
+    DATE: "QDate",
+    STRING: "QString",
+    JSON: "QString",
 }
+_VARIANT_NAMES = {"QDateTime": "DateTime", "QDate": "Date", "QString": "String"}
+
+
+def qgs_field(name: str, kind: str) -> QgsField:
+    """A QgsField of ``kind``: QMetaType on QGIS 3.38+ (QVariant types are deprecated there)."""
+    type_name = _TYPE_NAMES[kind]
+    if Qgis.QGIS_VERSION_INT >= 33800:
+        from qgis.PyQt.QtCore import QMetaType
+
+        return QgsField(name, getattr(QMetaType, type_name))
+    return QgsField(name, getattr(QVariant, _VARIANT_NAMES.get(type_name, type_name)))
 SCHEMA_PROPERTY = "smartcity/schema"
 _UNSAFE = re.compile(r"[^\w]", re.UNICODE)
 
@@ -204,7 +215,7 @@ class FieldSpec:
 
     def qgs_field(self) -> QgsField:
         """The QgsField for this spec."""
-        field = QgsField(self.name, _QVARIANT[self.kind])
+        field = qgs_field(self.name, self.kind)
         if self.kind == JSON:
             field.setComment("JSON")
         return field

@@ -15,19 +15,27 @@ from datetime import datetime
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsFeature,
     QgsFeedback,
-    QgsField,
     QgsGeometry,
     QgsPointXY,
     QgsTask,
     QgsVectorLayer,
     QgsVectorLayerTemporalProperties,
 )
-from qgis.PyQt.QtCore import QVariant, pyqtSignal
+from qgis.PyQt.QtCore import pyqtSignal
 
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.entity_schema import json_text, to_qdatetime
+from smartcity_qgis.layers.entity_schema import DATETIME, DOUBLE, STRING, json_text, qgs_field, to_qdatetime
+
+
+def instant_from_field_mode():
+    """The "instant from a field" temporal mode (an enum of Qgis since 3.22's successors)."""
+    modes = getattr(Qgis, "VectorTemporalMode", None)
+    if modes is not None and hasattr(modes, "FeatureDateTimeInstantFromField"):
+        return modes.FeatureDateTimeInstantFromField
+    return QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField
 
 
 def _point_of(geometry: Any) -> QgsGeometry:
@@ -55,11 +63,11 @@ def build_history_layer(
     provider = layer.dataProvider()
     provider.addAttributes(
         [
-            QgsField("entity_id", QVariant.String),
-            QgsField("attribute", QVariant.String),
-            QgsField("value", QVariant.Double if numeric else QVariant.String),
-            QgsField("value_text", QVariant.String),
-            QgsField("observed_at", QVariant.DateTime),
+            qgs_field("entity_id", STRING),
+            qgs_field("attribute", STRING),
+            qgs_field("value", DOUBLE if numeric else STRING),
+            qgs_field("value_text", STRING),
+            qgs_field("observed_at", DATETIME),
         ]
     )
     layer.updateFields()
@@ -77,7 +85,7 @@ def build_history_layer(
     provider.addFeatures(features)
     layer.updateExtents()
     props = layer.temporalProperties()
-    props.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField)
+    props.setMode(instant_from_field_mode())
     props.setStartField("observed_at")
     props.setIsActive(True)
     layer.setCustomProperty("smartcity/history", "1")

@@ -9,14 +9,13 @@ from qgis.core import (
     QgsApplication,
     QgsProcessingException,
     QgsVectorLayer,
-    QgsVectorLayerTemporalProperties,
 )
 from qgis.PyQt.QtCore import QVariant
 
 from smartcity_qgis.algorithms.provider import SmartCityProvider
 from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
-from smartcity_qgis.layers.history_layer import load_history_layer
+from smartcity_qgis.layers.history_layer import instant_from_field_mode, load_history_layer
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +117,7 @@ def test_history_layer_is_time_enabled(qgis_app, sim):
     assert layer.featureCount() == len(expected)
     props = layer.temporalProperties()
     assert props.isActive()
-    assert props.mode() == QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField
+    assert props.mode() == instant_from_field_mode()
     assert props.startField() == "observed_at"
     values = [f["value"] for f in sorted(layer.getFeatures(), key=lambda f: f["observed_at"])]
     assert values == pytest.approx([v for _, v in expected])
