@@ -357,15 +357,6 @@ def _ld_kind(v2_type: str) -> str:
     return "Property"
 
 
-def history_of(rec: EntityRecord, name: str) -> list[tuple[float, Any]]:
-    """(time, value) samples of one attribute, oldest first; the current value when it never changed."""
-    series = (rec.history or {}).get(name)
-    if series:
-        return list(series)
-    attr = rec.attrs.get(name)
-    return [] if attr is None else [(attr.observed_at or attr.modified, attr.value)]
-
-
 def temporal(sim: SimServer, req: Request, eid: str) -> Response:
     accept = _accept(req)
     store = tenant_of(sim, req, False)
@@ -391,7 +382,7 @@ def temporal(sim: SimServer, req: Request, eid: str) -> Response:
     for name, attr in rec.attrs.items():
         if wanted is not None and name not in wanted:
             continue
-        samples = [(t, v) for t, v in history_of(rec, name) if _in_time(t, timerel, t0, t1)]
+        samples = [(t, v) for t, v in store.history(rec, name) if _in_time(t, timerel, t0, t1)]
         if last_n_value is not None:
             samples = samples[-last_n_value:] if last_n_value > 0 else []
         if not samples:

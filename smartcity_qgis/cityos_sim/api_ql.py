@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from smartcity_qgis.cityos_sim.api_ld import history_of
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
 from smartcity_qgis.cityos_sim.model import iso, parse_time
 from smartcity_qgis.cityos_sim.store import PathError
@@ -41,7 +40,7 @@ def handle(sim: SimServer, req: Request) -> Response:
         raise ApiError(400, f"limit must be 1..{QL_MAX_LIMIT} and offset >= 0")
 
     def samples(name: str) -> list:
-        rows = [(t, v) for t, v in history_of(rec, name) if (t0 is None or t >= t0) and (t1 is None or t <= t1)]
+        rows = [(t, v) for t, v in store.history(rec, name) if (t0 is None or t >= t0) and (t1 is None or t <= t1)]
         if last_n is not None:
             rows = rows[-last_n:] if last_n > 0 else []
         return rows[offset : offset + limit]

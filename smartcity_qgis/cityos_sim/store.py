@@ -251,6 +251,15 @@ class TenantStore:
 
     # ------------------------------------------------------------ reads
 
+    def history(self, rec: EntityRecord, name: str) -> list[tuple[float, Any]]:
+        """(time, value) samples of one attribute, oldest first; the current value when it never changed."""
+        with self.lock:  # a deque must not grow while it is copied
+            series = (rec.history or {}).get(name)
+            if series:
+                return list(series)
+            attr = rec.attrs.get(name)
+            return [] if attr is None else [(attr.observed_at or attr.modified, attr.value)]
+
     def get(self, entity_id: str) -> EntityRecord | None:
         return self.by_id.get(entity_id)
 

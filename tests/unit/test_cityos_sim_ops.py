@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -268,3 +269,29 @@ def test_stats_count_requests():
         assert stats["requests"] == 4 and stats["by_status"] == {"200": 3, "404": 1}
         assert stats["entities"]["okazaki"] == 63
         time.sleep(0)
+
+
+def test_readers_and_the_running_clock_never_collide():
+    station = "urn:ngsi-ld:WaterObserved:okazaki-otogawa-tonobashi"
+    paths = [
+        "/v2/entities?limit=100",
+        "/v2/entities?limit=100&options=keyValues",
+        "/v2/types",
+        "/ngsi-ld/v1/entities?type=WaterObserved,Streetlight&limit=100",
+        f"/ngsi-ld/v1/temporal/entities/{station}",
+        f"/ql/v2/entities/{station}/attrs/waterLevel",
+    ]
+    statuses: list[int] = []
+
+    def reader(session: requests.Session) -> None:
+        for i in range(30):
+            statuses.append(session.get(srv.url + paths[i % len(paths)], timeout=10).status_code)
+
+    with start_server(scenario="okazaki", speed=3600) as srv:
+        threads = [threading.Thread(target=reader, args=(requests.Session(),)) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert srv.clock > srv.scenario.start_time  # the clock moved meanwhile
+    assert len(statuses) == 120 and set(statuses) == {200}
