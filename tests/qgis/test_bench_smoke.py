@@ -1,0 +1,61 @@
+"""The QGIS benchmarks run at a small size and their outputs agree (no timing checks)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from qgis.core import QgsApplication
+
+from smartcity_qgis.algorithms.provider import SmartCityProvider
+from tests.bench import cases_analysis, cases_cityos
+from tests.bench.harness import run_inprocess
+
+
+@pytest.fixture(scope="module")
+def processing(qgis_app):
+    sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+
+    Processing.initialize()
+    registry = QgsApplication.processingRegistry()
+    provider = None
+    if registry.providerById("smartcity") is None:
+        provider = SmartCityProvider()
+        registry.addProvider(provider)
+    yield
+    if provider is not None:
+        registry.removeProvider(provider)
+
+
+@pytest.mark.parametrize("bench", cases_analysis.BENCHMARKS, ids=lambda b: b.name)
+def test_analysis_benchmark_runs_and_agrees_with_qgis(processing, bench):
+    result = run_inprocess(bench)
+    assert result.get("agree") is True, result.get("disagreement")
+    assert result["ratio"] > 0
+
+
+@pytest.mark.parametrize("bench", cases_cityos.BENCHMARKS, ids=lambda b: b.name)
+def test_cityos_benchmark_runs_and_is_consistent(qgis_app, bench):
+    result = run_inprocess(bench)
+    assert result.get("agree") is True, result.get("disagreement")
+    if bench.metrics is not None:
+        assert result["metrics"]
+
+
+def test_raster_comparison_notices_a_different_heatmap():
+    import numpy as np
+
+    grid = {"values": np.ones((4, 5)), "transform": (10.0, 0.0, 0.0, 0.0, -10.0, 0.0)}
+    other = {"values": np.ones((4, 5)), "transform": grid["transform"]}
+    assert cases_analysis.rasters_agree(grid, other) is None
+    other["values"][2, 3] = 1.02
+    assert "largest difference" in cases_analysis.rasters_agree(grid, other)
+    assert "grid" in cases_analysis.rasters_agree(grid, {"values": np.ones((5, 5)), "transform": grid["transform"]})
+
+
+def test_area_comparison_notices_a_missing_zone_rank():
+    ours = {(1, 2): 100.0, (1, 3): 50.0}
+    assert cases_analysis.areas_agree(ours, dict(ours)) is None
+    assert "pairs differ" in cases_analysis.areas_agree({(1, 2): 100.0}, ours)
+    assert "zone 1 rank 3" in cases_analysis.areas_agree({(1, 2): 100.0, (1, 3): 49.0}, ours)
