@@ -151,8 +151,9 @@ def test_live_polling_changes_the_feature_in_place(dock, demo, qgis_iface):
     updater = dock.set_live_mode(layer, "polling", 1.0)
     assert updater is not None and updater.is_running()
     assert dock.live.mode_of(layer) == ("polling", 1.0)
-    demo.update_entity(entity_id, {"waterLevel": 12.34}, tenant="okazaki")
-    wait_for(lambda: layer.getFeature(fid)["waterLevel"] == 12.34, timeout=30)
+    # dangerLevel is a station constant: the scenario clock never moves it, only this update does.
+    demo.update_entity(entity_id, {"dangerLevel": 12.34}, tenant="okazaki")
+    wait_for(lambda: layer.getFeature(fid)["dangerLevel"] == 12.34, timeout=30)
     assert layer.getFeature(fid)["entity_id"] == entity_id
     assert [f["entity_id"] for f in layer.getFeatures()].count(entity_id) == 1
     assert connection_status.status_board().state(DEMO).state == connection_status.CONNECTED
@@ -232,6 +233,7 @@ def test_load_history_as_layer_for_the_temporal_controller(dock, demo):
     history = loaded[0]
     assert QgsProject.instance().mapLayer(history.id()) is history
     assert history.temporalProperties().isActive()
-    values = [f["value"] for f in history.getFeatures() if f["entity_id"] == feature["entity_id"]]
-    assert values[-2:] == [1.5, 2.5]
+    rows = sorted((f["observed_at"], f["value"]) for f in history.getFeatures())
+    values = [value for _, value in rows]
+    assert 1.5 in values and 2.5 in values and values.index(1.5) < values.index(2.5)
     assert {f["entity_id"] for f in history.getFeatures()} == {feature["entity_id"]}
