@@ -10,7 +10,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
@@ -51,6 +51,8 @@ class Subscription:
     last_failure: float | None = None
     last_success_code: int | None = None
     fails: int = 0
+    throttling: float = 0.0  # minimum seconds between two notifications
+    last_queued: float = 0.0
 
 
 def _selector_matches(sel: dict, rec: EntityRecord) -> bool:
@@ -63,6 +65,14 @@ def _selector_matches(sel: dict, rec: EntityRecord) -> bool:
     if "type" in sel and sel["type"] != rec.type:
         return False
     return not ("typePattern" in sel and not re.search(sel["typePattern"], rec.type))
+
+
+def _seconds(value: Any) -> float:
+    if value is None:
+        return 0.0
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ApiError(400, "Invalid JSON payload: throttling must be a non-negative number of seconds")
+    return float(value)
 
 
 def _post(url: str, data: bytes, headers: dict[str, str]) -> int:
@@ -133,6 +143,9 @@ class SubscriptionManager:
                 continue
             if sub.geo is not None and not self._geo_ok(sub.geo, rec):
                 continue
+            if sub.throttling and now - sub.last_queued < sub.throttling:
+                continue
+            sub.last_queued = now
             attrs = sub.attrs
             if sub.only_changed:
                 attrs = [n for n in names if attrs is None or n in attrs]
@@ -263,9 +276,14 @@ class SubscriptionManager:
         elif "mqtt" in notification:
             mqtt = notification["mqtt"] or {}
             transport, url = "mqtt", mqtt.get("url") or self.default_mqtt_url
-            topic, qos = mqtt.get("topic"), int(mqtt.get("qos", 0))
-            if not url or not str(url).startswith("mqtt://") or not topic:
+            topic, qos = mqtt.get("topic"), mqtt.get("qos", 0)
+            if not url or not str(url).startswith("mqtt://") or not isinstance(topic, str) or not topic:
                 raise ApiError(400, "Invalid JSON payload: mqtt notification needs url (mqtt://) and topic")
+            if qos not in (0, 1, 2):
+                raise ApiError(400, "Invalid JSON payload: mqtt qos must be 0, 1 or 2")
+            if mqtt.get("user") and "@" not in url:  # Orion's user / passwd fields
+                user, password = quote(str(mqtt["user"]), safe=""), quote(str(mqtt.get("passwd", "")), safe="")
+                url = f"mqtt://{user}:{password}@{url[7:]}"
         else:
             raise ApiError(400, "Invalid JSON payload: http or mqtt notification required")
         expires = None
@@ -293,6 +311,7 @@ class SubscriptionManager:
             paths=paths,
             active=body.get("status", "active") != "inactive",
             expires=expires,
+            throttling=_seconds(body.get("throttling")),
         )
         if keep is not None:
             sub.times_sent, sub.last_notification, sub.last_success = (
@@ -426,6 +445,7 @@ class SubscriptionManager:
             else 0,
             attrs=[short_type(a) for a in notification.get("attributes") or []] or None,
             fmt=fmt,
+            throttling=_seconds(body.get("throttling")),
             active=body.get("isActive", True) is not False,
             expires=expires,
         )

@@ -250,3 +250,19 @@ def test_auto_advance_changes_values_by_itself(mosquitto_port):
         assert srv.clock - first >= 1200
         body = requests.get(f"{srv.url}/ql/v2/entities/{STATION}/attrs/waterLevel", timeout=10).json()
         assert len(body["values"]) > 2
+
+
+def test_throttling_limits_notifications(sim, receiver):
+    body = {
+        "subject": {"entities": [{"id": STATION}]},
+        "notification": {"http": {"url": receiver.url}},
+        "throttling": 3600,
+    }
+    assert requests.post(sim.url + "/v2/subscriptions", json=body, timeout=10).status_code == 201
+    for level in (1.5, 1.6, 1.7):
+        sim.update_entity(STATION, {"waterLevel": level})
+    _headers, note = receiver.next()
+    assert note["data"][0]["waterLevel"]["value"] == 1.5
+    assert sim.subs.wait_idle() and receiver.got.empty()
+    bad = dict(body, throttling="soon")
+    assert requests.post(sim.url + "/v2/subscriptions", json=bad, timeout=10).status_code == 400
