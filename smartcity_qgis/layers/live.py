@@ -6,10 +6,11 @@ place on the main thread in small time-boxed batches with throttled repaints.
 
 * **polling** — every ``interval`` seconds. On NGSI-v2 brokers that filter on
   ``dateModified`` only the entities modified since the last poll are fetched;
-  otherwise (NGSI-LD, or a broker that does not filter on it) the complete
-  list is fetched and only the entities whose values differ are changed.
-  Every ``full_sync_every`` polls a complete list also removes entities that
-  disappeared from the broker.
+  there every ``full_sync_every`` polls a complete list also removes entities
+  that disappeared from the broker. Otherwise (NGSI-LD, or a broker that does
+  not filter on it) every poll lists the type completely; entities whose values
+  did not change are filtered out in the background thread, so the main thread
+  only touches what changed.
 * **mqtt** / **http** — the broker pushes each change through a subscription;
   a complete poll still runs at start, after every reconnection and every
   ``interval`` seconds as a safety net, so nothing missed while a broker was
@@ -117,7 +118,6 @@ class LiveLayerUpdater(QObject):
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
-        self._subscription: Any = None
         self._timer = QTimer(self)
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._take_inbox)
@@ -135,7 +135,11 @@ class LiveLayerUpdater(QObject):
         """Start live mode (a complete poll first, then the chosen mode)."""
         if self._thread is not None:
             return
-        self._stop.clear()
+        # Fresh primitives per run: a thread left over from a previous run (stuck in a slow
+        # request) keeps its own, already set, stop event and can no longer post anything.
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._fingerprints = {}
         self._set_state(CONNECTING, "")
         for layer in self.layers.values():
             layer.setCustomProperty("smartcity/live", self._live_property())
@@ -226,8 +230,14 @@ class LiveLayerUpdater(QObject):
         self.state_changed.emit(state, detail)
 
     # -- background thread ----------------------------------------------------------
-    def _post(self, kind: str, payload: Any) -> None:
-        self._inbox.put((kind, payload))
+    def _poster(self, stop: threading.Event) -> Any:
+        inbox = self._inbox
+
+        def post(kind: str, payload: Any) -> None:
+            if not stop.is_set():
+                inbox.put((kind, payload))
+
+        return post
 
     def _make_client(self) -> Any:
         config = self.config
@@ -242,13 +252,15 @@ class LiveLayerUpdater(QObject):
 
         return CityOSClient(config)
 
-    def _list(self, client: Any, q: str | None = None, attrs: list[str] | None = None) -> list[Any]:
+    def _list(
+        self, client: Any, stop: threading.Event, q: str | None = None, attrs: list[str] | None = None
+    ) -> list[Any]:
         meta = self.meta
         user_q = meta.query.get("q")
         query = ";".join(p for p in (user_q, q) if p) or None
         entities = list(
             client.iter_entities(
-                meta.entity_type, bbox=meta.bbox(), q=query, attrs=attrs or meta.attrs(), cancel=self._stop.is_set
+                meta.entity_type, bbox=meta.bbox(), q=query, attrs=attrs or meta.attrs(), cancel=stop.is_set
             )
         )
         if attrs and "dateModified" in attrs:
@@ -271,7 +283,7 @@ class LiveLayerUpdater(QObject):
     def _attrs_with_modified(self) -> list[str]:
         return [*(self.meta.attrs() or ["*"]), "dateModified"]
 
-    def _changed_only(self, entities: list[Any], complete: bool = False) -> list[Any]:
+    def _changed_only(self, seen: dict[str, int], entities: list[Any], complete: bool = False) -> list[Any]:
         """The entities that differ from what this updater last passed on (worker thread).
 
         Comparing here keeps the main thread's work proportional to what changed, not to
@@ -279,7 +291,6 @@ class LiveLayerUpdater(QObject):
         come from a snapshot or an older load, so the main thread compares it feature by feature.
         """
         changed = []
-        seen = self._fingerprints
         first = not seen
         for entity in entities:
             fingerprint = _fingerprint(entity)
@@ -288,12 +299,9 @@ class LiveLayerUpdater(QObject):
             seen[entity.id] = fingerprint
         if complete and len(seen) > len(entities):
             present = {e.id for e in entities}
-            self._fingerprints = {k: v for k, v in seen.items() if k in present}
+            for gone in [k for k in seen if k not in present]:
+                del seen[gone]
         return changed
-
-    def _push_connected(self) -> bool:
-        subscription = self._subscription
-        return subscription is not None and subscription.connected.is_set()
 
     def _run(self) -> None:
         import time
@@ -301,7 +309,10 @@ class LiveLayerUpdater(QObject):
         from smartcity_qgis.cityos_client.errors import CancelledError, CityOSError
         from smartcity_qgis.layers.messages import error_message
 
+        stop, wake, seen = self._stop, self._wake, self._fingerprints
+        post = self._poster(stop)
         client = None
+        subscription: Any = None
         failures = 0
         incremental: bool | None = None
         watermark: datetime | None = None
@@ -310,35 +321,36 @@ class LiveLayerUpdater(QObject):
         push = self.mode != POLLING
         next_poll = 0.0
         push_was_up = False
-        while not self._stop.is_set():
+        while not stop.is_set():
             wait = 0.5 if push else self.interval
             try:
                 if client is None:
                     client = self._make_client()
                 if push:
-                    if self._subscription is None:
-                        self._subscribe(client)
-                    up = self._push_connected()
+                    if subscription is None:
+                        subscription = self._subscribe(client, post)
+                    up = subscription.connected.is_set()
                     if up and not push_was_up:
                         need_full = True  # (re)connected: catch up with what was missed
                     elif push_was_up and not up:
-                        self._post("state", (RECONNECTING, tr("The push connection was lost.")))
+                        post("state", (RECONNECTING, tr("The push connection was lost.")))
                     push_was_up = up
                 if incremental is None:
                     incremental = self._modified_filter_works(client)
                 attrs = self._attrs_with_modified() if incremental else None
                 now = time.monotonic()
-                if need_full or (push and now >= next_poll) or (not push and polls >= self.full_sync_every):
-                    entities = self._list(client, attrs=attrs)
-                    self._post(SYNC, (self._changed_only(entities, complete=True), [e.id for e in entities]))
-                    self._post("synced", None)
+                full_poll = not incremental or polls >= self.full_sync_every
+                if need_full or (push and now >= next_poll) or (not push and full_poll):
+                    entities = self._list(client, stop, attrs=attrs)
+                    post(SYNC, (self._changed_only(seen, entities, complete=True), [e.id for e in entities]))
+                    post("synced", None)
                     polls, need_full = 0, False
                     next_poll = now + self.interval
                 elif not push:
                     since = watermark - timedelta(seconds=1) if (incremental and watermark) else None
                     q = f"dateModified>{_iso(since)}" if since else None
-                    entities = self._list(client, q=q, attrs=attrs)
-                    self._post(UPSERT, self._changed_only(entities))
+                    entities = self._list(client, stop, q=q, attrs=attrs)
+                    post(UPSERT, self._changed_only(seen, entities))
                     polls += 1
                 else:
                     entities = []
@@ -346,7 +358,7 @@ class LiveLayerUpdater(QObject):
                 if stamps:
                     watermark = max([*stamps, watermark] if watermark else stamps)
                 if not push or push_was_up:
-                    self._post("state", (LIVE, ""))
+                    post("state", (LIVE, ""))
                 failures = 0
             except CancelledError:
                 break
@@ -354,29 +366,26 @@ class LiveLayerUpdater(QObject):
                 failures += 1
                 need_full = True
                 push_was_up = False
-                self._close_subscription()
-                self._post("state", (RECONNECTING, error_message(exc)))
+                subscription = _close(subscription)
+                post("state", (RECONNECTING, error_message(exc)))
                 wait = min(self.max_backoff, 0.5 * 2 ** min(failures, 10)) * random.uniform(0.8, 1.2)
                 if not isinstance(exc, CityOSError):
                     wait = max(wait, 1.0)
-            self._wake.wait(wait)
-            self._wake.clear()
-        self._close_subscription()
+            wake.wait(wait)
+            wake.clear()
+        _close(subscription)
         if client is not None:
             client.close()
 
-    def _subscribe(self, client: Any) -> None:
+    def _subscribe(self, client: Any, post: Any) -> Any:
         def on_change(entity: Any) -> None:
-            if not self._stop.is_set():
-                self._post(UPSERT, [entity])
+            post(UPSERT, [entity])
 
-        self._subscription = client.subscribe(
-            self.meta.entity_type, on_change, transport=self.mode, **self.push_options
-        )
+        return client.subscribe(self.meta.entity_type, on_change, transport=self.mode, **self.push_options)
 
-    def _close_subscription(self) -> None:
-        subscription, self._subscription = self._subscription, None
-        if subscription is not None:
-            # the broker may be gone; the subscription dies with it
-            with contextlib.suppress(Exception):
-                subscription.close()
+
+def _close(subscription: Any) -> None:
+    """Delete a push subscription; the broker may be gone, then it dies with it."""
+    if subscription is not None:
+        with contextlib.suppress(Exception):
+            subscription.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -242,5 +243,29 @@ def test_http_push_changes_the_feature(qgis_app, sim):
         wait_until(lambda: value_of(layer, counter, "peopleCount") == 4321)
         assert set(record.updated) == {before[counter]}
         assert fid_map(layer) == before
+    finally:
+        updater.stop()
+
+
+def test_stop_and_start_again_keeps_one_poller(qgis_app, sim):
+    cfg = ConnectionConfig(url=sim.url, flavor="ngsi-v2", tenant="okazaki")
+    layer = load_entity_layer(cfg, "WaterObserved")
+    before = fid_map(layer)
+    updater = LiveLayerUpdater(layer, cfg, mode="polling", interval=0.3)
+    record = Recorder(updater)
+    updater.start()
+    wait_until(lambda: updater.state == LIVE)
+    updater.stop()
+    assert not updater.is_running()
+    station = first_station(layer)
+    sim.update_entity(station, {"waterLevel": 2.5}, tenant="okazaki")
+    spin(0.8)
+    assert value_of(layer, station, "waterLevel") != pytest.approx(2.5)  # stopped means stopped
+    updater.start()
+    try:
+        wait_until(lambda: value_of(layer, station, "waterLevel") == pytest.approx(2.5))
+        assert fid_map(layer) == before
+        assert sum(1 for t in threading.enumerate() if t.name == "live-WaterObserved") == 1
+        assert record.updated.count(before[station]) == 1
     finally:
         updater.stop()
