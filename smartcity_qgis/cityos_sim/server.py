@@ -14,7 +14,7 @@ from typing import Any
 from smartcity_qgis.cityos_sim import api_ld, api_ql, api_v2
 from smartcity_qgis.cityos_sim.auth import TokenIssuer
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response, error_response
-from smartcity_qgis.cityos_sim.model import Attr, infer_type, iso
+from smartcity_qgis.cityos_sim.model import GEO_TYPES, Attr, PayloadError, geometry_of, infer_type, iso
 from smartcity_qgis.cityos_sim.mqtt_out import MqttPublisher
 from smartcity_qgis.cityos_sim.scenarios import make_scenario
 from smartcity_qgis.cityos_sim.store import Store
@@ -176,7 +176,7 @@ class SimServer:
         """Change attributes like a PATCH would: dateModified, history and subscriptions follow.
 
         Values may be plain (keyValues) or ``{"type", "value", "metadata"}`` objects. KeyError when
-        the entity does not exist in that tenant and service path.
+        the entity does not exist in that tenant and service path; ValueError for a broken geometry.
         """
         store = self.store.tenant(tenant)
         rec = store.get(entity_id)
@@ -191,12 +191,15 @@ class SimServer:
                 meta = value.get("metadata", old.metadata if old else None)
                 new[name] = Attr(atype, value["value"], meta, self.clock, now)
             else:
-                atype = (
-                    old.type
-                    if old is not None and (old.type != "Number" or isinstance(value, (int, float)))
-                    else infer_type(value)
-                )
+                plain = ("Number", "Text", "Boolean", "StructuredValue", "None")
+                # a declared type (DateTime, geo:json, a custom one) stays; JSON types follow the value
+                atype = old.type if old is not None and old.type not in plain else infer_type(value)
                 new[name] = Attr(atype, value, old.metadata if old else None, self.clock, now)
+        for name, attr in new.items():
+            if attr.type in GEO_TYPES:
+                geometry_of(attr.type, attr.value)  # PayloadError (a ValueError) before anything changes
+            elif attr.type == "DateTime" and not isinstance(attr.value, str):
+                raise PayloadError(f"attribute {name} of type DateTime needs an ISO 8601 string")
         store.update(rec, new, now)
 
     def advance(self, seconds: float) -> None:

@@ -83,6 +83,14 @@ def test_update_entity_rejects_unknown_entities(sim):
         sim.update_entity("urn:ngsi-ld:WaterObserved:nowhere", {"waterLevel": 1.0})
     with pytest.raises(KeyError):  # the Toyota station is not in the default tenant
         sim.update_entity("urn:ngsi-ld:WaterObserved:toyota-yahagi-takahashi", {"waterLevel": 1.0})
+    station = "urn:ngsi-ld:WaterObserved:okazaki-yahagi-iwazu"
+    before = requests.get(f"{sim.url}/v2/entities/{station}", timeout=10).json()
+    with pytest.raises(ValueError):
+        sim.update_entity(station, {"waterLevel": 9.9, "location": {"type": "Point", "coordinates": [500, 1]}})
+    assert requests.get(f"{sim.url}/v2/entities/{station}", timeout=10).json() == before  # nothing half-done
+    sim.update_entity(station, {"location": {"type": "Point", "coordinates": [137.15, 35.0]}})
+    moved = requests.get(f"{sim.url}/v2/entities/{station}", params={"options": "keyValues"}, timeout=10).json()
+    assert moved["location"] == {"type": "Point", "coordinates": [137.15, 35.0]}
 
 
 def test_unreachable_notification_endpoint_marks_the_subscription_failed(sim):
