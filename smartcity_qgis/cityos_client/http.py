@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -36,6 +37,7 @@ RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # POST is not idempotent: only retried when the broker says it did not process the request.
 _POST_RETRY_STATUSES = frozenset({429, 503})
 _CHUNK = 64 * 1024
+_LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class Response:
@@ -111,6 +113,9 @@ class HttpClient:
             # Explicit proxies (an empty dict means none) override the environment's.
             self.session.trust_env = False
             self.session.proxies.update(config.proxies)
+        elif urlsplit(config.url).hostname in _LOOPBACK:
+            # A broker on this machine (the embedded city OS) is never reached through a proxy.
+            self.session.trust_env = False
         self.session.headers["User-Agent"] = config.user_agent
         self.tokens = TokenSource(config, self.session)
         self._verify: bool | str = config.ca_bundle or config.verify_tls

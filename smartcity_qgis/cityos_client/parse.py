@@ -18,6 +18,7 @@ from smartcity_qgis.cityos_client.parse_ld import (
 from smartcity_qgis.cityos_client.parse_v2 import is_v2_normalized, parse_v2_key_values, parse_v2_normalized
 
 REPRESENTATIONS = ("normalized", "keyValues", "concise", "simplified", "geojson")
+_CANONICAL = frozenset({"normalized", "keyValues", "concise", "geojson"})
 _ALIASES = {
     "normalized": "normalized",
     "keyvalues": "keyValues",
@@ -60,7 +61,7 @@ def parse_with(payload: Any, flavor: str, representation: str | None, options: P
         kind = payload.get("type")
         if kind == "Feature" or kind == "FeatureCollection":
             representation = "geojson"
-    else:
+    elif representation not in _CANONICAL:
         rep = _ALIASES.get(representation.lower())
         if rep is None:
             raise ValueError(f"unknown representation {representation!r}; use one of {REPRESENTATIONS}")

@@ -8,7 +8,7 @@ from smartcity_qgis.cityos_client.errors import InvalidEntityError
 from smartcity_qgis.cityos_client.geometry import looks_like_geojson
 from smartcity_qgis.cityos_client.models import Attribute, Entity
 from smartcity_qgis.cityos_client.parse_common import ParseOptions, entity_head, finish, new_entity
-from smartcity_qgis.cityos_client.values import parse_datetime, typed_datetime
+from smartcity_qgis.cityos_client.values import maybe_datetime, parse_datetime, typed_datetime
 
 # Attribute types of ETSI GS CIM 009 and the member holding each one's value.
 VALUE_MEMBER = {
@@ -159,7 +159,9 @@ def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = Fal
             continue
         tr = type(raw)
         if tr is str:
-            attrs[name] = Attribute(name, typed_datetime(raw), None if key_values else "Property")
+            if len(raw) >= 16 and raw[10] == "T":  # cheap pre-check before trying a date
+                raw = maybe_datetime(raw)
+            attrs[name] = Attribute(name, raw, None if key_values else "Property")
             continue
         if tr is not dict:
             attrs[name] = Attribute(name, raw, None if key_values else "Property")

@@ -93,7 +93,8 @@ def parse_v2_key_values(payload: Any, options: ParseOptions) -> Entity:
             continue
         tv = type(value)
         if tv is str:
-            value = maybe_datetime(value)
+            if len(value) >= 16 and value[10] == "T":  # cheap pre-check before trying a date
+                value = maybe_datetime(value)
         elif tv is dict and looks_like_geojson(value):
             geo.append((name, value))
         attrs[name] = Attribute(name, value)

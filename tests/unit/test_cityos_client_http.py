@@ -548,3 +548,11 @@ def test_one_entity_by_id(ld_broker):
     entity = client_for(ld_broker, "ngsi-ld").entity(ld_entity(7)["id"])
     assert entity.value("waterLevel") == 0.7 and entity.attributes["waterLevel"].unit_code == "MTR"
     assert entity.geometry.coords[0] == (137.15, 34.95)
+
+
+def test_loopback_broker_ignores_the_environment_proxy(broker, monkeypatch):
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("http_proxy", "http://proxy.invalid:3128")
+    broker.entities = [v2_entity(1)]
+    client = CityOSClient(ConnectionConfig(url=broker.url), sleep=Sleeps())
+    assert len(list(client.iter_entities("WaterObserved"))) == 1

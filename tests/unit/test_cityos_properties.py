@@ -24,7 +24,7 @@ FLAVOR_REPS = [
     ("ngsi-ld", "geojson"),
 ]
 AOI = (137.0, 34.8, 137.4, 35.1)
-SETTINGS = settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 NAMES = st.sampled_from(
     [
