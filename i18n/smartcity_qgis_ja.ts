@@ -609,12 +609,12 @@
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="360" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="390" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="166" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="174" />
             <source>Loading was cancelled.</source>
             <translation>読み込みを中止しました。</translation>
         </message>
@@ -858,37 +858,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>津波浸水想定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="54" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="62" />
             <source>City OS history</source>
             <translation>都市OSの履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="119" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="127" />
             <source>History: {0}</source>
             <translation>履歴: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="130" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="138" />
             <source>Loading history from the city OS</source>
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="80" />
+            <location filename="../smartcity_qgis/layers/live.py" line="94" />
             <source>Unknown live mode: {0}</source>
             <translation>不明なライブモードです: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="87" />
+            <location filename="../smartcity_qgis/layers/live.py" line="101" />
             <source>Layer {0} is not a city OS layer.</source>
             <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="203" />
+            <location filename="../smartcity_qgis/layers/live.py" line="224" />
             <source>{0} (offline)</source>
             <translation>{0}（オフライン）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="288" />
+            <location filename="../smartcity_qgis/layers/live.py" line="336" />
             <source>The push connection was lost.</source>
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
@@ -1178,7 +1178,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続 (*.json)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="225" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="140" />
             <source>Could not write {0}: {1}</source>
             <translation>{0} に書き込めませんでした: {1}</translation>
         </message>
@@ -1228,22 +1228,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ハザード・背景地図タイルを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="43" />
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="46" />
             <source>connected: {0}, {1} types</source>
             <translation>接続済み: {0}、{1} 種類</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="44" />
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="47" />
             <source>connected: {0}, {1} types, {2} entities</source>
             <translation>接続済み: {0}、{1} 種類、{2} エンティティ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="60" />
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="63" />
             <source>Embedded city OS</source>
             <translation>内蔵都市OS</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="111" />
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="114" />
             <source>Connecting to {0}</source>
             <translation>{0} に接続中</translation>
         </message>
@@ -1818,7 +1818,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="49" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
             <source>City OS chart</source>
             <translation>都市OSグラフ</translation>
         </message>
@@ -1963,7 +1963,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation> 時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
             <source>Load history as layer</source>
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
@@ -2008,37 +2008,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="45" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="48" />
             <source>City OS panel</source>
             <translation>都市OSパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="47" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="50" />
             <source>City OS connections…</source>
             <translation>都市OSの接続…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
             <source>Live mode: polling</source>
             <translation>ライブモード: ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
             <source>Live mode: MQTT push</source>
             <translation>ライブモード: MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
             <source>Live mode: HTTP push</source>
             <translation>ライブモード: HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
             <source>Live mode: off</source>
             <translation>ライブモード: オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
             <source>Chart of the selected sensors</source>
             <translation>選択したセンサーのグラフ</translation>
         </message>
@@ -2136,6 +2136,151 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="186" />
             <source>Flood depth</source>
             <translation>浸水深</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="31" />
+            <source>People-flow mesh layer</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="36" />
+            <source>Daytime population field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="45" />
+            <source>Night-time population field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="54" />
+            <source>Flood hazard zones</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="59" />
+            <source>Depth rank field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="64" />
+            <source>City OS entity layers to count</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="69" />
+            <source>River stations</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="74" />
+            <source>Alert level field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="79" />
+            <source>Stations within (metres)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="110" />
+            <source>District fact sheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="113" />
+            <source>Pilot districts and planning</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="116" />
+            <source>For each pilot district: area in hectares (in its plane-rectangular zone), daytime and night-time population from a people-flow mesh by area share, flood hazard exposure by depth rank, counts of city OS entities by type, river stations nearby with their alert level, and the KPI table. A figure whose input is not given is shown as unavailable. Output: a table and an optional CSV.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="128" />
+            <source>Fact sheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
+            <source>Fact sheet CSV</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
+            <source>CSV files (*.csv)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="138" />
+            <source>No district layer was given</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="151" />
+            <source>Fact sheets for {0} districts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="70" />
+            <source>Layer {0} is marked as people flow but has no population field</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="89" />
+            <source>Privacy rule: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="111" />
+            <source>The layers have no features to place</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="130" />
+            <source>CSV with X/Y columns needs a point layer: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="174" />
+            <source>Unknown export format: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="177" />
+            <source>Choose at least one vector layer to export</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/layers_export.py" line="189" />
+            <source>These files exist already and were left untouched: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="124" />
+            <source>The geometry is empty.</source>
+            <translation>ジオメトリが空です。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="81" />
+            <source>Geometry type {0} is not supported.</source>
+            <translation>ジオメトリの種類 {0} には対応していません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="134" />
+            <source>A multi-point cannot be stored in a single-point layer.</source>
+            <translation>マルチポイントはシングルポイントのレイヤに保存できません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="139" />
+            <source>The {0} geometry could not be converted.</source>
+            <translation>{0} ジオメトリを変換できませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/live_apply.py" line="216" />
+            <source>There is no {0} layer for this entity type.</source>
+            <translation>このエンティティタイプには {0} のレイヤがありません。</translation>
         </message>
     </context>
 </TS>

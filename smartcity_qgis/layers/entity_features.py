@@ -21,6 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QVariant
 
+from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.entity_schema import (
     DOUBLE,
     ENTITY_ID,
@@ -74,10 +75,10 @@ def geometry_kind(geom: Any) -> str:
     if geom is None:
         return NO_GEOMETRY
     if geom.is_empty:
-        raise GeometryError("the geometry is empty")
+        raise GeometryError(tr("The geometry is empty."))
     kind = _KIND_OF_TYPE.get(geom.geom_type)
     if kind is None:
-        raise GeometryError(f"geometry type {geom.geom_type} is not supported")
+        raise GeometryError(tr("Geometry type {0} is not supported.").format(geom.geom_type))
     return kind
 
 
@@ -120,7 +121,7 @@ def to_qgs_geometry(geom: Any, layer_kind: str, multipoint: bool = False) -> Qgs
     if geom is None:
         return QgsGeometry()
     if geom.is_empty:
-        raise GeometryError("the geometry is empty")
+        raise GeometryError(tr("The geometry is empty."))
     gtype = geom.geom_type
     if gtype == "Point":
         qgeom = QgsGeometry.fromPointXY(QgsPointXY(geom.x, geom.y))
@@ -130,12 +131,12 @@ def to_qgs_geometry(geom: Any, layer_kind: str, multipoint: bool = False) -> Qgs
     if gtype == "MultiPoint" and layer_kind == POINT and not multipoint:
         points = list(geom.geoms)
         if len(points) != 1:
-            raise GeometryError("a multi-point cannot be stored in a single-point layer")
+            raise GeometryError(tr("A multi-point cannot be stored in a single-point layer."))
         return QgsGeometry.fromPointXY(QgsPointXY(points[0].x, points[0].y))
     qgeom = QgsGeometry()
     qgeom.fromWkb(geom.wkb)
     if qgeom.isNull():
-        raise GeometryError(f"the {gtype} geometry could not be converted")
+        raise GeometryError(tr("The {0} geometry could not be converted.").format(gtype))
     if QgsWkbTypes.hasZ(qgeom.wkbType()) or QgsWkbTypes.hasM(qgeom.wkbType()):
         abstract = qgeom.constGet().clone()
         abstract.dropZValue()

@@ -19,6 +19,7 @@ from typing import Any
 from qgis.core import QgsFeatureRequest, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, QTimer, QVariant, pyqtSignal
 
+from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.entity_features import (
     NO_GEOMETRY,
     POINT,
@@ -212,7 +213,7 @@ class EntityApplier(QObject):
                 return current[0]
             return NO_GEOMETRY if NO_GEOMETRY in self.layers else next(iter(self.layers))
         if kind not in self.layers:
-            self.entity_rejected.emit(str(entity.id), f"no {kind} layer for this entity type")
+            self.entity_rejected.emit(str(entity.id), tr("There is no {0} layer for this entity type.").format(kind))
             return None
         return kind
 
