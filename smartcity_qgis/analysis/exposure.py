@@ -68,6 +68,53 @@ def valid_geometry(geom: BaseGeometry) -> BaseGeometry:
     return geom.buffer(0)
 
 
+Bounds = tuple[float, float, float, float]
+
+
+def _geos_bounds_1_8():
+    """Bounds through GEOS's own C functions on shapely 1.8 (``.bounds`` is Python there, 15x slower)."""
+    try:
+        import ctypes
+
+        from shapely.geos import lgeos
+
+        handle = lgeos.geos_handle
+        getters = [getattr(lgeos._lgeos, f"GEOSGeom_get{n}_r") for n in ("XMin", "YMin", "XMax", "YMax")]
+        for getter in getters:
+            getter.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_double)]
+            getter.restype = ctypes.c_int
+    except Exception:  # older GEOS or a different build: the plain property still works
+        return None
+    value = ctypes.c_double()
+
+    def bounds(geom: BaseGeometry) -> Bounds:
+        out = []
+        for getter in getters:
+            if not getter(handle, geom._geom, ctypes.byref(value)):
+                return geom.bounds
+            out.append(value.value)
+        return tuple(out)
+
+    return bounds
+
+
+def bounds_of(geoms: Sequence[BaseGeometry]) -> list[Bounds]:
+    """(minx, miny, maxx, maxy) of each geometry, fast on shapely 1.8 and 2.x."""
+    import shapely
+
+    if hasattr(shapely, "bounds"):  # shapely 2: vectorised
+        import numpy as np
+
+        array = np.empty(len(geoms), dtype=object)
+        array[:] = list(geoms)
+        return [tuple(row) for row in shapely.bounds(array).tolist()]
+    single = _BOUNDS_1_8 or (lambda g: g.bounds)
+    return [single(g) for g in geoms]
+
+
+_BOUNDS_1_8 = None if hasattr(__import__("shapely"), "bounds") else _geos_bounds_1_8()
+
+
 class SpatialIndex:
     """STRtree answering with item positions on shapely 1.8 and 2.x alike."""
 
@@ -90,58 +137,159 @@ class SpatialIndex:
         return sorted(int(i) for i in self._tree.query(geom))
 
 
-def _clip(zone: BaseGeometry, zone_prepared, geom: BaseGeometry) -> BaseGeometry | None:
+@dataclass
+class _Piece:
+    """A part of a zone under one rank, with its bounds cached for cheap overlap tests."""
+
+    rank: Hashable
+    geom: BaseGeometry
+    bounds: tuple[float, float, float, float]
+    area: float
+
+
+def _clip(zone: BaseGeometry, zone_prepared, geom: BaseGeometry) -> tuple[BaseGeometry, float] | None:
+    """The part of ``geom`` inside the zone, and its area; ``None`` when they share no area."""
     if zone_prepared.contains(geom):
-        return geom
+        return geom, geom.area
     if not zone_prepared.intersects(geom):
         return None
     piece = zone.intersection(geom)
-    return piece if not piece.is_empty and piece.area > 0 else None
+    area = piece.area
+    if area <= 0:
+        return None
+    if piece.geom_type == "GeometryCollection":  # touching parts come back as lines and points too
+        piece = unary_union([g for g in piece.geoms if g.geom_type in ("Polygon", "MultiPolygon")])
+    return piece, area
 
 
-def rank_regions(
-    zone: BaseGeometry, hazards: Sequence[tuple[BaseGeometry, Hashable]], index: SpatialIndex
-) -> list[tuple[Hashable, BaseGeometry]]:
-    """The parts of ``zone`` under each rank, highest rank first, not overlapping each other."""
+def _overlapping_pairs(pieces: Sequence[_Piece]) -> list[tuple[int, int]]:
+    """Pairs of pieces whose interiors meet (sweep over x; pieces that only touch do not count)."""
+    order = sorted(range(len(pieces)), key=lambda i: pieces[i].bounds[0])
+    active: list[int] = []
+    pairs = []
+    for i in order:
+        x0, y0, _x1, y1 = pieces[i].bounds
+        active = [j for j in active if pieces[j].bounds[2] > x0]
+        for j in active:
+            _, b_y0, _, b_y1 = pieces[j].bounds
+            if y0 < b_y1 and b_y0 < y1 and pieces[i].geom.relate_pattern(pieces[j].geom, "T********"):
+                pairs.append((min(i, j), max(i, j)))
+        active.append(i)
+    return pairs
+
+
+def _piece(rank: Hashable, geom: BaseGeometry, bounds: Bounds | None = None, area: float | None = None) -> _Piece:
+    return _Piece(
+        rank, geom, bounds if bounds is not None else bounds_of([geom])[0], area if area is not None else geom.area
+    )
+
+
+def _resolve_overlaps(pieces: list[_Piece]) -> list[_Piece]:
+    """Merge overlapping pieces of the same rank; cut lower ranks out of higher ones."""
+    pairs = _overlapping_pairs(pieces)
+    if not pairs:
+        return pieces
+    # Same rank: merge each group of mutually overlapping pieces.
+    parent = list(range(len(pieces)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in pairs:
+        if pieces[i].rank == pieces[j].rank:
+            parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(pieces)):
+        groups[root(i)].append(i)
+    merged = [
+        pieces[g[0]] if len(g) == 1 else _piece(pieces[g[0]].rank, unary_union([pieces[i].geom for i in g]))
+        for g in groups.values()
+    ]
+    # Across ranks: a place belongs to its highest rank.
+    merged.sort(key=lambda p: rank_order_key(p.rank), reverse=True)
+    higher_of: dict[int, list[int]] = defaultdict(list)
+    for i, j in _overlapping_pairs(merged):  # i < j: merged[i] has the higher (or equal) rank
+        if merged[i].rank != merged[j].rank:
+            higher_of[j].append(i)
+    result: list[_Piece] = []
+    for j, piece in enumerate(merged):
+        if higher_of[j]:
+            cut = piece.geom.difference(unary_union([merged[i].geom for i in higher_of[j]]))
+            area = cut.area
+            if area <= 0:
+                continue
+            piece = _piece(piece.rank, cut, area=area)
+        result.append(piece)
+    return result
+
+
+def zone_pieces(
+    zone: BaseGeometry,
+    hazards: Sequence[tuple[BaseGeometry, Hashable]],
+    index: SpatialIndex,
+    hazard_bounds: Sequence[Bounds],
+) -> list[_Piece]:
+    """The parts of ``zone`` under hazard ranks, not overlapping each other.
+
+    A clipped piece keeps its hazard polygon's bounds: a box around the piece, which is
+    all the overlap tests need.
+    """
     zone_prepared = prep(zone)
-    pieces: dict[Hashable, list[BaseGeometry]] = defaultdict(list)
+    pieces = []
     for i in index.candidates(zone):
         geom, rank = hazards[i]
-        piece = _clip(zone, zone_prepared, geom)
-        if piece is not None:
-            pieces[rank].append(piece)
-    regions: list[tuple[Hashable, BaseGeometry]] = []
-    covered: BaseGeometry | None = None
-    for rank in sorted(pieces, key=rank_order_key, reverse=True):
-        merged = pieces[rank][0] if len(pieces[rank]) == 1 else unary_union(pieces[rank])
-        region = merged if covered is None else merged.difference(covered)
-        covered = merged if covered is None else unary_union([covered, merged])
-        if not region.is_empty and region.area > 0:
-            regions.append((rank, region))
-    return regions
+        clipped = _clip(zone, zone_prepared, geom)
+        if clipped is not None:
+            pieces.append(_Piece(rank, clipped[0], hazard_bounds[i], clipped[1]))
+    return _resolve_overlaps(pieces)
 
 
-def _population_in(region: BaseGeometry, population, index: SpatialIndex) -> float:
-    total = 0.0
-    region_prepared = prep(region)
-    for i in index.candidates(region):
+def _meets(bounds: tuple[float, float, float, float], other: tuple[float, float, float, float]) -> bool:
+    return bounds[0] <= other[2] and other[0] <= bounds[2] and bounds[1] <= other[3] and other[1] <= bounds[3]
+
+
+def _population_by_rank(zone, pieces: list[_Piece], population, index: SpatialIndex) -> dict[Hashable, float]:
+    totals: dict[Hashable, float] = defaultdict(float)
+    for i in index.candidates(zone):
         geom, value, full_area = population[i]
         if value is None:
             continue
+        bounds = bounds_of([geom])[0]
         if full_area is None:  # a point with a weight
-            if region_prepared.contains(geom):
-                total += float(value)
-        elif full_area > 0:
-            if region_prepared.contains(geom):
-                total += float(value)
-            elif region_prepared.intersects(geom):
-                total += float(value) * region.intersection(geom).area / full_area
-    return total
+            for piece in pieces:
+                if _meets(piece.bounds, bounds) and piece.geom.contains(geom):
+                    totals[piece.rank] += float(value)
+                    break
+            continue
+        if full_area <= 0:
+            continue
+        prepared = prep(geom)
+        for piece in pieces:
+            if not _meets(piece.bounds, bounds):
+                continue
+            if prepared.contains(piece.geom):
+                share = piece.area
+            elif prepared.intersects(piece.geom):
+                share = geom.intersection(piece.geom).area
+            else:
+                continue
+            totals[piece.rank] += float(value) * share / full_area
+    return totals
 
 
-def _count_in(region: BaseGeometry, points: Sequence[BaseGeometry], index: SpatialIndex) -> int:
-    region_prepared = prep(region)
-    return sum(1 for i in index.candidates(region) if region_prepared.contains(points[i]))
+def _count_by_rank(zone, pieces: list[_Piece], points: Sequence[BaseGeometry], index: SpatialIndex):
+    counts: dict[Hashable, int] = defaultdict(int)
+    for i in index.candidates(zone):
+        point = points[i]
+        bounds = (point.x, point.y, point.x, point.y)
+        for piece in pieces:
+            if _meets(piece.bounds, bounds) and piece.geom.contains(point):
+                counts[piece.rank] += 1
+                break
+    return counts
 
 
 def hazard_exposure(
@@ -163,6 +311,7 @@ def hazard_exposure(
         (valid_geometry(g), rank) for g, rank in hazards if rank is not None and g is not None and not g.is_empty
     ]
     hazard_index = SpatialIndex([g for g, _ in hazard_list])
+    hazard_bounds = bounds_of([g for g, _ in hazard_list])
     pop_list = None
     if population is not None:
         pop_list = []
@@ -191,14 +340,22 @@ def hazard_exposure(
         if zone is None or zone.is_empty:
             continue
         zone = valid_geometry(zone)
-        for rank, region in rank_regions(zone, hazard_list, hazard_index):
+        pieces = zone_pieces(zone, hazard_list, hazard_index, hazard_bounds)
+        if not pieces:
+            continue
+        areas: dict[Hashable, float] = defaultdict(float)
+        for piece in pieces:
+            areas[piece.rank] += piece.area
+        people = _population_by_rank(zone, pieces, pop_list, pop_index) if pop_list is not None else None
+        counts = _count_by_rank(zone, pieces, points, point_index) if points is not None else None
+        for rank in sorted(areas, key=rank_order_key, reverse=True):
             rows.append(
                 ExposureRow(
                     zone_id=zone_id,
                     rank=rank,
-                    area_m2=region.area,
-                    population=_population_in(region, pop_list, pop_index) if pop_list is not None else None,
-                    feature_count=_count_in(region, points, point_index) if points is not None else None,
+                    area_m2=areas[rank],
+                    population=people.get(rank, 0.0) if people is not None else None,
+                    feature_count=counts.get(rank, 0) if counts is not None else None,
                 )
             )
     return rows

@@ -158,3 +158,31 @@ def test_float_raster_depths_become_ranks(tmp_path):
     _write_tiff(path, data, nodata=-9999.0)
     ranks = sorted(rank for _, rank in iter_raster_hazard(str(path)))
     assert ranks == [1, 2, 3, 5, 6]
+
+
+def test_fast_bounds_agree_with_shapely():
+    from shapely.geometry import MultiPolygon
+
+    from smartcity_qgis.analysis.exposure import bounds_of
+
+    geoms = [box(1, 2, 3, 4), Point(5, 6).buffer(1), MultiPolygon([box(0, 0, 1, 1), box(10, -3, 11, 1)]), Point(2, 3)]
+    assert bounds_of(geoms) == [pytest.approx(g.bounds) for g in geoms]
+
+
+def test_pieces_that_only_touch_are_not_merged_and_overlaps_are():
+    zone = box(0, 0, 100, 100)
+    touching = [(box(0, 0, 50, 100), 1), (box(50, 0, 100, 100), 1)]
+    assert [(r.rank, r.area_m2) for r in hazard_exposure([("z", zone)], touching)] == [(1, pytest.approx(10000.0))]
+    # Three rivers: ranks 1 and 3 overlap a rank-2 band; each place counts once at its highest rank.
+    overlapping = [
+        (box(0, 0, 100, 40), 1),
+        (box(0, 30, 100, 70), 2),
+        (box(0, 60, 100, 100), 3),
+        (box(0, 0, 100, 20), 1),
+    ]
+    rows = by_key(hazard_exposure([("z", zone)], overlapping, [(zone, 100.0)], [Point(50, 35), Point(50, 65)]))
+    assert rows["z", 3].area_m2 == pytest.approx(4000.0)
+    assert rows["z", 2].area_m2 == pytest.approx(3000.0)
+    assert rows["z", 1].area_m2 == pytest.approx(3000.0)
+    assert sum(r.population for r in rows.values()) == pytest.approx(100.0)
+    assert rows["z", 2].feature_count == 1 and rows["z", 3].feature_count == 1
