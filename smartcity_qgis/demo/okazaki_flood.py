@@ -1,7 +1,7 @@
 """Synthetic flood zones for Okazaki in the 国土数値情報 A31a schema (想定最大規模), CP932.
 
 ``python -m smartcity_qgis.demo.okazaki_flood [folder]`` writes
-``A31a-20-23_okazaki_synthetic.shp`` (with .dbf, .shx, .prj, .cpg) into ``resources/demo``.
+``A31a-20-23_okazaki_synthetic.shp`` (with .dbf, .shx, .prj, .cpg) into ``resources/demo/hazard``.
 
 The zones are made up: depth-rank bands around simplified courses of the 矢作川 and the
 乙川, wider on the low western plain of the 矢作川. They follow the real schema —
@@ -21,7 +21,7 @@ from shapely.ops import unary_union
 
 from smartcity_qgis import PLUGIN_DIR
 
-DEMO_DIR = PLUGIN_DIR / "resources" / "demo"
+DEMO_DIR = PLUGIN_DIR / "resources" / "demo" / "hazard"
 FLOOD_ZONES = DEMO_DIR / "A31a-20-23_okazaki_synthetic.shp"
 SYNTHETIC_NOTE = "合成データ：実在の洪水浸水想定区域ではありません"
 SYNTHETIC_CREDIT = (
