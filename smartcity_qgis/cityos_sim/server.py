@@ -23,6 +23,7 @@ from smartcity_qgis.cityos_sim.subscriptions import SubscriptionManager
 FAULT_KINDS = ("500", "503", "reset", "truncate", "slow", "shift")
 TICK_SECONDS = 0.5
 ORION_VERSION = "3.10.1"
+MAX_BODY_BYTES = 1024 * 1024
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -37,6 +38,10 @@ class _Handler(BaseHTTPRequestHandler):
             length = int(self.headers.get("Content-Length") or 0)
         except ValueError:
             length = 0
+        if length > MAX_BODY_BYTES:  # Orion's limit; the body is not read, the connection closes after
+            self.close_connection = True
+            self.server.sim._serve(self, None)  # type: ignore[attr-defined]
+            return
         body = self.rfile.read(length) if length > 0 else b""
         self.server.sim._serve(self, body)  # type: ignore[attr-defined]
 
@@ -295,8 +300,8 @@ class SimServer:
             },
         }
 
-    def _serve(self, handler: BaseHTTPRequestHandler, body: bytes) -> None:
-        req = Request(handler.command, handler.path, handler.headers, body)
+    def _serve(self, handler: BaseHTTPRequestHandler, body: bytes | None) -> None:
+        req = Request(handler.command, handler.path, handler.headers, body or b"")
         flavor = "ld" if req.segments[:1] == ["ngsi-ld"] else "v2"
         with self._counter_lock:
             self._counters["requests"] += 1
@@ -319,6 +324,9 @@ class SimServer:
                     "service temporarily unavailable (injected fault)",
                     headers={"Retry-After": str(self.retry_after)},
                 )
+            if body is None:
+                raise ApiError(413, f"payload size: {handler.headers.get('Content-Length')}, "
+                               f"max size supported: {MAX_BODY_BYTES}")  # fmt: skip
             self.auth.check(req)
             resp = self._route(req)
         except ApiError as err:

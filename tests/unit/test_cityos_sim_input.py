@@ -106,3 +106,10 @@ def test_unreachable_notification_endpoint_marks_the_subscription_failed(sim):
     view = requests.get(sim.url + r.headers["Location"], timeout=10).json()
     assert view["status"] == "failed" and "lastFailure" in view["notification"]
     assert sim.stats["notifications_failed"] >= 1
+
+
+def test_oversized_bodies_are_refused(sim):
+    big = {"id": "urn:ngsi-ld:Thing:big", "type": "Thing", "blob": {"value": "x" * (1024 * 1024)}}
+    r = requests.post(sim.url + "/v2/entities", json=big, timeout=30)
+    assert r.status_code == 413 and r.json()["error"] == "RequestEntityTooLarge"
+    assert requests.get(sim.url + "/v2/entities/urn:ngsi-ld:Thing:big", timeout=10).status_code == 404

@@ -295,3 +295,32 @@ def test_readers_and_the_running_clock_never_collide():
             t.join(60)
         assert srv.clock > srv.scenario.start_time  # the clock moved meanwhile
     assert len(statuses) == 120 and set(statuses) == {200}
+
+
+def test_demo_step_starts_the_city_os_and_writes_its_summary(tmp_path, capsys):
+    import json
+
+    from smartcity_qgis.demo import step_10_cityos
+    from smartcity_qgis.demo.context import DemoContext
+
+    ctx = DemoContext(output=tmp_path)
+    paths = step_10_cityos.run(ctx)
+    srv = ctx.shared["sim"]
+    try:
+        summary = json.loads((tmp_path / "cityos.json").read_text(encoding="utf-8"))
+        assert paths == [tmp_path / "cityos.json"]
+        assert summary["tenants"]["okazaki"]["WaterObserved"] == 7 and "toyota" in summary["tenants"]
+        assert "synthetic demo data" in summary["note"]
+        printed = capsys.readouterr().out
+        assert "tenant okazaki (default): 63 entities" in printed and srv.url in printed
+        # the storm is at its crest during the demo: stations stand at 避難判断 or above
+        ents = requests.get(
+            srv.url + "/v2/entities", params={"type": "WaterObserved", "options": "keyValues"}, timeout=10
+        ).json()
+        assert sum(e["waterLevel"] >= e["evacuationLevel"] for e in ents) >= 2
+        history = requests.get(f"{srv.url}/ql/v2/entities/{ents[2]['id']}/attrs/waterLevel", timeout=10).json()
+        assert len(history["values"]) > 50 and history["values"][0] < history["values"][-1]  # the rise is kept
+    finally:
+        ctx.close()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(srv.url + "/version", timeout=5)
