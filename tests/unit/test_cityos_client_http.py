@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from smartcity_qgis.cityos_client import (
     ConnectionConfig,
     InvalidConfigError,
     NotFoundError,
+    RequestTimeoutError,
     ResponseTooLargeError,
     ServerError,
     TooManyResultsError,
@@ -439,32 +441,68 @@ def test_oauth2_refused_credentials_name_the_idm_reason(broker):
 
 
 # -- transport: TLS, proxies -------------------------------------------------------------------
+def _write_self_signed(cert: Path, key: Path) -> None:
+    """A self-signed certificate for 127.0.0.1 (cryptography when present, else the openssl tool)."""
+    try:
+        import datetime as dt
+        import ipaddress
+
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        subprocess.run(
+            [
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                str(key),
+                "-out",
+                str(cert),
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(hours=1))
+        .not_valid_after(now + dt.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(private, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()
+        )
+    )
+
+
 @pytest.fixture(scope="module")
 def self_signed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "2",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+    _write_self_signed(cert, key)
     return str(cert), str(key)
 
 
@@ -556,3 +594,23 @@ def test_loopback_broker_ignores_the_environment_proxy(broker, monkeypatch):
     broker.entities = [v2_entity(1)]
     client = CityOSClient(ConnectionConfig(url=broker.url), sleep=Sleeps())
     assert len(list(client.iter_entities("WaterObserved"))) == 1
+
+
+def test_a_broker_that_never_answers_in_time_is_a_timeout_error(broker):
+    def stall(rec):
+        time.sleep(0.6)
+        return 200, [], {}
+
+    broker.extra_routes[("GET", "/v2/entities")] = stall
+    client = client_for(broker, read_timeout=0.2, max_retries=1, backoff_base=0.01)
+    with pytest.raises(RequestTimeoutError) as info:
+        list(client.iter_entities("WaterObserved"))
+    assert "did not answer in time" in str(info.value)
+    assert len(broker.requests_to("/v2/entities")) == 2  # tried again once, then reported
+
+
+def test_empty_geodataframe_still_has_its_crs():
+    from smartcity_qgis.cityos_client import to_geodataframe
+
+    gdf = to_geodataframe([])
+    assert len(gdf) == 0 and gdf.crs.to_epsg() == 4326 and "geometry" in gdf.columns
