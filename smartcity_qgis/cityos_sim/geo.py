@@ -193,9 +193,9 @@ def _point_matches(f: GeoFilter, lon: np.ndarray, lat: np.ndarray) -> np.ndarray
 
 
 def shape_matches(f: GeoFilter, geom: BaseGeometry) -> bool:
+    """The filter on one shapely geometry (entities that are not points, subscriptions)."""
     if f.rel == "near":
         c = f.geom.centroid
-        nearest = geom if geom.geom_type == "Point" else geom.representative_point()
         if geom.intersects(c):
             d = 0.0
         else:

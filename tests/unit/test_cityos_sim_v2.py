@@ -304,3 +304,32 @@ def test_batch_update_and_invalid_geometry(fresh):
     }
     r = requests.post(fresh.url + "/v2/entities", json=bad, timeout=10)
     assert r.status_code == 400 and "range" in r.json()["description"]
+
+
+def test_geo_queries_on_polygons_and_legacy_points(fresh):
+    url = fresh.url + "/v2/entities"
+    park = {
+        "id": "park",
+        "type": "Park",
+        "location": {
+            "type": "geo:json",
+            "value": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[137.160, 34.955], [137.164, 34.955], [137.164, 34.958], [137.160, 34.958], [137.160, 34.955]]
+                ],
+            },
+        },
+    }
+    legacy = {"id": "legacy", "type": "Park", "position": {"type": "geo:point", "value": "34.9565, 137.1620"}}
+    for body in (park, legacy):
+        assert requests.post(url, json=body, timeout=10).status_code == 201
+
+    def ids(georel, coords):
+        r = get(fresh, "/v2/entities", params={"type": "Park", "georel": georel, "geometry": "box", "coords": coords})
+        return sorted(e["id"] for e in r.json())
+
+    assert ids("intersects", "34.956,137.162;34.960,137.170") == ["legacy", "park"]
+    assert ids("coveredBy", "34.956,137.162;34.960,137.170") == ["legacy"]  # the park sticks out
+    assert ids("coveredBy", "34.950,137.150;34.960,137.170") == ["legacy", "park"]
+    assert ids("disjoint", "34.900,137.100;34.910,137.110") == ["legacy", "park"]
