@@ -375,6 +375,10 @@ def start_server(
 ) -> SimServer:
     """Start an embedded city OS in background threads (``port=0`` picks a free port).
 
+    ``entities`` is the synthetic scenario's entity count (default 10,000); ``types`` limits the
+    Okazaki scenario to these entity types, or sets the synthetic scenario's types. The scenario
+    clock runs at ``speed`` scenario seconds per real second unless ``auto_advance`` is False.
+    ``faults`` are kinds from ``FAULT_KINDS`` given to a share ``fault_rate`` of requests.
     ``scenario_options`` go to the scenario: for ``okazaki`` ``storm_minutes`` (default 2.0),
     ``storm_start_minutes`` (0.0), ``start_time`` (epoch seconds, default now); for ``synthetic``
     ``area`` (min_lon, min_lat, max_lon, max_lat), ``updates_per_second``, ``tenant``.
