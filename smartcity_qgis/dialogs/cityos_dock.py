@@ -135,6 +135,7 @@ class CityOSDock(QgsDockWidget):
         self.interval_spin = QDoubleSpinBox(live)
         self.interval_spin.setObjectName("live_interval")
         self.interval_spin.setRange(1, 3600)
+        self.interval_spin.setDecimals(0)
         self.interval_spin.setValue(10)
         self.interval_spin.setSuffix(tr(" s"))
         self.interval_spin.setToolTip(tr("Polling interval (push modes also catch up at this interval)"))

@@ -7,7 +7,7 @@ from typing import Any
 
 from qgis.gui import QgsCustomDropHandler
 from qgis.PyQt.QtCore import QMimeData, Qt
-from qgis.PyQt.QtWidgets import QAbstractItemView, QTreeWidget, QTreeWidgetItem
+from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.connection_status import ConnectionState
@@ -34,6 +34,10 @@ class CityOSTree(QTreeWidget):
         self.setDragDropMode(QAbstractItemView.DragOnly)
         self.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.setUniformRowHeights(True)
+        header = self.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
 
     # -- items --------------------------------------------------------------------------
     def connection_item(self, name: str) -> QTreeWidgetItem | None:
