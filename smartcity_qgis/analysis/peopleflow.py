@@ -199,9 +199,27 @@ def _decode_lines(raw: Iterable[bytes]) -> Iterator[str]:
         yield line.decode("utf-8", errors="replace")
 
 
+def _csv_rows(reader, source: str, rows: _Rows) -> Iterator[list[str]]:
+    """Rows of ``reader``; a line the csv module refuses (e.g. a field over its size limit) is
+    recorded as a problem and skipped, so one hostile line never ends the whole import."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            rows.problems.append(RowProblem(source, reader.line_num, f"unreadable CSV line ({exc})"))
+            continue
+        yield row
+
+
 def _read_csv_stream(raw: Iterable[bytes], source: str, rows: _Rows) -> None:
     reader = csv.reader(_decode_lines(raw))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        rows.problems.append(RowProblem(source, reader.line_num, f"not a {CSV_NAME} file: unreadable header ({exc})"))
+        return
     if header is None:
         rows.problems.append(RowProblem(source, 0, "empty file"))
         return
@@ -210,7 +228,7 @@ def _read_csv_stream(raw: Iterable[bytes], source: str, rows: _Rows) -> None:
         rows.problems.append(RowProblem(source, 1, f"not a {CSV_NAME} file: header {','.join(header)[:120]!r}"))
         return
     rows.sources.append(source)
-    for row in reader:
+    for row in _csv_rows(reader, source, rows):
         line = reader.line_num
         if not row or all(not cell.strip() for cell in row):
             continue

@@ -87,6 +87,18 @@ def test_malformed_rows_are_reported_not_fatal(tmp_path):
         assert needle in text, needle
 
 
+def test_oversized_field_is_a_reported_row_and_reading_goes_on(tmp_path):
+    # a field past the csv module's size limit (131072 characters)
+    huge = "5" * 200_000
+    text = GOOD + huge + ",23,23202,2021,12,1,0,40\r\n" + GOOD.splitlines()[2] + "\r\n"
+    table = read_people_flow(write(tmp_path / CSV_NAME, text))
+    assert len(table) == 5
+    assert [(p.line, "field limit" in p.reason) for p in table.problems] == [(6, True)]
+    header_only = write(tmp_path / "huge_header.csv", huge + "\n" + GOOD.splitlines()[1] + "\n")
+    with pytest.raises(PeopleFlowError, match="unreadable header"):
+        read_people_flow(header_only)
+
+
 def test_many_files_and_filters(tmp_path):
     a = write(tmp_path / "a.csv", GOOD)
     b = nested_zip(tmp_path / "b.zip", GOOD)

@@ -117,6 +117,19 @@ def _zip_bytes(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> b
     return buf.getvalue()
 
 
+def _zero_bomb(name: str, header: bytes, zeros: int) -> bytes:
+    """A zip with one deflated member of ``header`` and ``zeros`` zeros, written in chunks so
+    that building it does not itself take the memory the reader is checked for."""
+    buf = io.BytesIO()
+    chunk = b"0" * (1 << 20)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, zf.open(name, "w") as member:
+        member.write(header)
+        for _ in range(zeros // len(chunk)):
+            member.write(chunk)
+        member.write(b"0" * (zeros % len(chunk)))
+    return buf.getvalue()
+
+
 def _people_flow_corpus(tmp: Path) -> list[Path]:
     files = {
         "empty.csv": b"",
@@ -129,7 +142,7 @@ def _people_flow_corpus(tmp: Path) -> list[Path]:
         "not_a_zip.zip": b"PK\x03\x04garbage",
         "traversal.zip": _zip_bytes({"../../evil.csv": HEADER + GOOD_ROW, "/abs.csv": HEADER + GOOD_ROW}),
         # ~1 GB of zeros in a ~1 MB archive: refused by ratio/size, never inflated into memory
-        "bomb.zip": _zip_bytes({"monthly_mdp_mesh1km.csv": HEADER + b"0" * (1024**3 // 4)}),
+        "bomb.zip": _zero_bomb("monthly_mdp_mesh1km.csv", HEADER, 1024**3 // 4),
     }
     nested = _zip_bytes({"a.csv": HEADER + GOOD_ROW})
     for _ in range(8):
