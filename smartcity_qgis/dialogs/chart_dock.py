@@ -122,7 +122,14 @@ class ChartDock(QgsDockWidget):
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(500)  # live values arrive in bursts: draw at most twice a second
         self._redraw.timeout.connect(self.draw)
+        self._reselect = QTimer(self)
+        self._reselect.setSingleShot(True)
+        self._reselect.setInterval(300)  # a rubber-band selection changes many times in a row
+        self._reselect.timeout.connect(self.refresh)
         self._build()
+        current = getattr(iface, "currentLayerChanged", None)
+        if current is not None and hasattr(current, "connect"):
+            current.connect(lambda _layer: self.isVisible() and self.use_current_layer())
         if live is not None:
             live.value_changed.connect(self.append_live_value)
 
@@ -168,11 +175,13 @@ class ChartDock(QgsDockWidget):
 
     def set_layer(self, layer: QgsVectorLayer | None, attr: str | None = None) -> None:
         """Plot the selected features of ``layer`` (its first numeric attribute unless ``attr``)."""
+        self._watch_selection(None)
         if layer is None or not is_entity_layer(layer):
             self.layer = None
             self.status_label.setText(tr("Select a city OS layer and some of its features."))
             return
         self.layer = layer
+        self._watch_selection(layer)
         attrs = numeric_attributes(layer)
         self.attr_combo.blockSignals(True)
         self.attr_combo.clear()
@@ -182,6 +191,18 @@ class ChartDock(QgsDockWidget):
             self.attr_combo.setCurrentIndex(attrs.index(attr))
         self.attr_combo.blockSignals(False)
         self.refresh()
+
+    def _watch_selection(self, layer: QgsVectorLayer | None) -> None:
+        """Follow the selection of ``layer`` (and stop following the previous layer's)."""
+        previous = self.layer
+        if previous is not None:
+            with contextlib.suppress(TypeError, RuntimeError):
+                previous.selectionChanged.disconnect(self._selection_changed)
+        if layer is not None:
+            layer.selectionChanged.connect(self._selection_changed)
+
+    def _selection_changed(self, *_args) -> None:
+        self._reselect.start()
 
     def current_attribute(self) -> str | None:
         return self.attr_combo.currentData()

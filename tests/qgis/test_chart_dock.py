@@ -131,3 +131,16 @@ def test_a_layer_that_is_not_a_city_os_layer_is_explained(chart):
     chart.set_layer(plain)
     assert chart.layer is None and chart.status_label.text()
     assert chart.refresh() is None
+
+
+def test_the_chart_follows_the_selection(chart, river_layer):
+    layer, entity_id = river_layer
+    draw_history(chart, layer, entity_id)
+    other = next(f for f in layer.getFeatures() if f["entity_id"] != entity_id)
+    drawn = []
+    chart.drawn.connect(lambda: drawn.append(1))
+    layer.selectByIds([other.id()])
+    wait_for(lambda: drawn)
+    assert list(chart.series) == [other["entity_id"]]
+    legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
+    assert legend == [other["stationName"]]
