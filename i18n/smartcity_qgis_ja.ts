@@ -923,7 +923,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>スナップショット {0} を読み込めません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="252" />
+            <location filename="../smartcity_qgis/layers/snapshot.py" line="307" />
             <source>Live mode of {0} cannot resume: {1}</source>
             <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
@@ -1188,42 +1188,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="62" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="64" />
             <source>Hazard file</source>
             <translation>ハザードファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="32" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="34" />
             <source>{0} could not be read: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="38" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="40" />
             <source>Some files in {0} were not hazard layers: {1}</source>
             <translation>{0} の中にハザードレイヤではないファイルがありました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="51" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="53" />
             <source>Add hazard layer</source>
             <translation>ハザードレイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="51" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="53" />
             <source>国土数値情報 hazard files (*.shp *.zip *.geojson *.json);;All files (*)</source>
             <translation>国土数値情報のハザードファイル (*.shp *.zip *.geojson *.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="62" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="64" />
             <source>Added {0} hazard layer(s).</source>
             <translation>ハザードレイヤを {0} 件追加しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="151" />
             <source>Add hazard layer…</source>
             <translation>ハザードレイヤを追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="86" />
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="157" />
             <source>Add hazard/base map tiles</source>
             <translation>ハザード・背景地図タイルを追加</translation>
         </message>
@@ -1653,12 +1653,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>エンティティ数 / 状態</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="69" />
+            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="73" />
             <source>Expand to connect…</source>
             <translation>展開すると接続します…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="121" />
+            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="125" />
             <source>No entity types</source>
             <translation>エンティティの種類がありません</translation>
         </message>
@@ -1823,62 +1823,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="140" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="147" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="144" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="151" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="148" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="155" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="197" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="218" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="380" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="381" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="216" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="237" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="229" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="250" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="263" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="284" />
             <source>Time</source>
             <translation>時刻</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="269" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="290" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="277" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="298" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="277" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="298" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="291" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="312" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -1938,27 +1938,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="141" />
             <source>Polling interval (push modes also catch up at this interval)</source>
             <translation>ポーリング間隔 (プッシュ方式でもこの間隔で取りこぼしを補います)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="142" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="143" />
             <source>Apply</source>
             <translation>適用</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="148" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="149" />
             <source>History</source>
             <translation>履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="150" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="151" />
             <source>Last</source>
             <translation>過去</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="155" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="156" />
             <source> h</source>
             <translation> 時間</translation>
         </message>
@@ -1968,42 +1968,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="159" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="160" />
             <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="280" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="281" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="308" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="309" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="356" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="357" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="345" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="346" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="347" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="348" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="367" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="368" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="387" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="388" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
@@ -2188,7 +2188,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="113" />
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="51" />
             <source>Pilot districts and planning</source>
             <translation type="unfinished" />
         </message>
@@ -2281,6 +2281,136 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/live_apply.py" line="216" />
             <source>There is no {0} layer for this entity type.</source>
             <translation>このエンティティタイプには {0} のレイヤがありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="31" />
+            <source>GeoPackage (all layers in one file, with styles)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="32" />
+            <source>GeoJSON (RFC 7946, WGS 84)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="33" />
+            <source>Shapefile (UTF-8)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="34" />
+            <source>Shapefile (Shift_JIS / CP932, for older Japanese tools)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="35" />
+            <source>CSV with WKT geometry</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="36" />
+            <source>CSV with X/Y columns (points)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="37" />
+            <source>KML</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="48" />
+            <source>Export layers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="54" />
+            <source>Writes the chosen layers to one GeoPackage (each layer with its style as the default style), or one file per layer as GeoJSON (RFC 7946, WGS 84), Shapefile (UTF-8 or CP932), CSV (WKT or X/Y) or KML. File names are made safe from layer names; existing files are never overwritten unless allowed. People-flow layers lose the cells with fewer than K people.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="62" />
+            <source>Layers</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="65" />
+            <source>Format</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="66" />
+            <source>Target CRS (empty: keep)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="67" />
+            <source>Smallest number of people per published cell (k)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="72" />
+            <source>Replace existing files</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="73" />
+            <source>GeoPackage file name</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="74" />
+            <source>Output folder</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="96" />
+            <source>{0}: {1} cells with too few people were not written</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="100" />
+            <source>River level style</source>
+            <translation>河川水位スタイル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="102" />
+            <source>Choose a point layer of water-level stations.</source>
+            <translation>水位観測所のポイントレイヤを選んでください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="106" />
+            <source>The layer has no {0} field with the water level.</source>
+            <translation>レイヤに水位の属性 {0} がありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="115" />
+            <source>The station table cannot be used: {0}</source>
+            <translation>観測所表を使えません: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="124" />
+            <source>{0} stations have no level: {1}</source>
+            <translation>{0} 観測所は水位レベルを判定できません: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="131" />
+            <source>{0} stations styled by 警戒レベル.</source>
+            <translation>{0} 観測所を警戒レベルで表示しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="139" />
+            <source>Station table with the reference levels</source>
+            <translation>基準水位の観測所表</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="139" />
+            <source>CSV files (*.csv *.txt);;All files (*)</source>
+            <translation>CSV ファイル (*.csv *.txt);;すべてのファイル (*)</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="171" />
+            <source>River level style…</source>
+            <translation>河川水位スタイル…</translation>
         </message>
     </context>
 </TS>

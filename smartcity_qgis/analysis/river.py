@@ -245,6 +245,8 @@ def _column_map(header: Sequence[str]) -> dict[str, int]:
         for role, aliases in _HEADER_ALIASES.items():
             if role not in columns and key in {_normalise_header(a) for a in aliases}:
                 columns[role] = index
+    if "station" not in columns and "name" in columns:  # a table keyed by station name
+        columns["station"] = columns["name"]
     missing = [role for role in _REQUIRED if role not in columns]
     if missing:
         raise StationTableError(

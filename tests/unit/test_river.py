@@ -200,3 +200,10 @@ def test_river_watch_turns_readings_into_crossings():
     assert watch.trend("s") == TREND_RISING
     assert watch.observe("s", 5, 3.1, T) == [Crossing(3, 2)]
     assert len(watch.history("s")) == 3
+
+
+def test_station_table_keyed_by_name():
+    table = read_station_table(
+        "観測所名,水防団待機水位,氾濫注意水位,避難判断水位,氾濫危険水位\n殿橋,2.0,2.8,3.4,4.0\n".encode("cp932")
+    )
+    assert table.thresholds["殿橋"].evacuation == 3.4
