@@ -8,6 +8,7 @@ import socket
 import struct
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -333,6 +334,8 @@ class SimServer:
             resp = error_response(err, flavor)
         except Exception as exc:  # the server must answer, never hang a client
             resp = error_response(ApiError(500, f"internal error: {exc}"), flavor)
+        if flavor == "v2":  # Orion echoes the caller's correlator or makes one
+            resp.headers.setdefault("Fiware-Correlator", req.header("fiware-correlator") or str(uuid.uuid4()))
         self._count("by_status", str(resp.status))
         self._write(handler, resp, truncate=fault == "truncate")
 

@@ -216,6 +216,7 @@ def test_entity_by_id_and_errors(okazaki):
     }
     assert get(okazaki, f"/v2/entities/{eid}", params={"type": "Streetlight"}).status_code == 404
     assert get(okazaki, "/v2/nothing").status_code == 400
+    assert get(okazaki, "/v2/types", headers={"Fiware-Correlator": "abc-1"}).headers["Fiware-Correlator"] == "abc-1"
 
 
 def test_types(okazaki):
