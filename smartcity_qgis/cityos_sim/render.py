@@ -104,9 +104,9 @@ def _ld_attr(attr: Attr, fmt: str) -> Any:
         elif mname != "dateObserved":
             body[mname] = {"type": "Property", "value": meta.get("value")}
     if fmt == "concise":
-        body.pop("type")
-        if list(body) == ["value"] and not isinstance(body["value"], dict):
-            return body["value"]
+        kind = body.pop("type")
+        if list(body) == ["value"] and (kind == "GeoProperty" or not isinstance(body["value"], dict)):
+            return body["value"]  # a bare GeoJSON still reads as a GeoProperty
     return body
 
 

@@ -72,6 +72,9 @@ def test_key_values_and_simplified(okazaki):
     assert kv == simplified
     assert all(e["category"] == ["shelter"] and isinstance(e["capacity"], (int, float)) for e in kv)
     assert all(e["location"]["type"] == "Point" for e in kv)
+    concise = get(okazaki, "/entities", params={"type": "PointOfInterest", "options": "concise"}).json()
+    assert [e["name"] for e in concise] == [e["name"] for e in kv]
+    assert all(e["location"]["type"] == "Point" and e["capacity"]["unitCode"] == "IE" for e in concise)
 
 
 def test_geojson_feature_collection(okazaki):
