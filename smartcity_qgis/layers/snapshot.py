@@ -32,10 +32,10 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QObject
+from qgis.PyQt.QtCore import QObject, QTimer
 
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer, set_stale
+from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer, is_stale, set_stale
 from smartcity_qgis.layers.live import LiveLayerUpdater
 
 LOG_TAG = "SmartCity"
@@ -156,6 +156,11 @@ class ProjectSnapshots(QObject):
         self.project = project or QgsProject.instance()
         self.resolve = config_resolver
         self.updaters: dict[str, LiveLayerUpdater] = {}
+        self.retry_seconds = 60.0
+        self._refreshing: dict[str, Any] = {}  # source -> running refresh task
+        self._retry = QTimer(self)
+        self._retry.setSingleShot(True)
+        self._retry.timeout.connect(self.refresh_stale)
         self.project.writeProject.connect(self._on_write)
         self.project.readProject.connect(self._on_read)
         self.project.cleared.connect(self.stop_all)
@@ -172,7 +177,8 @@ class ProjectSnapshots(QObject):
                 signal.disconnect(slot)
 
     def stop_all(self) -> None:
-        """Stop every live updater started by a project read."""
+        """Stop every live updater started by a project read (and the refresh retries)."""
+        self._retry.stop()
         for updater in self.updaters.values():
             updater.stop()
         self.updaters.clear()
@@ -237,7 +243,56 @@ class ProjectSnapshots(QObject):
             set_stale(layer, True)
         if resume:
             self.resume_live(layers)
+            self.refresh_stale()
         return restored
+
+    def refresh_stale(self) -> None:
+        """Reload, in place and in the background, the stale layers that are not live.
+
+        Retried every ``retry_seconds`` until the city OS answers, so those layers too catch
+        up once the connection returns.
+        """
+        from qgis.core import QgsApplication
+
+        from smartcity_qgis.layers.entity_loader import EntityLoadTask
+
+        waiting = False
+        for source, group in layer_groups(self.entity_layers()).items():
+            first = next(iter(group.values()))
+            meta = LayerMeta.from_layer(first)
+            if meta is None or meta.live or source in self._refreshing:
+                continue
+            if not any(is_stale(layer) for layer in group.values()):
+                continue
+            waiting = True
+            try:
+                config = self.resolve(meta)
+            except Exception as exc:  # a missing connection: the layer keeps its snapshot
+                QgsMessageLog.logMessage(str(exc), LOG_TAG)
+                continue
+            task = EntityLoadTask(
+                config,
+                meta.entity_type,
+                meta.bbox(),
+                meta.attrs(),
+                connection_name=meta.connection or None,
+                q=meta.query.get("q"),
+                apply_to=group,
+            )
+            task.loaded.connect(lambda _result, source=source: self._refreshed(source, True))
+            task.failed.connect(lambda _message, source=source: self._refreshed(source, False))
+            self._refreshing[source] = task
+            QgsApplication.taskManager().addTask(task)
+        if waiting and not self._retry.isActive():
+            self._retry.start(int(self.retry_seconds * 1000))
+
+    def _refreshed(self, source: str, ok: bool) -> None:
+        task = self._refreshing.pop(source, None)
+        if not ok or task is None:
+            return
+        for layer in (task.apply_to or {}).values():
+            with contextlib.suppress(RuntimeError):
+                set_stale(layer, False)
 
     def resume_live(self, layers: list[QgsVectorLayer]) -> None:
         """Start live mode for the layer groups saved as live."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
 
-from smartcity_qgis.cityos_client import ConnectionConfig
+from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
 from smartcity_qgis.layers import load_entity_layer
 from smartcity_qgis.layers.entity_layer_meta import is_entity_layer, is_stale
@@ -82,6 +82,39 @@ def test_reopened_project_has_its_data_offline_then_resumes(project, tmp_path):
         assert {f["entity_id"]: f.id() for f in restored.getFeatures()} == fids  # caught up, no duplicates
     finally:
         snapshots.stop_all()
+        server.stop()
+
+
+def test_reopened_layer_that_was_not_live_catches_up_when_the_city_os_returns(project, tmp_path):
+    project, snapshots = project
+    snapshots.retry_seconds = 0.5
+    port = free_port()
+    server = start_server(port=port, scenario="okazaki", auto_advance=False)
+    cfg = ConnectionConfig(url=server.url, flavor="ngsi-ld", tenant="okazaki")
+    with CityOSClient(cfg) as client:
+        counter = sorted(e.id for e in client.iter_entities("CrowdFlowObserved"))[0]
+        original = client.entity(counter).value("peopleCount")
+    server.update_entity(counter, {"peopleCount": original + 555}, tenant="okazaki")
+    layer = load_entity_layer(cfg, "CrowdFlowObserved")
+    project.addMapLayer(layer)
+    counts = {f["entity_id"]: f["peopleCount"] for f in layer.getFeatures()}
+    assert counts[counter] == original + 555
+    path = tmp_path / "counts.qgz"
+    assert project.write(str(path))
+    server.stop()
+    project.clear()
+    assert project.read(str(path))
+    [restored] = entity_layers(project)
+    assert {f["entity_id"]: f["peopleCount"] for f in restored.getFeatures()} == counts
+    assert is_stale(restored) and not snapshots.updaters
+    fids = {f["entity_id"]: f.id() for f in restored.getFeatures()}
+    # The city OS comes back with the counter at its original value: the layer must catch up.
+    server = start_server(port=port, scenario="okazaki", auto_advance=False)
+    try:
+        wait_until(lambda: not is_stale(restored), timeout=30)
+        wait_until(lambda: {f["entity_id"]: f["peopleCount"] for f in restored.getFeatures()}[counter] == original)
+        assert {f["entity_id"]: f.id() for f in restored.getFeatures()} == fids
+    finally:
         server.stop()
 
 
