@@ -354,162 +354,162 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="56" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="58" />
             <source>District name</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="57" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="59" />
             <source>Domain</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="58" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="60" />
             <source>Phase</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="59" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="61" />
             <source>Goal and vision</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="60" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="62" />
             <source>Main initiatives</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="61" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="63" />
             <source>KPI (outcome)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="62" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="64" />
             <source>KPI (outcome) target value</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="63" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="65" />
             <source>KPI (outcome) unit</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="64" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="66" />
             <source>KPI (outcome) target year</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="65" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="67" />
             <source>KPI (output)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="66" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="68" />
             <source>KPI (output) target value</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="67" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="69" />
             <source>KPI (output) unit</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="68" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="70" />
             <source>KPI (output) target year</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="69" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="71" />
             <source>Lead body</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="70" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="72" />
             <source>Notes</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="71" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="73" />
             <source>Created</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="72" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="74" />
             <source>Updated</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="101" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="103" />
             <source>Choose a value from the list</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="109" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="111" />
             <source>A district needs a name</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="114" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="116" />
             <source>A target year between {0} and {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="145" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="150" />
             <source>District file not found: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="149" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="154" />
             <source>Cannot create the district file: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="154" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="159" />
             <source>Pilot districts</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="156" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="161" />
             <source>{0} is not a district GeoPackage</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="160" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="165" />
             <source>Pilot district form</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="206" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="211" />
             <source>District {0} cannot be saved: {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="225" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="230" />
             <source>The districts were not saved: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="245" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="250" />
             <source>The district has no area</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="247" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="252" />
             <source>A district must be a polygon</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="253" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="258" />
             <source>The district layer cannot be edited</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="257" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="262" />
             <source>Add district</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="260" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="265" />
             <source>The district could not be added</source>
             <translation type="unfinished" />
         </message>
@@ -1478,7 +1478,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>セル数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="240" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="224" />
             <source>Unknown mesh level: {0}</source>
             <translation>不明なメッシュ階層です: {0}</translation>
         </message>
@@ -1708,7 +1708,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
             <source>Kind</source>
             <translation>区分</translation>
         </message>
@@ -1803,17 +1803,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測値が古い</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="73" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="85" />
             <source>River water levels</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="179" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="191" />
             <source>Synthetic flood zones (Okazaki, A31a schema)</source>
             <translation>洪水浸水想定区域（岡崎市・合成データ、A31a 形式）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="212" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="238" />
             <source>River water levels over the flood zones (Okazaki)</source>
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
@@ -2133,7 +2133,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>昼と深夜（合成データ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="186" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="198" />
             <source>Flood depth</source>
             <translation>浸水深</translation>
         </message>
@@ -2411,6 +2411,166 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="171" />
             <source>River level style…</source>
             <translation>河川水位スタイル…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="222" />
+            <source>River water levels (highest reading)</source>
+            <translation>河川水位（最高水位）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="227" />
+            <source>Highest river levels of the storm over the flood zones (Okazaki)</source>
+            <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="93" />
+            <source>Synthetic demo data (not real observations)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="101" />
+            <source>Sources: not recorded in the layers' metadata</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="102" />
+            <source>Sources: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="117" />
+            <source>The district layer has no district to show</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="128" />
+            <source>Give an extent, a district or layers with features</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="69" />
+            <source>Created {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="171" />
+            <source>Legend</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="189" />
+            <source>Page size must be A4 or A3, portrait or landscape</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="220" />
+            <source>Unknown figure format: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/figure.py" line="222" />
+            <source>The figure could not be written to {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="77" />
+            <source>District</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="77" />
+            <source>Area (ha)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="87" />
+            <source>{0} — fact sheet</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="90" />
+            <source>Section</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="90" />
+            <source>Item</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="90" />
+            <source>Value</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <source>Unit</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="95" />
+            <source>KPIs</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <source>Indicator</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <source>Target</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <source>Target year</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="121" />
+            <source>Planning pack: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="145" />
+            <source>Crowd heatmap weighted by {0}. The privacy rule is switched off: every counter is drawn.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="148" />
+            <source>Crowd heatmap weighted by {0}. Privacy: counters reporting fewer than {1} people are not drawn (k-anonymity, the MLIT publication rule).</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="166" />
+            <source>A crowd heatmap needs a point layer of people counters.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="227" />
+            <source>The layer {0} has no attribute with a count of people.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="172" />
+            <source>The layer {0} has no numeric attribute {1}.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="231" />
+            <source>The privacy threshold k cannot be used: {0}</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="238" />
+            <source>{0} on the {1} mesh ({2})</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="260" />
+            <source>People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer than {5} people are not included.</source>
+            <translation type="unfinished" />
         </message>
     </context>
 </TS>

@@ -8,7 +8,7 @@ styles them by 警戒レベル and renders a figure of the stations over the flo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from smartcity_qgis.demo.context import DemoContext
@@ -46,21 +46,33 @@ def fetch_water_stations(base_url: str, tenant: str = TENANT) -> list[dict]:
         offset += 100
 
 
-def fetch_histories(base_url: str, ids: list[str], tenant: str = TENANT, last_n: int = 5) -> dict[str, list]:
-    """Recent waterLevel readings of each station from the time-series API (missing ones skipped)."""
+def fetch_histories(base_url: str, ids: list[str], tenant: str = TENANT) -> dict[str, list[tuple[str, float]]]:
+    """The waterLevel readings (time, value) of each station from the time-series API, oldest first."""
     import requests
 
-    histories: dict[str, list] = {}
+    histories: dict[str, list[tuple[str, float]]] = {}
     for entity_id in ids:
         response = requests.get(
             f"{base_url}/ql/v2/entities/{entity_id}/attrs/waterLevel",
-            params={"lastN": last_n},
             headers={"Fiware-Service": tenant},
             timeout=10,
         )
         if response.status_code == 200:
-            histories[entity_id] = list(response.json().get("values", []))
+            body = response.json()
+            histories[entity_id] = list(zip(body.get("index", []), body.get("values", []), strict=False))
     return histories
+
+
+def highest_readings(entities: list[dict], histories: dict[str, list[tuple[str, float]]]) -> list[dict]:
+    """The stations as they stood at their highest reading in the history."""
+    peaks = []
+    for entity in entities:
+        readings = [(t, v) for t, v in histories.get(entity["id"], []) if isinstance(v, (int, float))]
+        if not readings:
+            continue
+        when, level = max(readings, key=lambda r: r[1])
+        peaks.append({**entity, "waterLevel": level, "dateObserved": when})
+    return peaks
 
 
 def stations_layer(entities: list[dict]):
@@ -189,27 +201,45 @@ def run(ctx: DemoContext) -> list[Path]:
         for code, label in code_labels("codes_water_depth_code.csv").items()
         if code <= 4
     ]
+    written: list[Path] = []
     sim = ctx.shared.get("sim")
     if sim is not None:
         base_url = getattr(sim, "url", str(sim)).rstrip("/")
         entities = fetch_water_stations(base_url)
         stations = stations_layer(entities)
         histories = fetch_histories(base_url, [e["id"] for e in entities])
-        report = annotate_river_layer(stations, histories=histories, now=_scenario_now(sim, entities))
+        recent = {station: readings[-5:] for station, readings in histories.items()}
+        report = annotate_river_layer(stations, histories=recent, now=_scenario_now(sim, entities))
         apply_river_style(stations)
         ctx.project.addMapLayer(stations)
         ctx.shared["river_stations"] = stations
         layers.insert(0, stations)
-        levels = sorted(
-            (f["alert_level"] for f in stations.getFeatures() if f["alert_level"] is not None), reverse=True
-        )
-        print(f"  river stations: {stations.featureCount()}, 警戒レベル {levels}")
+        print(f"  river stations: {stations.featureCount()}, 警戒レベル now {_levels(stations)}")
         for problem in report.problems:
             print(f"  station skipped: {problem}")
         legend = [(level_label(level), LEVEL_COLOURS[level]) for level in (5, 4, 3, 2, 1, 0)] + legend
+        peaks = stations_layer(highest_readings(entities, histories))
+        peaks.setName(tr("River water levels (highest reading)"))
+        annotate_river_layer(peaks, stale_after=timedelta(days=7))
+        apply_river_style(peaks)
+        ctx.project.addMapLayer(peaks)
+        print(f"  highest readings of the storm: 警戒レベル {_levels(peaks)}")
+        written.append(
+            render_figure(
+                [peaks, flood],
+                flood,
+                ctx.output / "hazard_rivers_peak.png",
+                tr("Highest river levels of the storm over the flood zones (Okazaki)"),
+                legend,
+            )
+        )
     else:
         print("  (no demo city OS in this run: the figure shows the flood zones only)")
     path = render_figure(
         layers, flood, ctx.output / "hazard_rivers.png", tr("River water levels over the flood zones (Okazaki)"), legend
     )
-    return [path]
+    return [path, *written]
+
+
+def _levels(layer) -> list[int]:
+    return sorted((f["alert_level"] for f in layer.getFeatures() if f["alert_level"] is not None), reverse=True)

@@ -46,7 +46,7 @@ def test_demo_step_renders_stations_over_flood_zones(qgis_app, tmp_path):
     try:
         sim.advance(60)  # the storm's crest
         ctx.shared["sim"] = sim
-        (png,) = step_40_hazard.run(ctx)
+        png, peak_png = step_40_hazard.run(ctx)
     finally:
         sim.stop()
     stations = ctx.shared["river_stations"]
@@ -58,8 +58,9 @@ def test_demo_step_renders_stations_over_flood_zones(qgis_app, tmp_path):
     colours = {colour_name(image.pixelColor(x, y)) for x in range(0, 1600, 3) for y in range(300, 1150, 3)}
     expected = {LEVEL_COLOURS[level].upper() for level in set(levels.values())}
     assert expected <= colours, "each level present is drawn in its colour"
+    assert peak_png.name == "hazard_rivers_peak.png" and QImage(str(peak_png)).width() == 1600
     names = {layer.name() for layer in project.mapLayers().values()}
-    assert len(names) >= 4  # flood zones, two tile layers, stations
+    assert len(names) >= 5  # flood zones, two tile layers, stations now and at their highest
     project.clear()
 
 
