@@ -29,6 +29,18 @@ from tests.unit.cityos_fake_broker import FakeBroker
 BBOX = (137.1, 34.9, 137.3, 35.0)
 
 
+@pytest.fixture
+def proj_data():
+    """pyproj inside a venv looks for PROJ data under the venv's prefix; point it at the system's."""
+    import pyproj.datadir
+    from pyproj.exceptions import DataDirError
+
+    try:
+        pyproj.datadir.get_data_dir()
+    except DataDirError:
+        pyproj.datadir.set_data_dir("/usr/share/proj")
+
+
 def v2_entity(i: int, lon: float = 137.15, lat: float = 34.95) -> dict:
     return {
         "id": f"urn:ngsi-ld:WaterObserved:{i:05d}",
@@ -609,7 +621,7 @@ def test_a_broker_that_never_answers_in_time_is_a_timeout_error(broker):
     assert len(broker.requests_to("/v2/entities")) == 2  # tried again once, then reported
 
 
-def test_empty_geodataframe_still_has_its_crs():
+def test_empty_geodataframe_still_has_its_crs(proj_data):
     from smartcity_qgis.cityos_client import to_geodataframe
 
     gdf = to_geodataframe([])

@@ -17,6 +17,18 @@ AT = datetime(2026, 7, 1, 9, 30, tzinfo=UTC)
 POINT = {"type": "Point", "coordinates": [137.1631, 34.9551]}
 
 
+@pytest.fixture
+def proj_data():
+    """pyproj inside a venv looks for PROJ data under the venv's prefix; point it at the system's."""
+    import pyproj.datadir
+    from pyproj.exceptions import DataDirError
+
+    try:
+        pyproj.datadir.get_data_dir()
+    except DataDirError:
+        pyproj.datadir.set_data_dir("/usr/share/proj")
+
+
 def representations() -> dict[tuple[str, str], dict]:
     """One river station written in every representation of both flavors."""
     eid = "urn:ngsi-ld:WaterObserved:otogawa-1"
@@ -398,7 +410,7 @@ def test_notifications_of_both_flavors_and_the_ld_mqtt_wrapper():
         parse_notification({"subscriptionId": "s"}, "ngsi-v2", options)
 
 
-def test_geodataframe_has_one_column_per_attribute_in_wgs84():
+def test_geodataframe_has_one_column_per_attribute_in_wgs84(proj_data):
     reps = representations()
     entities = [
         parse_entity(reps[("ngsi-v2", "normalized")], "ngsi-v2"),
