@@ -52,9 +52,9 @@ def resolve_connection(text: str) -> tuple[Any, str | None]:
         raise QgsProcessingException(tr("There is no saved city OS connection named {0}.").format(text))
     flavor = None
     if conn.flavor == "auto" and not conn.demo:
-        from smartcity_qgis.cityos_client import detect_flavor
+        from smartcity_qgis.layers.connection_probe import detect_connection_flavor
 
-        flavor = detect_flavor(conn.url.strip())
+        flavor = detect_connection_flavor(conn)  # with the connection's tenant, auth and proxy
     return to_client_config(conn, flavor=flavor), conn.name
 
 

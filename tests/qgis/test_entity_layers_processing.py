@@ -123,3 +123,21 @@ def test_history_layer_is_time_enabled(qgis_app, sim):
     assert values == pytest.approx([v for _, v in expected])
     assert values[-3:] == pytest.approx([1.25, 1.5, 1.75])
     assert all(not f.geometry().isNull() for f in layer.getFeatures())
+
+
+def test_saved_connection_with_flavor_to_detect(processing, sim, tmp_path):
+    from smartcity_qgis.layers.connections import Connection, ConnectionStore
+
+    store = ConnectionStore()
+    store.save(Connection(name="auto city", url=sim.url, flavor="auto", tenant="okazaki"))
+    try:
+        result = processing.run(
+            "smartcity:loadentities",
+            {"CONNECTION": "auto city", "ENTITY_TYPE": "PointOfInterest", "OUTPUT": str(tmp_path / "poi.gpkg")},
+        )
+    finally:
+        store.remove("auto city")
+    layer = QgsVectorLayer(result["OUTPUT"], "out", "ogr")
+    with CityOSClient(ConnectionConfig(url=sim.url, flavor="ngsi-v2", tenant="okazaki")) as client:
+        expected = {e.id for e in client.iter_entities("PointOfInterest")}
+    assert {f["entity_id"] for f in layer.getFeatures()} == expected
