@@ -199,26 +199,33 @@ def extract_hazard_zip(archive: Path, target: Path) -> list[Path]:
     return sorted(data_files)
 
 
-def _cache_dir(archive: Path) -> Path:
+def _cache_dir(archive: Path, root: Path | None = None) -> Path:
+    """Where files made from ``archive`` are kept: under ``root``, by default the QGIS profile."""
     digest = hashlib.sha1(str(archive.resolve()).encode() + str(archive.stat().st_mtime_ns).encode()).hexdigest()
-    return Path(QgsApplication.qgisSettingsDirPath()) / "smartcity" / "hazard-files" / digest[:16]
+    base = root if root is not None else Path(QgsApplication.qgisSettingsDirPath()) / "smartcity" / "hazard-files"
+    return base / digest[:16]
 
 
 # -- loading ------------------------------------------------------------------------------
-def _geojson_utf8(path: Path) -> Path:
+def _geojson_utf8(path: Path, cache_root: Path | None = None) -> Path:
     """GeoJSON is UTF-8 by definition; a CP932 one is converted to a UTF-8 copy beside the cache."""
     with open(path, "rb") as handle:
         sample = handle.read(_SAMPLE_BYTES)
     if detect_text_encoding(sample) == "utf-8":
         return path
-    converted = _cache_dir(path) / (path.stem + ".utf8.geojson")
+    converted = _cache_dir(path, cache_root) / (path.stem + ".utf8.geojson")
     converted.parent.mkdir(parents=True, exist_ok=True)
     converted.write_text(path.read_bytes().decode("cp932"), encoding="utf-8")
     return converted
 
 
-def open_hazard_layer(path: Path, name_hint: str | None = None) -> tuple[QgsVectorLayer, HazardKind]:
-    """One Shapefile or GeoJSON as a styled hazard layer; ``HazardFileError`` if it is not one."""
+def open_hazard_layer(
+    path: Path, name_hint: str | None = None, cache_root: Path | None = None
+) -> tuple[QgsVectorLayer, HazardKind]:
+    """One Shapefile or GeoJSON as a styled hazard layer; ``HazardFileError`` if it is not one.
+
+    ``cache_root``: where converted copies are kept (default: the QGIS profile).
+    """
     suffix = path.suffix.lower()
     if suffix == ".shp":
         encoding = shapefile_encoding(path)
@@ -227,7 +234,7 @@ def open_hazard_layer(path: Path, name_hint: str | None = None) -> tuple[QgsVect
             layer.setProviderEncoding("UTF-8" if encoding == "utf-8" else "CP932")
     elif suffix in GEOJSON_SUFFIXES:
         encoding = "utf-8"
-        layer = QgsVectorLayer(str(_geojson_utf8(path)), path.stem, "ogr")
+        layer = QgsVectorLayer(str(_geojson_utf8(path, cache_root)), path.stem, "ogr")
     else:
         raise HazardFileError(tr("{0} is not a Shapefile, a zip or a GeoJSON file.").format(path.name))
     if not layer.isValid():
@@ -250,19 +257,23 @@ def open_hazard_layer(path: Path, name_hint: str | None = None) -> tuple[QgsVect
     return layer, kind
 
 
-def load_hazard_file(path: str | Path) -> HazardLoadResult:
-    """Every hazard layer in a Shapefile, GeoJSON or zip; raises ``HazardFileError`` if there is none."""
+def load_hazard_file(path: str | Path, cache_root: Path | None = None) -> HazardLoadResult:
+    """Every hazard layer in a Shapefile, GeoJSON or zip; raises ``HazardFileError`` if there is none.
+
+    Zips are extracted, and CP932 GeoJSON converted, under ``cache_root`` (default: a
+    ``smartcity/hazard-files`` folder of the QGIS profile, so that projects reopen them).
+    """
     path = Path(path)
     if not path.is_file():
         raise HazardFileError(tr("{0} does not exist.").format(str(path)))
     result = HazardLoadResult()
     if path.suffix.lower() == ".zip":
-        data_files = extract_hazard_zip(path, _cache_dir(path))
+        data_files = extract_hazard_zip(path, _cache_dir(path, cache_root))
         if not data_files:
             raise HazardFileError(tr("The zip file {0} holds no Shapefile or GeoJSON.").format(path.name))
         for data_file in data_files:
             try:
-                layer, _kind = open_hazard_layer(data_file, data_file.stem)
+                layer, _kind = open_hazard_layer(data_file, data_file.stem, cache_root)
             except HazardFileError as exc:
                 result.skipped.append(str(exc))
                 continue
@@ -270,6 +281,6 @@ def load_hazard_file(path: str | Path) -> HazardLoadResult:
         if not result.layers:
             raise HazardFileError("\n".join(result.skipped))
         return result
-    layer, _kind = open_hazard_layer(path)
+    layer, _kind = open_hazard_layer(path, cache_root=cache_root)
     result.layers.append(layer)
     return result

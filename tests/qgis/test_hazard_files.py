@@ -127,7 +127,7 @@ def colour_of(layer, feature):
 def test_a31a_detected_styled_and_labelled(qgis_app, tmp_path, encoding, keep_cpg):
     shp = write_shapefile(tmp_path / "A31a-20-23_8505040001.shp", A31A_FIELDS, a31a_rows(), encoding, keep_cpg=keep_cpg)
     assert shapefile_encoding(shp) == ("cp932" if encoding == "CP932" else "utf-8")
-    result = load_hazard_file(shp)
+    result = load_hazard_file(shp, tmp_path / "cache")
     (layer,) = result.layers
     assert layer.customProperty("smartcity/hazard_kind") == "A31a_2"
     assert layer.crs().authid() == "EPSG:6668"
@@ -143,7 +143,7 @@ def test_a31a_detected_styled_and_labelled(qgis_app, tmp_path, encoding, keep_cp
 @pytest.mark.parametrize("encoding", ["CP932", "UTF-8"])
 def test_a33_detected_with_yellow_and_red_zones(qgis_app, tmp_path, encoding):
     shp = write_shapefile(tmp_path / "A33-22_23.shp", A33_FIELDS, a33_rows(), encoding, with_prj=False, keep_cpg=False)
-    layer, kind = open_hazard_layer(shp)
+    layer, kind = open_hazard_layer(shp, cache_root=tmp_path / "cache")
     assert kind.key == "A33"
     assert layer.crs().authid() == "EPSG:6668", "no .prj: JGD2011 is set"
     by_name = {f["A33_005"]: f for f in layer.getFeatures()}
@@ -180,7 +180,7 @@ def test_geojson_a31b_and_a40(qgis_app, tmp_path):
         ),
         encoding="utf-8",
     )
-    layer, kind = open_hazard_layer(a31b)
+    layer, kind = open_hazard_layer(a31b, cache_root=tmp_path / "cache")
     assert kind.key == "A31b_3"
     labels = [c.label() for c in layer.renderer().categories()]
     assert labels[3] == "72時間以上168時間未満（1週間）"
@@ -197,7 +197,7 @@ def test_geojson_a31b_and_a40(qgis_app, tmp_path):
         ensure_ascii=False,
     )
     a40.write_bytes(text.encode("cp932"))  # a CP932 GeoJSON is converted, not garbled
-    layer, kind = open_hazard_layer(a40)
+    layer, kind = open_hazard_layer(a40, cache_root=tmp_path / "cache")
     assert kind.key == "A40"
     assert [c.label() for c in layer.renderer().categories()] == bands
     colours = {f["A40_003"]: colour_of(layer, f) for f in layer.getFeatures()}
@@ -217,7 +217,7 @@ def test_zip_of_shapefiles_with_japanese_folder_names(qgis_app, tmp_path):
         for shp, inner in ((a31a, "20_想定最大規模"), (a33, "A33"), (roads, "other")):
             for part in shp.parent.glob(shp.stem + ".*"):
                 zf.write(part, f"{inner}/{part.name}")
-    result = load_hazard_file(archive)
+    result = load_hazard_file(archive, tmp_path / "cache")
     kinds = sorted(layer.customProperty("smartcity/hazard_kind") for layer in result.layers)
     assert kinds == ["A31a_2", "A33"]
     assert len(result.skipped) == 1 and "roads" in result.skipped[0]
@@ -252,7 +252,7 @@ def test_wrong_files_are_refused_with_a_clear_message(qgis_app, tmp_path):
         tmp_path / "A31a-20-23.shp", [("name", ogr.OFTString)], [(square(137.3, 34.9), ["国道1号"])], "UTF-8"
     )
     with pytest.raises(HazardFileError, match="not a 国土数値情報 hazard file"):
-        load_hazard_file(roads)
+        load_hazard_file(roads, tmp_path / "cache")
     line = ogr.Geometry(ogr.wkbLineString)
     line.AddPoint_2D(137.0, 34.9)
     line.AddPoint_2D(137.1, 34.9)
@@ -260,19 +260,29 @@ def test_wrong_files_are_refused_with_a_clear_message(qgis_app, tmp_path):
         tmp_path / "W05.shp", A31A_FIELDS, [(line, ["1", "乙川", 3, "愛知県", 2])], "UTF-8", geometry=ogr.wkbLineString
     )
     with pytest.raises(HazardFileError, match="no polygons"):
-        load_hazard_file(river)
+        load_hazard_file(river, tmp_path / "cache")
     fake = tmp_path / "A33.zip"
     fake.write_bytes(b"this is not a zip")
     with pytest.raises(HazardFileError, match="not a readable zip"):
-        load_hazard_file(fake)
+        load_hazard_file(fake, tmp_path / "cache")
     text = tmp_path / "A31a.csv"
     text.write_text("a,b\n")
     with pytest.raises(HazardFileError, match="not a Shapefile"):
-        load_hazard_file(text)
+        load_hazard_file(text, tmp_path / "cache")
     empty_zip = tmp_path / "empty.zip"
     with zipfile.ZipFile(empty_zip, "w") as zf:
         zf.writestr("readme.txt", "nothing")
     with pytest.raises(HazardFileError, match="no Shapefile or GeoJSON"):
-        load_hazard_file(empty_zip)
+        load_hazard_file(empty_zip, tmp_path / "cache")
     with pytest.raises(HazardFileError, match="does not exist"):
-        load_hazard_file(tmp_path / "missing.shp")
+        load_hazard_file(tmp_path / "missing.shp", tmp_path / "cache")
+
+
+def test_damaged_shapefile_is_refused(qgis_app, tmp_path):
+    lonely = tmp_path / "A31a-20-23.shp"
+    lonely.write_bytes(b"\x00" * 100)
+    with pytest.raises(HazardFileError, match=r"no \.dbf"):
+        load_hazard_file(lonely, tmp_path / "cache")
+    lonely.with_suffix(".dbf").write_bytes(b"\x03\x7e")
+    with pytest.raises(HazardFileError, match="truncated"):
+        load_hazard_file(lonely, tmp_path / "cache")
