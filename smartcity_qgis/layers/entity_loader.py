@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,6 +71,7 @@ class LoadResult:
     warnings: list[InvalidEntity] = field(default_factory=list)
     loaded: int = 0
     cancelled: bool = False
+    layer_ids: dict[str, str] = field(default_factory=dict)
 
     @property
     def main_layer(self) -> QgsVectorLayer | None:
@@ -316,14 +317,18 @@ _RESULTS: dict[str, LoadResult] = {}
 
 
 def _remember(result: LoadResult) -> None:
+    # A copy without the layers themselves: remembering must not keep a layer alive.
+    layer_ids = {kind: layer.id() for kind, layer in result.layers.items()}
+    light = replace(result, layers={}, layer_ids=layer_ids)
     for layer in result.layers.values():
         layer_id = layer.id()
-        _RESULTS[layer_id] = result
+        _RESULTS[layer_id] = light
         layer.destroyed.connect(lambda *_args, lid=layer_id: _RESULTS.pop(lid, None))
 
 
 def load_result(layer: QgsVectorLayer) -> LoadResult | None:
-    """The result of the load that made ``layer`` (sibling layers, left-out entities)."""
+    """What the load that made ``layer`` left out and reported, with its sibling layers' ids
+    (``layer_ids`` by geometry kind; ``layers`` is empty in this copy)."""
     return _RESULTS.get(layer.id())
 
 

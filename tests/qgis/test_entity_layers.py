@@ -127,7 +127,9 @@ def test_unusable_entities_are_listed_and_the_rest_loads(qgis_app, sim):
         assert "urn:ngsi:WaterObserved:broken" in ids
         assert result.loaded == len(broker_entities(sim, "ngsi-v2", "WaterObserved"))
         assert "urn:ngsi:WaterObserved:broken" in result.details_text()
-        assert load_result(result.main_layer) is result
+        remembered = load_result(result.main_layer)
+        assert remembered.invalid == result.invalid
+        assert remembered.layer_ids == {kind: layer.id() for kind, layer in result.layers.items()}
     finally:
         requests.delete(f"{sim.url}/v2/entities/urn:ngsi:WaterObserved:broken", headers=headers, timeout=10)
 
@@ -199,3 +201,16 @@ def test_reload_task_updates_the_existing_layer_in_place(qgis_app):
     finally:
         QgsProject.instance().removeAllMapLayers()
         server.stop()
+
+
+def test_loaded_layers_are_not_kept_alive(qgis_app, sim):
+    import gc
+
+    from smartcity_qgis.layers import entity_loader
+
+    layer = load_entity_layer(config(sim, "ngsi-v2"), "Streetlight")
+    layer_id = layer.id()
+    assert load_result(layer) is not None
+    del layer
+    gc.collect()
+    assert layer_id not in entity_loader._RESULTS  # the memory layer and its features are freed
