@@ -87,7 +87,7 @@ def k_anonymous_copy(layer: QgsVectorLayer, k: int) -> tuple[QgsVectorLayer, int
         rule = suppress_small_cells(values, k)
     except ValueError as exc:
         raise ExportError(tr("Privacy rule: {0}").format(str(exc))) from exc
-    keep = [f.id() for f, ok in zip(features, rule.keep) if ok]
+    keep = [f.id() for f, ok in zip(features, rule.keep, strict=True) if ok]
     copy = layer.materialize(QgsFeatureRequest().setFilterFids(keep))
     copy.setName(layer.name())
     return copy, rule.suppressed

@@ -15,8 +15,10 @@ from qgis.core import (
     QgsDefaultValue,
     QgsEditorWidgetSetup,
     QgsFieldConstraints,
+    QgsFillSymbol,
     QgsGeometry,
     QgsProject,
+    QgsSingleSymbolRenderer,
     QgsVectorLayer,
     QgsVectorLayerUtils,
     QgsWkbTypes,
@@ -123,9 +125,7 @@ def configure_district_layer(layer: QgsVectorLayer) -> None:
             ),
         )
     for name in ("vision", "initiatives", "notes"):
-        layer.setEditorWidgetSetup(
-            fields.indexOf(name), QgsEditorWidgetSetup("TextEdit", {"IsMultiline": True})
-        )
+        layer.setEditorWidgetSetup(fields.indexOf(name), QgsEditorWidgetSetup("TextEdit", {"IsMultiline": True}))
     # "created" is set once when the feature is made; "updated" on every change.
     layer.setDefaultValueDefinition(fields.indexOf("created"), QgsDefaultValue("now()", False))
     layer.setDefaultValueDefinition(fields.indexOf("updated"), QgsDefaultValue("now()", True))
@@ -134,6 +134,12 @@ def configure_district_layer(layer: QgsVectorLayer) -> None:
         form.setReadOnly(fields.indexOf(name), True)
     layer.setEditFormConfig(form)
     layer.setDisplayExpression('"name"')
+    # An outline that reads over base maps and hazard colours alike.
+    layer.setRenderer(
+        QgsSingleSymbolRenderer(
+            QgsFillSymbol.createSimple({"color": "215,0,58,25", "outline_color": "#d7003a", "outline_width": "0.8"})
+        )
+    )
     layer.setCustomProperty(DISTRICT_LAYER_PROPERTY, True)
 
 

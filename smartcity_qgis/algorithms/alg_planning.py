@@ -1,0 +1,167 @@
+"""Processing: the planning map figure and the planning pack."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessing,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterMultipleLayers,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsProcessingParameterVectorLayer,
+    QgsProject,
+)
+
+from smartcity_qgis.algorithms.alg_districts import fact_sheet_inputs, fact_sheet_parameters
+from smartcity_qgis.algorithms.base import SmartCityAlgorithm
+from smartcity_qgis.export.figure import FORMATS, FigureError, FigureSpec, build_figure, export_layout
+from smartcity_qgis.export.planning_pack import build_planning_pack, export_planning_pack
+from smartcity_qgis.i18n import tr
+
+PAGE_SIZES = ["A4", "A3"]
+ORIENTATIONS = ["portrait", "landscape"]
+
+
+def _page_parameters(alg, orientation_default: int) -> None:
+    alg.addParameter(QgsProcessingParameterEnum("PAGE_SIZE", tr("Page size"), PAGE_SIZES, defaultValue=0))
+    alg.addParameter(
+        QgsProcessingParameterEnum(
+            "ORIENTATION", tr("Orientation"), [tr("Portrait"), tr("Landscape")], defaultValue=orientation_default
+        )
+    )
+
+
+class _LayoutAlgorithm(SmartCityAlgorithm):
+    GROUP_ID = "districts"
+
+    def group(self) -> str:
+        return tr("Pilot districts and planning")
+
+    def flags(self):
+        # Print layouts belong to the project and render on the main thread.
+        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+
+
+class PlanningFigureAlgorithm(_LayoutAlgorithm):
+    """A print-ready map figure for planning documents."""
+
+    NAME = "planningfigure"
+
+    def displayName(self) -> str:
+        return tr("Planning map figure")
+
+    def shortHelpString(self) -> str:
+        return tr(
+            "Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at "
+            "the given extent or fitted to the districts (the selected ones, or all), a legend of the visible "
+            "layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources "
+            "from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project."
+        )
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(
+            QgsProcessingParameterMultipleLayers(
+                "LAYERS", tr("Map layers (top first)"), QgsProcessing.TypeMapLayer, optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterExtent("EXTENT", tr("Map extent"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterVectorLayer(
+                "DISTRICTS", tr("Fit to districts"), [QgsProcessing.TypeVectorPolygon], optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterString("TITLE", tr("Title"), defaultValue=tr("Planning map")))
+        self.addParameter(QgsProcessingParameterString("SUBTITLE", tr("Subtitle"), optional=True))
+        _page_parameters(self, 1)
+        self.addParameter(QgsProcessingParameterEnum("FORMAT", tr("Format"), list(FORMATS), defaultValue=0))
+        self.addParameter(
+            QgsProcessingParameterNumber("DPI", tr("Resolution (dpi)"), defaultValue=300, minValue=50, maxValue=1200)
+        )
+        self.addParameter(
+            QgsProcessingParameterFileDestination(
+                "OUTPUT", tr("Figure file"), tr("PDF, PNG or SVG (*.pdf *.png *.svg)")
+            )
+        )
+
+    def processAlgorithm(self, parameters, context, feedback):
+        districts = self.parameterAsVectorLayer(parameters, "DISTRICTS", context)
+        extent = None
+        if parameters.get("EXTENT"):
+            extent = self.parameterAsExtent(parameters, "EXTENT", context)
+        spec = FigureSpec(
+            title=self.parameterAsString(parameters, "TITLE", context),
+            subtitle=self.parameterAsString(parameters, "SUBTITLE", context),
+            layers=self.parameterAsLayerList(parameters, "LAYERS", context),
+            page_size=PAGE_SIZES[self.parameterAsEnum(parameters, "PAGE_SIZE", context)],
+            orientation=ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)],
+            extent=extent,
+            extent_crs=self.parameterAsExtentCrs(parameters, "EXTENT", context) if extent else None,
+            districts=districts,
+            project=context.project() or QgsProject.instance(),
+        )
+        fmt = FORMATS[self.parameterAsEnum(parameters, "FORMAT", context)]
+        output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
+        try:
+            layout = build_figure(spec)
+            path = export_layout(layout, output, fmt, self.parameterAsInt(parameters, "DPI", context))
+        except FigureError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        return {"OUTPUT": str(path), "LAYOUT": layout.name()}
+
+
+class PlanningPackAlgorithm(_LayoutAlgorithm):
+    """Cover, then a map page and a fact-sheet page for each district, in one PDF."""
+
+    NAME = "planningpack"
+
+    def displayName(self) -> str:
+        return tr("Planning pack")
+
+    def shortHelpString(self) -> str:
+        return tr(
+            "One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a "
+            "map page and a fact-sheet page with its KPI table. Re-running it after the data changed "
+            "reproduces it with the new figures."
+        )
+
+    def initAlgorithm(self, config=None) -> None:
+        self.addParameter(
+            QgsProcessingParameterVectorLayer("DISTRICTS", tr("Pilot districts"), [QgsProcessing.TypeVectorPolygon])
+        )
+        self.addParameter(
+            QgsProcessingParameterMultipleLayers(
+                "LAYERS", tr("Map layers (top first)"), QgsProcessing.TypeMapLayer, optional=True
+            )
+        )
+        self.addParameter(QgsProcessingParameterString("TITLE", tr("Title"), defaultValue=tr("Pilot district plan")))
+        self.addParameter(QgsProcessingParameterString("SUBTITLE", tr("Subtitle"), optional=True))
+        _page_parameters(self, 0)
+        fact_sheet_parameters(self)
+        self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Planning pack PDF"), tr("PDF (*.pdf)")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        districts = self.parameterAsVectorLayer(parameters, "DISTRICTS", context)
+        if districts is None:
+            raise QgsProcessingException(tr("No district layer was given"))
+        try:
+            layout = build_planning_pack(
+                districts,
+                self.parameterAsLayerList(parameters, "LAYERS", context),
+                self.parameterAsString(parameters, "TITLE", context),
+                self.parameterAsString(parameters, "SUBTITLE", context),
+                fact_sheet_inputs(self, parameters, context),
+                PAGE_SIZES[self.parameterAsEnum(parameters, "PAGE_SIZE", context)],
+                ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)],
+                project=context.project() or QgsProject.instance(),
+            )
+            path = export_planning_pack(layout, self.parameterAsFileOutput(parameters, "OUTPUT", context))
+        except FigureError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        return {"OUTPUT": str(path), "LAYOUT": layout.name(), "PAGES": layout.pageCollection().pageCount()}
+
+
+ALGORITHMS = [PlanningFigureAlgorithm, PlanningPackAlgorithm]

@@ -1,0 +1,253 @@
+"""Planning map figures: a print layout with title, map, legend, scale bar, north arrow,
+overview and sources, exported as PDF, PNG or SVG and kept in the project."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsFillSymbol,
+    QgsGeometry,
+    QgsLayoutExporter,
+    QgsMapLayer,
+    QgsPrintLayout,
+    QgsProject,
+    QgsRectangle,
+    QgsRenderContext,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDate, Qt
+
+from smartcity_qgis.export.layout_items import (
+    add_label,
+    add_legend,
+    add_map,
+    add_north_arrow,
+    add_page,
+    add_scale_bar,
+    page_dimensions,
+)
+from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.district_geometry import plane_zone_crs
+
+SYNTHETIC_PROPERTY = "smartcity/synthetic"
+FORMATS = ("pdf", "png", "svg")
+
+
+class FigureError(Exception):
+    """A figure that cannot be made (translated message)."""
+
+
+@dataclass
+class FigureSpec:
+    """What a planning figure shows and on what paper."""
+
+    title: str
+    layers: Sequence[QgsMapLayer] = ()
+    subtitle: str = ""
+    page_size: str = "A4"
+    orientation: str = "landscape"
+    extent: QgsRectangle | None = None
+    extent_crs: QgsCoordinateReferenceSystem | None = None
+    districts: QgsVectorLayer | None = None
+    district_ids: list[int] | None = None
+    project: QgsProject = field(default_factory=QgsProject.instance)
+
+
+def visible_layers(layers: Sequence[QgsMapLayer], project: QgsProject) -> list[QgsMapLayer]:
+    """The layers switched on in the layer tree (layers not in the tree count as visible)."""
+    root = project.layerTreeRoot()
+    shown = []
+    for layer in layers:
+        if layer is None or not layer.isValid():
+            continue
+        node = root.findLayer(layer.id())
+        if node is None or node.isVisible():
+            shown.append(layer)
+    return shown
+
+
+def _attribution(layer: QgsMapLayer) -> str:
+    properties = getattr(layer, "serverProperties", None)
+    if properties is not None and hasattr(properties(), "attribution"):
+        return properties().attribution() or ""
+    return layer.attribution() if hasattr(layer, "attribution") else ""
+
+
+def figure_credits(layers: Sequence[QgsMapLayer]) -> list[str]:
+    """Credit lines from the layers' metadata rights and attribution, plus a synthetic-data note."""
+    lines: list[str] = []
+    synthetic = False
+    for layer in layers:
+        texts = [*layer.metadata().rights(), _attribution(layer)]
+        for text in texts:
+            if text and text not in lines:
+                lines.append(text)
+        flagged = str(layer.customProperty(SYNTHETIC_PROPERTY, "")).lower() in ("1", "true", "yes")
+        if flagged or any("synthetic" in t.lower() or "合成" in t for t in texts if t):
+            synthetic = True
+    if synthetic:
+        lines.append(tr("Synthetic demo data (not real observations)"))
+    return lines
+
+
+def sources_text(layers: Sequence[QgsMapLayer]) -> str:
+    """The sources block of a figure."""
+    lines = figure_credits(layers)
+    if not lines:
+        return tr("Sources: not recorded in the layers' metadata")
+    return tr("Sources: {0}").format(" ／ ".join(lines))
+
+
+def district_geometry(districts: QgsVectorLayer, ids: Sequence[int] | None) -> QgsGeometry:
+    """Union of the chosen districts (the selected ones when ``ids`` is None, else all)."""
+    if ids is None:
+        ids = districts.selectedFeatureIds() or [f.id() for f in districts.getFeatures()]
+    parts = [districts.getFeature(fid).geometry() for fid in ids]
+    parts = [g for g in parts if g is not None and not g.isEmpty()]
+    if not parts:
+        raise FigureError(tr("The district layer has no district to show"))
+    return QgsGeometry.unaryUnion(parts)
+
+
+def figure_area(spec: FigureSpec) -> tuple[QgsRectangle, QgsCoordinateReferenceSystem]:
+    """Extent (with a margin) and the plane-rectangular CRS the map is drawn in."""
+    project = spec.project
+    if spec.districts is not None:
+        geometry = district_geometry(spec.districts, spec.district_ids)
+        source_crs = spec.districts.crs()
+    elif spec.extent is not None and not spec.extent.isEmpty():
+        geometry = QgsGeometry.fromRect(spec.extent)
+        source_crs = spec.extent_crs or project.crs()
+    else:
+        layers = [layer for layer in spec.layers if not layer.extent().isEmpty()]
+        if not layers:
+            raise FigureError(tr("Give an extent, a district or layers with features"))
+        rect = QgsRectangle()
+        for layer in layers:
+            box = QgsCoordinateTransform(layer.crs(), layers[0].crs(), project).transformBoundingBox(layer.extent())
+            if rect.isNull():
+                rect = box
+            else:
+                rect.combineExtentWith(box)
+        geometry, source_crs = QgsGeometry.fromRect(rect), layers[0].crs()
+    zone = plane_zone_crs(geometry, source_crs)
+    geometry = QgsGeometry(geometry)
+    geometry.transform(QgsCoordinateTransform(source_crs, zone, project))
+    extent = geometry.boundingBox()
+    margin = max(extent.width(), extent.height()) * 0.08 or 100.0
+    extent.grow(margin)
+    return extent, zone
+
+
+def add_map_page(
+    layout: QgsPrintLayout,
+    spec: FigureSpec,
+    page: int,
+    extent,
+    crs,
+    title: str | None = None,
+    subtitle: str | None = None,
+) -> None:
+    """Title, subtitle, date, map, overview, legend, scale bar, north arrow and sources on ``page``."""
+    width, height = page_dimensions(spec.page_size, spec.orientation)
+    margin, panel = 10.0, 62.0 if spec.orientation == "landscape" else 52.0
+    layers = visible_layers(spec.layers, spec.project)
+    if spec.districts is not None and spec.districts not in layers:
+        layers = [spec.districts, *layers]
+    add_label(layout, title or spec.title, page, (margin, margin, width - 2 * margin - 50, 10), 18, bold=True)
+    add_label(
+        layout,
+        tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd")),
+        page,
+        (width - margin - 50, margin, 50, 6),
+        9,
+        align=Qt.AlignRight,
+    )
+    add_label(
+        layout,
+        subtitle if subtitle is not None else spec.subtitle,
+        page,
+        (margin, margin + 11, width - 2 * margin, 7),
+        11,
+    )
+    top, bottom = margin + 20, height - margin - 14
+    map_rect = (margin, top, width - 2 * margin - panel - 4, bottom - top - 3)
+    main = add_map(layout, page, map_rect, layers, crs, extent)
+    side_x = width - margin - panel
+    overview_extent = QgsRectangle(extent)
+    overview_extent.scale(5.0)
+    overview = add_map(layout, page, (side_x, top, panel, panel * 0.8), layers, crs, overview_extent)
+    frame = overview.overview()
+    frame.setLinkedMap(main)
+    frame.setFrameSymbol(
+        QgsFillSymbol.createSimple({"color": "255,0,0,40", "outline_color": "#d7003a", "outline_width": "0.6"})
+    )
+    legend_top = top + panel * 0.8 + 4
+    add_legend(layout, page, (side_x, legend_top, panel, bottom - legend_top - 3), layers, tr("Legend"), main)
+    add_north_arrow(layout, page, (map_rect[0] + map_rect[2] - 14, top + 3, 10, 15), main)
+    add_scale_bar(layout, page, margin + 4, top + map_rect[3] - 14, main)
+    add_label(layout, sources_text(layers), page, (margin, bottom, width - 2 * margin, 14), 7)
+
+
+def keep_in_project(project: QgsProject, layout: QgsPrintLayout) -> None:
+    """Put ``layout`` in the project, replacing one of the same name (re-runs reproduce it)."""
+    manager = project.layoutManager()
+    old = manager.layoutByName(layout.name())
+    if old is not None:
+        manager.removeLayout(old)
+    manager.addLayout(layout)
+
+
+def build_figure(spec: FigureSpec, name: str | None = None) -> QgsPrintLayout:
+    """The planning figure as a one-page print layout, kept in the project."""
+    if spec.page_size not in ("A4", "A3") or spec.orientation not in ("portrait", "landscape"):
+        raise FigureError(tr("Page size must be A4 or A3, portrait or landscape"))
+    extent, crs = figure_area(spec)
+    layout = QgsPrintLayout(spec.project)
+    layout.setName(name or spec.title)
+    add_page(layout, spec.page_size, spec.orientation)
+    add_map_page(layout, spec, 0, extent, crs)
+    keep_in_project(spec.project, layout)
+    return layout
+
+
+def _always_text():
+    """Text stays text in PDF/SVG (searchable, copyable) instead of becoming outlines."""
+    if hasattr(Qgis, "TextRenderFormat"):
+        return Qgis.TextRenderFormat.AlwaysText
+    return QgsRenderContext.TextFormatAlwaysText
+
+
+def export_layout(layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int = 300) -> Path:
+    """Export to PDF (vector), PNG (at ``dpi``) or SVG; return the path written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exporter = QgsLayoutExporter(layout)
+    if fmt == "pdf":
+        settings = QgsLayoutExporter.PdfExportSettings()
+        settings.forceVectorOutput = True
+        settings.rasterizeWholeImage = False
+        settings.textRenderFormat = _always_text()
+        settings.dpi = dpi
+        result = exporter.exportToPdf(str(path), settings)
+    elif fmt == "png":
+        settings = QgsLayoutExporter.ImageExportSettings()
+        settings.dpi = dpi
+        result = exporter.exportToImage(str(path), settings)
+    elif fmt == "svg":
+        settings = QgsLayoutExporter.SvgExportSettings()
+        settings.forceVectorOutput = True
+        settings.textRenderFormat = _always_text()
+        settings.dpi = dpi
+        result = exporter.exportToSvg(str(path), settings)
+    else:
+        raise FigureError(tr("Unknown figure format: {0}").format(fmt))
+    if result != QgsLayoutExporter.Success:
+        raise FigureError(tr("The figure could not be written to {0}").format(str(path)))
+    return path

@@ -1,0 +1,172 @@
+"""Building blocks of the planning print layouts: pages, Japanese text, map, legend, scale bar."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qgis.core import (
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPage,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutMeasurement,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsLegendStyle,
+    QgsMapLayer,
+    QgsPrintLayout,
+    QgsTextFormat,
+    QgsUnitTypes,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QFont
+
+from smartcity_qgis import PLUGIN_DIR
+
+FONT_FAMILY = "Noto Sans CJK JP"
+NORTH_ARROW_SVG = str(PLUGIN_DIR / "resources" / "icons" / "north_arrow.svg")
+MM = QgsUnitTypes.LayoutMillimeters
+
+#: Page sizes in millimetres, portrait.
+PAGE_SIZES = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+
+
+def cjk_font(size: float, bold: bool = False) -> QFont:
+    """Noto Sans CJK JP at ``size`` points, so Japanese never renders as boxes."""
+    font = QFont(FONT_FAMILY)
+    font.setPointSizeF(size)
+    font.setBold(bold)
+    return font
+
+
+def text_format(size: float, bold: bool = False, color: str = "#000000") -> QgsTextFormat:
+    """A text format in Noto Sans CJK JP."""
+    fmt = QgsTextFormat()
+    fmt.setFont(cjk_font(size, bold))
+    fmt.setSize(size)
+    fmt.setSizeUnit(QgsUnitTypes.RenderPoints)
+    fmt.setColor(QColor(color))
+    return fmt
+
+
+def page_dimensions(page_size: str, orientation: str) -> tuple[float, float]:
+    """Width and height in mm of an ``A4``/``A3`` page, ``portrait`` or ``landscape``."""
+    width, height = PAGE_SIZES[page_size]
+    return (height, width) if orientation == "landscape" else (width, height)
+
+
+def add_page(layout: QgsPrintLayout, page_size: str, orientation: str) -> int:
+    """Append a page; return its index."""
+    page = QgsLayoutItemPage(layout)
+    page.setPageSize(
+        page_size, QgsLayoutItemPage.Landscape if orientation == "landscape" else QgsLayoutItemPage.Portrait
+    )
+    layout.pageCollection().addPage(page)
+    return layout.pageCollection().pageCount() - 1
+
+
+def place(item, page: int, x: float, y: float, width: float, height: float) -> None:
+    """Position and size an item on a page (mm from the page's top left)."""
+    item.attemptResize(QgsLayoutSize(width, height, MM))
+    item.attemptMove(QgsLayoutPoint(x, y, MM), page=page)
+
+
+def add_label(
+    layout, text: str, page: int, rect, size: float = 10, bold: bool = False, align=Qt.AlignLeft, valign=Qt.AlignTop
+) -> QgsLayoutItemLabel:
+    """A text label in the Japanese font; ``rect`` = (x, y, width, height) in mm."""
+    label = QgsLayoutItemLabel(layout)
+    # "[%" starts an expression in layout labels; user text must stay text.
+    label.setText(text.replace("[%", "[ %"))
+    if hasattr(label, "setTextFormat"):
+        label.setTextFormat(text_format(size, bold))
+    else:
+        label.setFont(cjk_font(size, bold))
+    label.setHAlign(align)
+    label.setVAlign(valign)
+    layout.addLayoutItem(label)
+    place(label, page, *rect)
+    return label
+
+
+def add_map(layout, page: int, rect, layers: Sequence[QgsMapLayer], crs, extent) -> QgsLayoutItemMap:
+    """A framed map item showing ``layers`` (topmost first) at ``extent`` (in ``crs``)."""
+    item = QgsLayoutItemMap(layout)
+    item.setCrs(crs)
+    item.setLayers(list(layers))
+    item.setKeepLayerSet(True)
+    item.setFrameEnabled(True)
+    item.setFrameStrokeWidth(QgsLayoutMeasurement(0.3, MM))
+    layout.addLayoutItem(item)
+    place(item, page, *rect)
+    item.zoomToExtent(extent)
+    return item
+
+
+def _set_legend_font(legend: QgsLayoutItemLegend, style, size: float, bold: bool = False) -> None:
+    setting = legend.rstyle(style)
+    if hasattr(setting, "setTextFormat"):
+        setting.setTextFormat(text_format(size, bold))
+    else:
+        setting.setFont(cjk_font(size, bold))
+
+
+def add_legend(
+    layout, page: int, rect, layers: Sequence[QgsMapLayer], title: str, linked_map: QgsLayoutItemMap
+) -> QgsLayoutItemLegend:
+    """A legend of exactly ``layers`` (the visible ones), Japanese font."""
+    legend = QgsLayoutItemLegend(layout)
+    legend.setTitle(title)
+    legend.setLinkedMap(linked_map)
+    legend.setAutoUpdateModel(False)
+    root = legend.model().rootGroup()
+    root.removeAllChildren()
+    for layer in layers:
+        root.addLayer(layer)
+    _set_legend_font(legend, QgsLegendStyle.Title, 11, bold=True)
+    for style in (QgsLegendStyle.Group, QgsLegendStyle.Subgroup):
+        _set_legend_font(legend, style, 9, bold=True)
+    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 8)
+    legend.setWrapString("\n")
+    layout.addLayoutItem(legend)
+    place(legend, page, *rect)
+    legend.setResizeToContents(False)
+    return legend
+
+
+def add_scale_bar(layout, page: int, x: float, y: float, linked_map: QgsLayoutItemMap) -> QgsLayoutItemScaleBar:
+    """A metric scale bar (m or km) linked to the map."""
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(linked_map)
+    width_m = linked_map.extent().width()
+    if width_m >= 5000:
+        bar.setUnits(QgsUnitTypes.DistanceKilometers)
+        bar.setUnitLabel("km")
+        bar.setMapUnitsPerScaleBarUnit(1000.0)
+    else:
+        bar.setUnits(QgsUnitTypes.DistanceMeters)
+        bar.setUnitLabel("m")
+        bar.setMapUnitsPerScaleBarUnit(1.0)
+    bar.setNumberOfSegments(2)
+    bar.setNumberOfSegmentsLeft(0)
+    bar.setTextFormat(text_format(8))
+    bar.applyDefaultSize()
+    bar.setBackgroundEnabled(True)
+    bar.setBackgroundColor(QColor(255, 255, 255, 200))
+    layout.addLayoutItem(bar)
+    bar.attemptMove(QgsLayoutPoint(x, y, MM), page=page)
+    return bar
+
+
+def add_north_arrow(layout, page: int, rect, linked_map: QgsLayoutItemMap) -> QgsLayoutItemPicture:
+    """A north arrow (our SVG) turning with the map."""
+    picture = QgsLayoutItemPicture(layout)
+    picture.setPicturePath(NORTH_ARROW_SVG)
+    picture.setLinkedMap(linked_map)
+    picture.setNorthMode(QgsLayoutItemPicture.TrueNorth)
+    layout.addLayoutItem(picture)
+    place(picture, page, *rect)
+    return picture

@@ -1,0 +1,197 @@
+"""The planning pack: one PDF with a cover page, then a map page and a fact-sheet page per district."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from qgis.core import (
+    QgsLayoutFrame,
+    QgsLayoutItemManualTable,
+    QgsLayoutMultiFrame,
+    QgsLayoutTable,
+    QgsLayoutTableColumn,
+    QgsMapLayer,
+    QgsPrintLayout,
+    QgsProject,
+    QgsTableCell,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtCore import QDate, Qt
+
+from smartcity_qgis.analysis.district_schema import domain_label, phase_label
+from smartcity_qgis.export.figure import (
+    FigureError,
+    FigureSpec,
+    add_map_page,
+    export_layout,
+    figure_area,
+    keep_in_project,
+    sources_text,
+    visible_layers,
+)
+from smartcity_qgis.export.layout_items import add_label, add_page, page_dimensions, place, text_format
+from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.district_factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
+
+
+def add_table(
+    layout, page: int, rect, headers: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]], size: float = 8
+) -> QgsLayoutItemManualTable:
+    """A table of text cells (Japanese font) in one frame; ``headers`` = (title, width mm)."""
+    table = QgsLayoutItemManualTable.create(layout)
+    columns = []
+    for title, width in headers:
+        column = QgsLayoutTableColumn(title)
+        column.setWidth(width)
+        columns.append(column)
+    table.setHeaders(columns)
+    table.setColumnWidths([width for _title, width in headers])
+    table.setIncludeTableHeader(True)
+    table.setTableContents([[QgsTableCell(str(value)) for value in row] for row in rows])
+    table.setContentTextFormat(text_format(size))
+    table.setHeaderTextFormat(text_format(size, bold=True))
+    table.setWrapBehavior(QgsLayoutTable.WrapText)
+    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    table.setCellMargin(1.2)
+    layout.addMultiFrame(table)
+    frame = QgsLayoutFrame(layout, table)
+    place(frame, page, *rect)
+    table.addFrame(frame)
+    return table
+
+
+def _cover(layout, spec: FigureSpec, sheets: Sequence[DistrictFactSheet], layers) -> None:
+    width, height = page_dimensions(spec.page_size, spec.orientation)
+    margin = 20.0
+    add_label(
+        layout, spec.title, 0, (margin, height * 0.22, width - 2 * margin, 20), 26, bold=True, align=Qt.AlignHCenter
+    )
+    add_label(layout, spec.subtitle, 0, (margin, height * 0.22 + 22, width - 2 * margin, 10), 14, align=Qt.AlignHCenter)
+    add_label(
+        layout,
+        tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd")),
+        0,
+        (margin, height * 0.22 + 34, width - 2 * margin, 8),
+        10,
+        align=Qt.AlignHCenter,
+    )
+    rows = []
+    for sheet in sheets:
+        facts = {row.key: row for row in sheet.rows}
+        rows.append(
+            [
+                sheet.name,
+                domain_label(sheet.attributes.get("domain")) or "",
+                phase_label(sheet.attributes.get("phase")) or "",
+                facts["area_ha"].value,
+            ]
+        )
+    inner = width - 2 * margin
+    add_table(
+        layout,
+        0,
+        (margin, height * 0.45, inner, height * 0.35),
+        [
+            (tr("District"), inner * 0.4),
+            (tr("Domain"), inner * 0.22),
+            (tr("Phase"), inner * 0.2),
+            (tr("Area (ha)"), inner * 0.18),
+        ],
+        rows,
+        size=10,
+    )
+    add_label(layout, sources_text(layers), 0, (margin, height - margin - 14, inner, 14), 8)
+
+
+def _fact_page(layout, spec: FigureSpec, page: int, sheet: DistrictFactSheet) -> None:
+    width, height = page_dimensions(spec.page_size, spec.orientation)
+    margin = 12.0
+    inner = width - 2 * margin
+    add_label(layout, tr("{0} — fact sheet").format(sheet.name), page, (margin, margin, inner, 10), 16, bold=True)
+    facts = [r for r in sheet.rows if r.section != "KPI"]
+    fact_height = height - 2 * margin - 60
+    add_table(
+        layout,
+        page,
+        (margin, margin + 14, inner, fact_height),
+        [
+            (tr("Section"), inner * 0.16),
+            (tr("Item"), inner * 0.34),
+            (tr("Value"), inner * 0.4),
+            (tr("Unit"), inner * 0.1),
+        ],
+        [[r.section, r.item, r.value, r.unit] for r in facts],
+        size=7.5,
+    )
+    kpi_top = margin + 16 + fact_height
+    add_label(layout, tr("KPIs"), page, (margin, kpi_top, inner, 7), 11, bold=True)
+    add_table(
+        layout,
+        page,
+        (margin, kpi_top + 8, inner, 30),
+        [
+            (tr("Kind"), inner * 0.14),
+            (tr("Indicator"), inner * 0.42),
+            (tr("Target"), inner * 0.16),
+            (tr("Unit"), inner * 0.13),
+            (tr("Target year"), inner * 0.15),
+        ],
+        [[k.kind, k.indicator, k.target, k.unit, k.year] for k in sheet.kpis],
+        size=8,
+    )
+
+
+def build_planning_pack(
+    districts: QgsVectorLayer,
+    layers: Sequence[QgsMapLayer],
+    title: str,
+    subtitle: str = "",
+    inputs: FactSheetInputs | None = None,
+    page_size: str = "A4",
+    orientation: str = "portrait",
+    project: QgsProject | None = None,
+    name: str | None = None,
+) -> QgsPrintLayout:
+    """The pack as one multi-page layout (kept in the project): cover + 2 pages per district."""
+    project = project or QgsProject.instance()
+    sheets = district_fact_sheets(districts, inputs)
+    if not sheets:
+        raise FigureError(tr("The district layer has no district to show"))
+    spec = FigureSpec(
+        title=title,
+        subtitle=subtitle,
+        layers=list(layers),
+        page_size=page_size,
+        orientation=orientation,
+        districts=districts,
+        project=project,
+    )
+    layout = QgsPrintLayout(project)
+    layout.setName(name or tr("Planning pack: {0}").format(title))
+    add_page(layout, page_size, orientation)
+    shown = visible_layers([districts, *layers], project)
+    _cover(layout, spec, sheets, shown)
+    for sheet in sheets:
+        district_spec = FigureSpec(
+            title=title,
+            subtitle=subtitle,
+            layers=list(layers),
+            page_size=page_size,
+            orientation=orientation,
+            districts=districts,
+            district_ids=[sheet.fid],
+            project=project,
+        )
+        extent, crs = figure_area(district_spec)
+        map_page = add_page(layout, page_size, orientation)
+        add_map_page(layout, district_spec, map_page, extent, crs, title=sheet.name, subtitle=title)
+        fact_page = add_page(layout, page_size, orientation)
+        _fact_page(layout, district_spec, fact_page, sheet)
+    keep_in_project(project, layout)
+    return layout
+
+
+def export_planning_pack(layout: QgsPrintLayout, path: str | Path, dpi: int = 200) -> Path:
+    """Write the pack as one PDF."""
+    return export_layout(layout, path, "pdf", dpi)
