@@ -211,3 +211,22 @@ def test_stale_style_can_be_switched(qgis_app, kind):
     apply_stale_style(layer, enabled=False)
     prop = symbol_layer.dataDefinedProperties().property(QgsSymbolLayer.PropertyFillColor)
     assert not prop.isActive()
+
+
+def test_stale_expression_tells_old_from_fresh(qgis_app):
+    from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
+
+    from smartcity_qgis.layers.map_tips import stale_expression
+
+    fresh = station(2)
+    fresh.observed_at = datetime.now(UTC) - timedelta(minutes=2)
+    layer = build_layers([station(1), fresh], META)["point"]
+    expression = QgsExpression(stale_expression(15))
+    assert not expression.hasParserError(), expression.parserErrorString()
+    context = QgsExpressionContext(QgsExpressionContextUtils.globalProjectLayerScopes(layer))
+    verdicts = {}
+    for feature in layer.getFeatures():
+        context.setFeature(feature)
+        verdicts[feature["entity_id"]] = bool(expression.evaluate(context))
+        assert not expression.hasEvalError(), expression.evalErrorString()
+    assert verdicts == {station(1).id: True, fresh.id: False}
