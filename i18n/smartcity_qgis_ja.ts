@@ -454,162 +454,162 @@
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="150" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="151" />
             <source>District file not found: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="154" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="155" />
             <source>Cannot create the district file: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="159" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="160" />
             <source>Pilot districts</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="161" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="162" />
             <source>{0} is not a district GeoPackage</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="165" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="166" />
             <source>Pilot district form</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="211" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="212" />
             <source>District {0} cannot be saved: {1}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="230" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="231" />
             <source>The districts were not saved: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="250" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="251" />
             <source>The district has no area</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="252" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="253" />
             <source>A district must be a polygon</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="258" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="259" />
             <source>The district layer cannot be edited</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="262" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="263" />
             <source>Add district</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="265" />
+            <location filename="../smartcity_qgis/layers/districts.py" line="266" />
             <source>The district could not be added</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="86" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
             <source>Loaded {0} entities</source>
             <translation>{0} 件のエンティティを読み込みました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="88" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="89" />
             <source>; {0} entities could not be used</source>
             <translation>、{0} 件のエンティティは使用できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="90" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="91" />
             <source>; {0} warnings</source>
             <translation>、警告 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="92" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="93" />
             <source> (cancelled)</source>
             <translation>（中止）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="97" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="98" />
             <source>Entities that could not be used:</source>
             <translation>使用できなかったエンティティ:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="100" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="101" />
             <source>Warnings:</source>
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="108" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="111" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="111" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="112" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="115" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="119" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="119" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="120" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="132" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="132" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="131" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="132" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="156" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="157" />
             <source>The extent must be west, south, east, north in degrees.</source>
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="390" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="395" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
@@ -798,32 +798,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>zip ファイルが申告より大きく展開されるため開きませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="232" />
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="239" />
             <source>{0} is not a Shapefile, a zip or a GeoJSON file.</source>
             <translation>{0} はシェープファイル、zip、GeoJSON のいずれでもありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="234" />
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="241" />
             <source>{0} could not be read as vector data.</source>
             <translation>{0} をベクタデータとして読み込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="236" />
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="243" />
             <source>{0} has no polygons, so it is not a hazard zone file.</source>
             <translation>{0} にはポリゴンがないため、ハザード区域のファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="239" />
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="246" />
             <source>{0} is not a 国土数値情報 hazard file (A31a, A31b, A33 or A40): its fields are {1}.</source>
             <translation>{0} は国土数値情報のハザードファイル（A31a、A31b、A33、A40）ではありません。属性: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="257" />
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="268" />
             <source>{0} does not exist.</source>
             <translation>{0} は存在しません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="262" />
+            <location filename="../smartcity_qgis/layers/hazard_files.py" line="273" />
             <source>The zip file {0} holds no Shapefile or GeoJSON.</source>
             <translation>zip ファイル {0} にシェープファイルも GeoJSON もありません。</translation>
         </message>
@@ -1433,7 +1433,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>半径内の人数が {1} 人未満の {0} ピクセルを空欄にしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="103" />
             <source>Mesh level</source>
             <translation>メッシュ階層</translation>
         </message>
@@ -1478,7 +1478,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>セル数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="224" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="230" />
             <source>Unknown mesh level: {0}</source>
             <translation>不明なメッシュ階層です: {0}</translation>
         </message>
@@ -1708,7 +1708,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
             <source>Kind</source>
             <translation>区分</translation>
         </message>
@@ -2188,7 +2188,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="51" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="42" />
             <source>Pilot districts and planning</source>
             <translation type="unfinished" />
         </message>
@@ -2213,7 +2213,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="138" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="149" />
             <source>No district layer was given</source>
             <translation type="unfinished" />
         </message>
@@ -2333,7 +2333,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_export.py" line="65" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="80" />
             <source>Format</source>
             <translation type="unfinished" />
         </message>
@@ -2423,154 +2423,314 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="93" />
+            <location filename="../smartcity_qgis/export/figure.py" line="95" />
             <source>Synthetic demo data (not real observations)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="101" />
+            <location filename="../smartcity_qgis/export/figure.py" line="103" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="102" />
+            <location filename="../smartcity_qgis/export/figure.py" line="104" />
             <source>Sources: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="117" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
             <source>The district layer has no district to show</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="128" />
+            <location filename="../smartcity_qgis/export/figure.py" line="130" />
             <source>Give an extent, a district or layers with features</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="69" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="71" />
             <source>Created {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="171" />
+            <location filename="../smartcity_qgis/export/figure.py" line="192" />
             <source>Legend</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="189" />
+            <location filename="../smartcity_qgis/export/figure.py" line="210" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="220" />
+            <location filename="../smartcity_qgis/export/figure.py" line="250" />
             <source>Unknown figure format: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="222" />
+            <location filename="../smartcity_qgis/export/figure.py" line="252" />
             <source>The figure could not be written to {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="77" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="91" />
             <source>District</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="77" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="91" />
             <source>Area (ha)</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="87" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="111" />
             <source>{0} — fact sheet</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="90" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="114" />
             <source>Section</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="90" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="114" />
             <source>Item</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="90" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="114" />
             <source>Value</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
             <source>Unit</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="95" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="128" />
             <source>KPIs</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
             <source>Indicator</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
             <source>Target</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="96" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
             <source>Target year</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="121" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="171" />
             <source>Planning pack: {0}</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="145" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="151" />
             <source>Crowd heatmap weighted by {0}. The privacy rule is switched off: every counter is drawn.</source>
-            <translation type="unfinished" />
+            <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護の規則は無効です: すべてのカウンタを描画します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="148" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="154" />
             <source>Crowd heatmap weighted by {0}. Privacy: counters reporting fewer than {1} people are not drawn (k-anonymity, the MLIT publication rule).</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="166" />
-            <source>A crowd heatmap needs a point layer of people counters.</source>
-            <translation type="unfinished" />
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="227" />
-            <source>The layer {0} has no attribute with a count of people.</source>
-            <translation type="unfinished" />
+            <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護: {1} 人未満を示すカウンタは描画しません（k-匿名性。国土交通省の公表基準）。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="172" />
+            <source>A crowd heatmap needs a point layer of people counters.</source>
+            <translation>人流ヒートマップには人数カウンタのポイントレイヤが必要です。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="233" />
+            <source>The layer {0} has no attribute with a count of people.</source>
+            <translation>レイヤ {0} には人数を表す属性がありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="178" />
             <source>The layer {0} has no numeric attribute {1}.</source>
-            <translation type="unfinished" />
+            <translation>レイヤ {0} には数値の属性 {1} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="231" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="237" />
             <source>The privacy threshold k cannot be used: {0}</source>
-            <translation type="unfinished" />
+            <translation>プライバシー保護のしきい値 k が使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="238" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="244" />
             <source>{0} on the {1} mesh ({2})</source>
+            <translation>{0}（{1} メッシュ、{2}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="266" />
+            <source>People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer than {5} people are not included.</source>
+            <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="30" />
+            <source>Page size</source>
             <translation type="unfinished" />
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="260" />
-            <source>People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer than {5} people are not included.</source>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <source>Orientation</source>
             <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <source>Portrait</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <source>Landscape</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="55" />
+            <source>Planning map figure</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="58" />
+            <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="135" />
+            <source>Map layers (top first)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="71" />
+            <source>Map extent</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="72" />
+            <source>Fit to districts</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="140" />
+            <source>Title</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="77" />
+            <source>Planning map</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="141" />
+            <source>Subtitle</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
+            <source>Resolution (dpi)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="84" />
+            <source>Figure file</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="84" />
+            <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="122" />
+            <source>Planning pack</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="125" />
+            <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="140" />
+            <source>Pilot district plan</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
+            <source>Planning pack PDF</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
+            <source>PDF (*.pdf)</source>
+            <translation type="unfinished" />
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="39" />
+            <source>Choose a city OS point layer of people counters (for example CrowdFlowObserved).</source>
+            <translation>都市OSの人数カウンタのポイントレイヤ（例: CrowdFlowObserved）を選んでください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="128" />
+            <source>Crowd heatmap</source>
+            <translation>人流ヒートマップ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="54" />
+            <source>{0} is drawn as a heatmap of {1}; counters with fewer than {2} people are not drawn.</source>
+            <translation>{0} を {1} のヒートマップで表示しました。{2} 人未満のカウンタは描画しません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="159" />
+            <source>Snapshot to mesh</source>
+            <translation>メッシュに集計</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="80" />
+            <source>{0} cells of {1} from {2} counters; {3} cells with fewer than {4} people were suppressed.</source>
+            <translation>{2} 個のカウンタから {1} メッシュのセル {0} 個を作成しました。{4} 人未満の {3} セルは秘匿しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="84" />
+            <source>{0} counters without a count were left out.</source>
+            <translation>人数のない {0} 個のカウンタは除外しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="98" />
+            <source>Sum the current counts of {0} per mesh cell.</source>
+            <translation>{0} の現在の人数をメッシュのセルごとに合計します。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="107" />
+            <source>Cells with fewer people than this are not included (k-anonymity).</source>
+            <translation>この人数未満のセルは含めません（k-匿名性）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="108" />
+            <source>Smallest published cell (people)</source>
+            <translation>公表するセルの最少人数（人）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="128" />
+            <source>Snapshot to mesh…</source>
+            <translation>メッシュに集計…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="137" />
+            <source>Crowd heatmap of the active layer</source>
+            <translation>選択中のレイヤを人流ヒートマップで表示</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="139" />
+            <source>Snapshot crowd counts to mesh…</source>
+            <translation>現在の人数をメッシュに集計…</translation>
         </message>
     </context>
 </TS>
