@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from qgis.core import QgsMapLayer
 
+from smartcity_qgis.i18n import tr
+
 PREFIX = "smartcity/"
 _KEYS = (
     "connection",
@@ -138,3 +140,22 @@ def set_stale(layer: QgsMapLayer, stale: bool, since: str = "") -> None:
 def is_stale(layer: QgsMapLayer) -> bool:
     """True if ``layer`` shows last-known data only."""
     return layer.customProperty(PREFIX + "stale", "") == "1"
+
+
+def mark_offline(layer: QgsMapLayer, offline: bool, since: str = "") -> None:
+    """Show that ``layer`` holds last-known data (name suffix and stale flag), or undo it.
+
+    A name the user gave meanwhile is kept: only our own suffix is ever removed.
+    """
+    base = layer.customProperty(PREFIX + "base_name", "") or layer.name()
+    suffixed = tr("{0} (offline)").format(base)
+    if offline:
+        if not is_stale(layer):
+            set_stale(layer, True, since)
+        if layer.name() != suffixed:
+            layer.setCustomProperty(PREFIX + "base_name", layer.name())
+            layer.setName(tr("{0} (offline)").format(layer.name()))
+    else:
+        set_stale(layer, False)
+        if layer.name() == suffixed:
+            layer.setName(base)

@@ -34,7 +34,7 @@ from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_stale, set_stale
+from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_stale, mark_offline
 from smartcity_qgis.layers.live_apply import SYNC, UPSERT, EntityApplier
 
 POLLING = "polling"
@@ -122,13 +122,8 @@ class LiveLayerUpdater(QObject):
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._take_inbox)
         self._fingerprints: dict[str, int] = {}
-        self._names = {}
         for layer in layers.values():
             layer.willBeDeleted.connect(self._layer_deleted)
-        for kind, layer in layers.items():
-            base = layer.customProperty("smartcity/base_name", "") or layer.name()
-            layer.setCustomProperty("smartcity/base_name", base)
-            self._names[kind] = base
 
     # -- control --------------------------------------------------------------------
     def start(self) -> None:
@@ -215,16 +210,12 @@ class LiveLayerUpdater(QObject):
             return
         self.state = state
         self.last_error = detail
-        stale = state == RECONNECTING
-        for kind, layer in self.layers.items():
+        for layer in self.layers.values():
             try:
-                was_stale = is_stale(layer)
-                if stale and not was_stale:
-                    set_stale(layer, True, _iso(datetime.now(UTC)))
-                    layer.setName(tr("{0} (offline)").format(self._names[kind]))
-                elif not stale and state == LIVE and was_stale:
-                    set_stale(layer, False)
-                    layer.setName(self._names[kind])
+                if state == RECONNECTING:
+                    mark_offline(layer, True, _iso(datetime.now(UTC)))
+                elif state == LIVE and is_stale(layer):
+                    mark_offline(layer, False)
             except RuntimeError:  # the layer was deleted under us
                 continue
         self.state_changed.emit(state, detail)

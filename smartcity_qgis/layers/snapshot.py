@@ -35,7 +35,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, QTimer
 
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer, is_stale, set_stale
+from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer, is_stale, mark_offline
 from smartcity_qgis.layers.live import LiveLayerUpdater
 
 LOG_TAG = "SmartCity"
@@ -240,7 +240,7 @@ class ProjectSnapshots(QObject):
             except OSError as exc:
                 QgsMessageLog.logMessage(str(exc), LOG_TAG)
                 continue
-            set_stale(layer, True)
+            mark_offline(layer, True)
         if resume:
             self.resume_live(layers)
             self.refresh_stale()
@@ -292,7 +292,7 @@ class ProjectSnapshots(QObject):
             return
         for layer in (task.apply_to or {}).values():
             with contextlib.suppress(RuntimeError):
-                set_stale(layer, False)
+                mark_offline(layer, False)
 
     def resume_live(self, layers: list[QgsVectorLayer]) -> None:
         """Start live mode for the layer groups saved as live."""

@@ -223,6 +223,13 @@ def test_city_os_down_keeps_data_marks_stale_and_catches_up(qgis_app, sim):
         wait_until(lambda: value_of(layer, station, "waterLevel") == pytest.approx(7.5), timeout=30)
         assert not is_stale(layer)
         assert layer.name() == name
+        # A name the user gives while offline survives the recovery.
+        sim.set_faults(1.0, ["reset"])
+        wait_until(lambda: updater.state == RECONNECTING, timeout=30)
+        layer.setName("私の水位計")
+        sim.set_faults(0.0)
+        wait_until(lambda: updater.state == LIVE, timeout=30)
+        assert layer.name() == "私の水位計" and not is_stale(layer)
         assert fid_map(layer) == before
         assert record.added == [] and record.removed == []
     finally:

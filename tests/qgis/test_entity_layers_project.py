@@ -68,6 +68,8 @@ def test_reopened_project_has_its_data_offline_then_resumes(project, tmp_path):
     assert restored.featureCount() == len(saved)
     assert levels(restored) == pytest.approx(saved)
     assert is_stale(restored)
+    name = restored.customProperty("smartcity/base_name")
+    assert restored.name() != name and name in restored.name()  # shown as offline
     fids = {f["entity_id"]: f.id() for f in restored.getFeatures()}
     [resumed] = snapshots.updaters.values()
     wait_until(lambda: resumed.state == RECONNECTING, timeout=30)
@@ -79,6 +81,7 @@ def test_reopened_project_has_its_data_offline_then_resumes(project, tmp_path):
         wait_until(lambda: resumed.state == LIVE, timeout=30)
         wait_until(lambda: levels(restored)[station] == pytest.approx(4.75), timeout=30)
         assert not is_stale(restored)
+        assert restored.name() == name
         assert {f["entity_id"]: f.id() for f in restored.getFeatures()} == fids  # caught up, no duplicates
     finally:
         snapshots.stop_all()
