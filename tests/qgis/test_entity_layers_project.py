@@ -187,3 +187,28 @@ def test_failed_snapshot_write_keeps_the_previous_one(qgis_app, tmp_path, monkey
     assert read_snapshot(restored, target) == 1
     assert next(restored.getFeatures())["waterLevel"] == 1.0
     assert [p.name for p in tmp_path.iterdir()] == ["snap.gpkg"]
+
+
+def test_broken_snapshot_is_reported_and_the_project_still_opens(project, tmp_path):
+    from shapely.geometry import Point
+
+    from smartcity_qgis.cityos_client.models import Attribute, Entity
+    from smartcity_qgis.layers.entity_layer_meta import LayerMeta
+    from smartcity_qgis.layers.entity_loader import build_layers
+
+    project, _snapshots = project
+    messages: list[str] = []
+    QgsApplication.messageLog().messageReceived.connect(lambda text, *_: messages.append(text))
+    meta = LayerMeta(url=f"http://127.0.0.1:{free_port()}", flavor="ngsi-v2", entity_type="WaterObserved")
+    entity = Entity("w1", "WaterObserved", Point(137.1, 34.9), {"waterLevel": Attribute("waterLevel", 1.0)})
+    layer = build_layers([entity], meta)["point"]
+    project.addMapLayer(layer)
+    path = tmp_path / "broken.qgz"
+    assert project.write(str(path))
+    [snapshot] = (tmp_path / "broken_cityos").glob("*.gpkg")
+    snapshot.write_bytes(b"this is not a GeoPackage")
+    project.clear()
+    assert project.read(str(path))
+    [restored] = entity_layers(project)
+    assert restored.featureCount() == 0
+    assert any(snapshot.name in m for m in messages)
