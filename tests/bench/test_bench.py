@@ -6,7 +6,12 @@ import pytest
 
 from tests.bench.harness import Benchmark, run_benchmark
 
-MODULES = ["tests.bench.cases_pure", "tests.bench.cases_cityos", "tests.bench.cases_analysis"]
+MODULES = [
+    "tests.bench.cases_pure",
+    "tests.bench.cases_cityos",
+    "tests.bench.cases_analysis",
+    "tests.bench.cases_figure",
+]
 
 
 def _all() -> list[tuple[str, Benchmark]]:

@@ -8,7 +8,7 @@ import pytest
 from qgis.core import QgsApplication
 
 from smartcity_qgis.algorithms.provider import SmartCityProvider
-from tests.bench import cases_analysis, cases_cityos
+from tests.bench import cases_analysis, cases_cityos, cases_figure
 from tests.bench.harness import run_inprocess
 
 
@@ -33,6 +33,13 @@ def test_analysis_benchmark_runs_and_agrees_with_qgis(processing, bench):
     result = run_inprocess(bench)
     assert result.get("agree") is True, result.get("disagreement")
     assert result["ratio"] > 0
+
+
+def test_planning_pack_benchmark_makes_every_page(processing):
+    result = run_inprocess(cases_figure.FIGURE)
+    assert result.get("agree") is True, result.get("disagreement")
+    assert result["metrics"]["pages"] == 3
+    assert result["passed"] is None
 
 
 @pytest.mark.parametrize("bench", cases_cityos.BENCHMARKS, ids=lambda b: b.name)
