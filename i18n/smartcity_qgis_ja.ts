@@ -883,12 +883,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="224" />
+            <location filename="../smartcity_qgis/layers/entity_layer_meta.py" line="157" />
             <source>{0} (offline)</source>
             <translation>{0}（オフライン）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="336" />
+            <location filename="../smartcity_qgis/layers/live.py" line="327" />
             <source>The push connection was lost.</source>
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
@@ -2731,6 +2731,26 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="139" />
             <source>Snapshot crowd counts to mesh…</source>
             <translation>現在の人数をメッシュに集計…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="71" />
+            <source>People counters</source>
+            <translation>人数カウンタ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="129" />
+            <source>fewer people → more people</source>
+            <translation>人数 少 → 多</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="178" />
+            <source>Live crowd heatmap over QURUWA ({0})</source>
+            <translation>QURUWA の人流ヒートマップ（ライブ、{0}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="186" />
+            <source>City OS time {0}; {1} counters, {2} of them under {3} people and not drawn.</source>
+            <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
         </message>
     </context>
 </TS>

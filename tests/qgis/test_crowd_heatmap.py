@@ -252,3 +252,31 @@ def test_snapshot_dialog_offers_the_mesh_levels(crowd):
     assert dialog.level() == "500m" and dialog.k() == 10
     dialog.k_spin.setValue(1)
     assert dialog.k() == 2, "the dialog cannot switch the privacy rule off"
+
+
+def test_demo_step_renders_the_live_heatmap_and_writes_a_k_anonymous_mesh(qgis_app, qgis_new_project, sim, tmp_path):
+    from qgis.core import QgsVectorLayer
+
+    from smartcity_qgis.demo import step_35_crowd
+    from smartcity_qgis.demo.context import DemoContext
+
+    quruwa = [i for i in counter_ids() if "quruwa" in i]
+    for i, entity_id in enumerate(counter_ids()):
+        sim.update_entity(entity_id, {"peopleCount": 5 if entity_id in quruwa[:2] else 40 + 10 * i}, tenant=TENANT)
+    ctx = DemoContext(output=tmp_path, project=QgsProject.instance(), shared={"sim": sim})
+    try:
+        paths = step_35_crowd.run(ctx)
+    finally:
+        ctx.close()
+    names = sorted(p.name for p in paths)
+    assert names == ["crowd_heatmap_after.png", "crowd_heatmap_before.png", "okazaki_crowd_mesh.gpkg"]
+    for name in ("crowd_heatmap_before.png", "crowd_heatmap_after.png"):
+        image = QImage(str(tmp_path / name))
+        assert image.width() == 1400 and coloured_pixels(image) > 10_000
+    before = image_array(QImage(str(tmp_path / "crowd_heatmap_before.png")))
+    after = image_array(QImage(str(tmp_path / "crowd_heatmap_after.png")))
+    map_rows = slice(140, 940)  # below the title lines, above the colour ramp
+    assert (before[map_rows] != after[map_rows]).sum() > 1000, "the clock moved on and the live heatmap followed"
+    mesh = QgsVectorLayer(str(tmp_path / "okazaki_crowd_mesh.gpkg"), "mesh", "ogr")
+    sums = [f["sum"] for f in mesh.getFeatures()]
+    assert sums and min(sums) >= 10
