@@ -113,18 +113,26 @@ def population_by_area_share(district, cells: Iterable[tuple[Any, float | None]]
 
 
 def hazard_exposure(district, zones: Iterable[tuple[Any, int | None]]) -> dict[int, float]:
-    """Area in m² of ``district`` in each hazard rank (overlaps within a rank count once)."""
+    """Area in m² of ``district`` in each hazard rank.
+
+    Where zones overlap (nested bands, overlapping rivers) a place counts once, at its
+    deepest rank, so the areas add up to at most the district's area.
+    """
     by_rank: dict[int, list] = defaultdict(list)
     for geometry, rank in zones:
         if rank is None or geometry is None or geometry.is_empty:
             continue
         by_rank[int(rank)].append(geometry)
     exposure = {}
-    for rank, geometries in sorted(by_rank.items()):
-        area = unary_union(geometries).intersection(district).area
-        if area > 0:
-            exposure[rank] = area
-    return exposure
+    taken = None
+    for rank in sorted(by_rank, reverse=True):
+        inside = unary_union(by_rank[rank]).intersection(district)
+        if taken is not None:
+            inside = inside.difference(taken)
+        if inside.area > 0:
+            exposure[rank] = inside.area
+            taken = inside if taken is None else taken.union(inside)
+    return dict(sorted(exposure.items()))
 
 
 def count_by_type(district, points: Iterable[tuple[Any, str]]) -> dict[str, int]:

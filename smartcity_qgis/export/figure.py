@@ -156,7 +156,7 @@ def add_map_page(
 ) -> None:
     """Title, subtitle, date, map, overview, legend, scale bar, north arrow and sources on ``page``."""
     width, height = page_dimensions(spec.page_size, spec.orientation)
-    margin, panel = 10.0, 62.0 if spec.orientation == "landscape" else 52.0
+    margin, panel = 10.0, 74.0 if spec.orientation == "landscape" else 62.0
     layers = visible_layers(spec.layers, spec.project)
     if spec.districts is not None and spec.districts not in layers:
         layers = [spec.districts, *layers]
@@ -177,19 +177,27 @@ def add_map_page(
         11,
     )
     top, bottom = margin + 20, height - margin - 14
-    map_rect = (margin, top, width - 2 * margin - panel - 4, bottom - top - 3)
+    if spec.orientation == "landscape":
+        map_rect = (margin, top, width - 2 * margin - panel - 4, bottom - top - 3)
+        overview_rect = (width - margin - panel, top, panel, panel * 0.75)
+        legend_top = top + panel * 0.75 + 4
+        legend_rect = (width - margin - panel, legend_top, panel, bottom - legend_top - 3)
+    else:
+        map_height = (bottom - top) * 0.62
+        map_rect = (margin, top, width - 2 * margin, map_height)
+        below = top + map_height + 4
+        overview_rect = (margin, below, panel, panel * 0.8)
+        legend_rect = (margin + panel + 4, below, width - 2 * margin - panel - 4, bottom - below - 3)
     main = add_map(layout, page, map_rect, layers, crs, extent)
-    side_x = width - margin - panel
     overview_extent = QgsRectangle(extent)
     overview_extent.scale(5.0)
-    overview = add_map(layout, page, (side_x, top, panel, panel * 0.8), layers, crs, overview_extent)
+    overview = add_map(layout, page, overview_rect, layers, crs, overview_extent)
     frame = overview.overview()
     frame.setLinkedMap(main)
     frame.setFrameSymbol(
         QgsFillSymbol.createSimple({"color": "255,0,0,40", "outline_color": "#d7003a", "outline_width": "0.6"})
     )
-    legend_top = top + panel * 0.8 + 4
-    add_legend(layout, page, (side_x, legend_top, panel, bottom - legend_top - 3), layers, tr("Legend"), main)
+    add_legend(layout, page, legend_rect, layers, tr("Legend"), main)
     add_north_arrow(layout, page, (map_rect[0] + map_rect[2] - 14, top + 3, 10, 15), main)
     add_scale_bar(layout, page, margin + 4, top + map_rect[3] - 14, main)
     add_label(layout, sources_text(layers), page, (margin, bottom, width - 2 * margin, 14), 7)

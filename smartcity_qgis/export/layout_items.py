@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 
 from qgis.core import (
@@ -31,6 +32,28 @@ MM = QgsUnitTypes.LayoutMillimeters
 
 #: Page sizes in millimetres, portrait.
 PAGE_SIZES = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
+
+
+def wrap_text(text: str, width_mm: float, size_pt: float) -> str:
+    """``text`` with line breaks so that it fits ``width_mm`` at ``size_pt``.
+
+    Japanese has no spaces to break at, so the width is counted per character: full-width
+    characters take one em, others about half.
+    """
+    em_mm = size_pt * 25.4 / 72.0
+    capacity = max(width_mm / em_mm, 2.0)
+    lines = []
+    for paragraph in str(text).split("\n"):
+        line, used = "", 0.0
+        for char in paragraph:
+            advance = 1.0 if unicodedata.east_asian_width(char) in ("W", "F") else 0.55
+            if used + advance > capacity and line:
+                lines.append(line)
+                line, used = "", 0.0
+            line += char
+            used += advance
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def cjk_font(size: float, bold: bool = False) -> QFont:
@@ -125,11 +148,16 @@ def add_legend(
     root.removeAllChildren()
     for layer in layers:
         root.addLayer(layer)
-    _set_legend_font(legend, QgsLegendStyle.Title, 11, bold=True)
+    _set_legend_font(legend, QgsLegendStyle.Title, 10, bold=True)
     for style in (QgsLegendStyle.Group, QgsLegendStyle.Subgroup):
-        _set_legend_font(legend, style, 9, bold=True)
-    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 8)
+        _set_legend_font(legend, style, 7.5, bold=True)
+    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 6.5)
+    legend.setSymbolHeight(3.5)
+    legend.setSymbolWidth(5.0)
     legend.setWrapString("\n")
+    if rect[2] > 100:  # a wide, low legend (portrait pages) reads better in two columns
+        legend.setColumnCount(2)
+        legend.setSplitLayer(True)
     layout.addLayoutItem(legend)
     place(legend, page, *rect)
     legend.setResizeToContents(False)

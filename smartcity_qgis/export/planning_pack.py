@@ -30,7 +30,7 @@ from smartcity_qgis.export.figure import (
     sources_text,
     visible_layers,
 )
-from smartcity_qgis.export.layout_items import add_label, add_page, page_dimensions, place, text_format
+from smartcity_qgis.export.layout_items import add_label, add_page, page_dimensions, place, text_format, wrap_text
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.district_factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
 
@@ -48,7 +48,16 @@ def add_table(
     table.setHeaders(columns)
     table.setColumnWidths([width for _title, width in headers])
     table.setIncludeTableHeader(True)
-    table.setTableContents([[QgsTableCell(str(value)) for value in row] for row in rows])
+    # Cell padding takes about 3 mm of each column.
+    table.setTableContents(
+        [
+            [
+                QgsTableCell(wrap_text(str(value), width - 3.0, size))
+                for value, (_t, width) in zip(row, headers, strict=True)
+            ]
+            for row in rows
+        ]
+    )
     table.setContentTextFormat(text_format(size))
     table.setHeaderTextFormat(text_format(size, bold=True))
     table.setWrapBehavior(QgsLayoutTable.WrapText)

@@ -14,14 +14,12 @@ from qgis.core import (
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureRequest,
-    QgsField,
     QgsFields,
     QgsGeometry,
     QgsProject,
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 from shapely import wkb
 
 from smartcity_qgis.analysis.district_facts import (
@@ -37,8 +35,10 @@ from smartcity_qgis.analysis.district_facts import (
     zone_epsg,
 )
 from smartcity_qgis.layers.districts import feature_attributes
+from smartcity_qgis.layers.entity_schema import STRING, qgs_field
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
+ENTITY_TYPE_PROPERTY = "smartcity/entity_type"
 DAY_FIELDS = ("population_day", "day_population", "pop_day", "昼間人口")
 NIGHT_FIELDS = ("population_night", "night_population", "pop_night", "夜間人口")
 RANK_FIELDS = ("rank", "depth_rank", "A31a_205", "A31a_105")
@@ -81,6 +81,11 @@ def _first_field(layer: QgsVectorLayer, candidates: Iterable[str], pattern: str 
     if pattern:
         return next((n for n in names if re.fullmatch(pattern, n)), None)
     return None
+
+
+def entity_type_of(layer: QgsVectorLayer) -> str:
+    """The city OS entity type of a layer (its ``smartcity/entity_type`` property, else its name)."""
+    return str(layer.customProperty(ENTITY_TYPE_PROPERTY, "") or layer.name())
 
 
 def _number(value: Any) -> float | None:
@@ -177,13 +182,14 @@ def district_fact_sheet(districts: QgsVectorLayer, feature: QgsFeature, inputs: 
     if inputs.entity_layers:
         points = []
         for layer in inputs.entity_layers:
+            kind = entity_type_of(layer)
             type_field = "type" if "type" in layer.fields().names() else None
             for g, f in projector.shapes(layer, geometry):
-                points.append((g, str(f[type_field]) if type_field and f[type_field] else layer.name()))
+                points.append((g, str(f[type_field]) if type_field and f[type_field] else kind))
         counts = count_by_type(district, points)
         for layer in inputs.entity_layers:
             if "type" not in layer.fields().names():
-                counts.setdefault(layer.name(), 0)
+                counts.setdefault(entity_type_of(layer), 0)
     stations = None
     if inputs.stations is not None:
         layer = inputs.stations
@@ -216,7 +222,7 @@ def fact_sheet_fields() -> QgsFields:
     """Fields of the fact sheet table."""
     fields = QgsFields()
     for name in FACT_FIELDS:
-        fields.append(QgsField(name, QVariant.String))
+        fields.append(qgs_field(name, STRING))
     return fields
 
 

@@ -103,6 +103,14 @@ def test_hazard_exposure_by_rank_counts_overlaps_once():
     assert hazard_exposure(district, zones) == {2: pytest.approx(7500.0), 3: pytest.approx(2500.0)}
 
 
+def test_nested_hazard_bands_count_once_at_the_deepest_rank():
+    district = box(0, 0, 100, 100)
+    zones = [(box(-50, -50, 150, 150), 1), (box(0, 0, 50, 100), 2), (box(0, 0, 20, 100), 3)]
+    exposure = hazard_exposure(district, zones)
+    assert exposure == {1: pytest.approx(5000.0), 2: pytest.approx(3000.0), 3: pytest.approx(2000.0)}
+    assert sum(exposure.values()) == pytest.approx(district.area)
+
+
 def test_counts_and_stations():
     district = box(0, 0, 100, 100)
     points = [
