@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.e2e.conftest import DesktopRun
@@ -16,7 +18,7 @@ def english(run_desktop) -> DesktopRun:
 
 @pytest.fixture(scope="module")
 def japanese(run_desktop) -> DesktopRun:
-    return run_desktop("ja", locale="ja")
+    return run_desktop("ja", locale="ja", extra=Path(__file__).with_name("live_probe.py"))
 
 
 def has_japanese(text: str) -> bool:
@@ -58,4 +60,14 @@ def test_japanese_desktop_shows_japanese_menu(japanese):
     start = japanese.report["steps"]["startup"]
     assert start["menus"] == ["スマートシティ"]
     assert start["menu_entries"] and all(has_japanese(t) for t in start["menu_entries"])
+    assert japanese.report["errors"] == []
+
+
+def test_live_river_stations_from_the_demo_city_os(japanese):
+    live = japanese.report["live"]
+    assert "error" not in live, live.get("error")
+    assert live["features"] > 0 and live["layer"] in live["canvas_layers"]
+    assert live["after"] != live["before"], "the live value changed on the map"
+    assert live["same_fid"] and live["features_after"] == live["features"], "changed in place"
+    assert (japanese.artifacts / "live_layer_updated.png").stat().st_size > 10_000
     assert japanese.report["errors"] == []

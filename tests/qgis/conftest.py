@@ -16,3 +16,31 @@ def plugin_module():
     if str(REPO.parent) not in sys.path:
         sys.path.insert(0, str(REPO.parent))
     return importlib.import_module(REPO.name)
+
+
+_PROVIDERS: list = []  # the registry does not keep the Python object alive
+
+
+def ensure_smartcity_processing():
+    """QGIS's Processing with the SmartCity provider registered (once; re-registered if removed)."""
+    if "/usr/share/qgis/python/plugins" not in sys.path:
+        sys.path.append("/usr/share/qgis/python/plugins")
+    from processing.core.Processing import Processing
+    from qgis.core import QgsApplication
+
+    from smartcity_qgis.algorithms.provider import SmartCityProvider
+
+    Processing.initialize()
+    registry = QgsApplication.processingRegistry()
+    if registry.providerById("smartcity") is None:
+        _PROVIDERS.append(SmartCityProvider())
+        registry.addProvider(_PROVIDERS[-1])
+    import processing
+
+    return processing
+
+
+@pytest.fixture
+def processing(qgis_app):
+    """The ``processing`` module, with every SmartCity algorithm available by id."""
+    return ensure_smartcity_processing()

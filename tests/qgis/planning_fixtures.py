@@ -107,7 +107,7 @@ def planning_layers() -> dict[str, QgsVectorLayer]:
 _PROVIDERS: list = []
 
 
-def init_processing() -> None:
+def init_processing() -> None:  # see also tests/qgis/conftest.py
     """QGIS's Processing framework with the SmartCity provider."""
     if "/usr/share/qgis/python/plugins" not in sys.path:
         sys.path.append("/usr/share/qgis/python/plugins")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 from qgis.core import (
     QgsApplication,
@@ -12,7 +10,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from smartcity_qgis.algorithms.provider import SmartCityProvider
 from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
 from smartcity_qgis.layers.history_layer import instant_from_field_mode, load_history_layer
@@ -25,18 +22,6 @@ def sim():
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def processing(qgis_app):
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    provider = SmartCityProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    import processing as proc
-
-    yield proc
-    QgsApplication.processingRegistry().removeProvider(provider)
 
 
 def station_ids(sim, flavor="ngsi-v2") -> set[str]:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import sys
-
 import numpy as np
 import pytest
 from qgis.core import (
-    QgsApplication,
     QgsCoordinateReferenceSystem,
     QgsFeature,
     QgsField,
@@ -20,24 +17,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from smartcity_qgis.algorithms.alg_exposure import plain
-from smartcity_qgis.algorithms.provider import SmartCityProvider
 
 # A point in Okazaki in plane-rectangular zone VII (EPSG:6675): x east, y north.
 X0, Y0 = 600.0, -116000.0
 
 
-@pytest.fixture(scope="module")
-def processing(qgis_app):
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    provider = SmartCityProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    import processing as proc
-
-    yield proc
-    QgsApplication.processingRegistry().removeProvider(provider)
 
 
 def polygon_layer(name, crs, fields, rows):

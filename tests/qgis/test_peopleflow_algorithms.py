@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import math
-import sys
 import zipfile
 
 import numpy as np
@@ -22,7 +21,6 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QVariant
 
-from smartcity_qgis.algorithms.provider import SmartCityProvider
 from smartcity_qgis.analysis.mesh import mesh_center, mesh_code
 from smartcity_qgis.layers.heatmap_style import apply_heatmap_style, style_density_raster
 from smartcity_qgis.layers.peopleflow_style import style_people_flow_layer
@@ -31,18 +29,6 @@ from smartcity_qgis.layers.peopleflow_style import style_people_flow_layer
 X0, Y0 = 600.0, -116000.0
 
 
-@pytest.fixture(scope="module")
-def processing(qgis_app):
-    sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    provider = SmartCityProvider()
-    QgsApplication.processingRegistry().addProvider(provider)
-    import processing as proc
-
-    yield proc
-    QgsApplication.processingRegistry().removeProvider(provider)
 
 
 def qgis_heatmap_id() -> str:

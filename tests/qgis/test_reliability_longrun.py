@@ -28,9 +28,10 @@ REPORT = REPO / ".cache" / "test-reports" / "reliability-longrun.json"
 
 
 def _rss_mb() -> float:
-    for line in open("/proc/self/status", encoding="ascii"):
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
     return 0.0
 
 
