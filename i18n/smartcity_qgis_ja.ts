@@ -331,187 +331,187 @@
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="32" />
             <source>The geometry is empty</source>
-            <translation type="unfinished" />
+            <translation>ジオメトリが空です</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="65" />
             <source>Select the features that make up the district first</source>
-            <translation type="unfinished" />
+            <translation>先に地区とする地物を選択してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="77" />
             <source>Points and lines need a buffer distance in metres to make a district</source>
-            <translation type="unfinished" />
+            <translation>点や線から地区を作るにはバッファ距離（m）を指定してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="80" />
             <source>The selection does not make an area</source>
-            <translation type="unfinished" />
+            <translation>選択した地物から面を作れません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="88" />
             <source>Choose a mesh layer (polygons) and select its cells</source>
-            <translation type="unfinished" />
+            <translation>メッシュレイヤ（ポリゴン）を選び、セルを選択してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="58" />
             <source>District name</source>
-            <translation type="unfinished" />
+            <translation>地区名</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="59" />
             <source>Domain</source>
-            <translation type="unfinished" />
+            <translation>分野</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="60" />
             <source>Phase</source>
-            <translation type="unfinished" />
+            <translation>段階</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="61" />
             <source>Goal and vision</source>
-            <translation type="unfinished" />
+            <translation>目標・ビジョン</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="62" />
             <source>Main initiatives</source>
-            <translation type="unfinished" />
+            <translation>主な取組内容</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="63" />
             <source>KPI (outcome)</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトカム）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="64" />
             <source>KPI (outcome) target value</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトカム）目標値</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="65" />
             <source>KPI (outcome) unit</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトカム）単位</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="66" />
             <source>KPI (outcome) target year</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトカム）目標年次</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="67" />
             <source>KPI (output)</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトプット）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="68" />
             <source>KPI (output) target value</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトプット）目標値</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="69" />
             <source>KPI (output) unit</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトプット）単位</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="70" />
             <source>KPI (output) target year</source>
-            <translation type="unfinished" />
+            <translation>KPI（アウトプット）目標年次</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="71" />
             <source>Lead body</source>
-            <translation type="unfinished" />
+            <translation>推進主体</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="72" />
             <source>Notes</source>
-            <translation type="unfinished" />
+            <translation>備考</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="73" />
             <source>Created</source>
-            <translation type="unfinished" />
+            <translation>作成日時</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="74" />
             <source>Updated</source>
-            <translation type="unfinished" />
+            <translation>更新日時</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="103" />
             <source>Choose a value from the list</source>
-            <translation type="unfinished" />
+            <translation>一覧から選択してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="111" />
             <source>A district needs a name</source>
-            <translation type="unfinished" />
+            <translation>地区名を入力してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="116" />
             <source>A target year between {0} and {1}</source>
-            <translation type="unfinished" />
+            <translation>目標年次は {0}～{1} 年の範囲で入力してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="151" />
             <source>District file not found: {0}</source>
-            <translation type="unfinished" />
+            <translation>地区ファイルが見つかりません: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="155" />
             <source>Cannot create the district file: {0}</source>
-            <translation type="unfinished" />
+            <translation>地区ファイルを作成できません: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="160" />
             <source>Pilot districts</source>
-            <translation type="unfinished" />
+            <translation>先行地区</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="162" />
             <source>{0} is not a district GeoPackage</source>
-            <translation type="unfinished" />
+            <translation>{0} は先行地区の GeoPackage ではありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="166" />
             <source>Pilot district form</source>
-            <translation type="unfinished" />
+            <translation>先行地区の入力フォーム</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="212" />
             <source>District {0} cannot be saved: {1}</source>
-            <translation type="unfinished" />
+            <translation>地区 {0} を保存できません: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="231" />
             <source>The districts were not saved: {0}</source>
-            <translation type="unfinished" />
+            <translation>先行地区は保存されませんでした: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="251" />
             <source>The district has no area</source>
-            <translation type="unfinished" />
+            <translation>地区に面積がありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="253" />
             <source>A district must be a polygon</source>
-            <translation type="unfinished" />
+            <translation>地区はポリゴンで指定してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="259" />
             <source>The district layer cannot be edited</source>
-            <translation type="unfinished" />
+            <translation>先行地区レイヤを編集できません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="263" />
             <source>Add district</source>
-            <translation type="unfinished" />
+            <translation>地区を追加</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/districts.py" line="266" />
             <source>The district could not be added</source>
-            <translation type="unfinished" />
+            <translation>地区を追加できませんでした</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
@@ -1180,7 +1180,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="140" />
             <source>Could not write {0}: {1}</source>
-            <translation>{0} に書き込めませんでした: {1}</translation>
+            <translation>{0} を書き出せませんでした: {1}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
@@ -1478,7 +1478,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>セル数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="230" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="235" />
             <source>Unknown mesh level: {0}</source>
             <translation>不明なメッシュ階層です: {0}</translation>
         </message>
@@ -1708,9 +1708,9 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
             <source>Kind</source>
-            <translation>区分</translation>
+            <translation>種別</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/load_notice.py" line="68" />
@@ -2140,122 +2140,122 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="31" />
             <source>People-flow mesh layer</source>
-            <translation type="unfinished" />
+            <translation>人流メッシュレイヤ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="36" />
             <source>Daytime population field</source>
-            <translation type="unfinished" />
+            <translation>昼間人口のフィールド</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="45" />
             <source>Night-time population field</source>
-            <translation type="unfinished" />
+            <translation>夜間人口のフィールド</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="54" />
             <source>Flood hazard zones</source>
-            <translation type="unfinished" />
+            <translation>洪水浸水想定区域</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="59" />
             <source>Depth rank field</source>
-            <translation type="unfinished" />
+            <translation>浸水深ランクのフィールド</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="64" />
             <source>City OS entity layers to count</source>
-            <translation type="unfinished" />
+            <translation>集計する都市OSエンティティのレイヤ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="69" />
             <source>River stations</source>
-            <translation type="unfinished" />
+            <translation>水位観測所</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="74" />
             <source>Alert level field</source>
-            <translation type="unfinished" />
+            <translation>警戒レベルのフィールド</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="79" />
             <source>Stations within (metres)</source>
-            <translation type="unfinished" />
+            <translation>観測所の検索距離（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/district_dock.py" line="50" />
             <source>District fact sheet</source>
-            <translation type="unfinished" />
+            <translation>先行地区ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="42" />
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="136" />
             <source>Pilot districts and planning</source>
-            <translation type="unfinished" />
+            <translation>先行地区と計画資料</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="116" />
             <source>For each pilot district: area in hectares (in its plane-rectangular zone), daytime and night-time population from a people-flow mesh by area share, flood hazard exposure by depth rank, counts of city OS entities by type, river stations nearby with their alert level, and the KPI table. A figure whose input is not given is shown as unavailable. Output: a table and an optional CSV.</source>
-            <translation type="unfinished" />
+            <translation>先行地区ごとに、面積（ha、その地区の平面直角座標系で計算）、人流メッシュから面積按分した昼間・夜間人口、浸水深ランク別の浸水想定区域、種類別の都市OSエンティティ数、近傍の水位観測所と警戒レベル、KPI一覧をまとめます。入力がない項目は「データなし」と表示します。出力はテーブルと CSV（任意）です。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="128" />
             <source>Fact sheet</source>
-            <translation type="unfinished" />
+            <translation>ファクトシート</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
             <source>Fact sheet CSV</source>
-            <translation type="unfinished" />
+            <translation>ファクトシート CSV</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
             <source>CSV files (*.csv)</source>
-            <translation type="unfinished" />
+            <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="149" />
             <source>No district layer was given</source>
-            <translation type="unfinished" />
+            <translation>先行地区レイヤが指定されていません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="151" />
             <source>Fact sheets for {0} districts</source>
-            <translation type="unfinished" />
+            <translation>{0} 地区のファクトシートを作成しました</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="70" />
             <source>Layer {0} is marked as people flow but has no population field</source>
-            <translation type="unfinished" />
+            <translation>レイヤ {0} は人流データとされていますが、人数のフィールドがありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="89" />
             <source>Privacy rule: {0}</source>
-            <translation type="unfinished" />
+            <translation>プライバシー保護のルール: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="111" />
             <source>The layers have no features to place</source>
-            <translation type="unfinished" />
+            <translation>レイヤに位置を決められる地物がありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="130" />
             <source>CSV with X/Y columns needs a point layer: {0}</source>
-            <translation type="unfinished" />
+            <translation>X/Y 列の CSV にはポイントレイヤが必要です: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="174" />
             <source>Unknown export format: {0}</source>
-            <translation type="unfinished" />
+            <translation>不明な出力形式です: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="177" />
             <source>Choose at least one vector layer to export</source>
-            <translation type="unfinished" />
+            <translation>書き出すベクタレイヤを1つ以上選択してください</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/layers_export.py" line="189" />
             <source>These files exist already and were left untouched: {0}</source>
-            <translation type="unfinished" />
+            <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/layers/entity_features.py" line="124" />
@@ -2285,87 +2285,87 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="31" />
             <source>GeoPackage (all layers in one file, with styles)</source>
-            <translation type="unfinished" />
+            <translation>GeoPackage（全レイヤを1ファイルに、スタイル付き）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="32" />
             <source>GeoJSON (RFC 7946, WGS 84)</source>
-            <translation type="unfinished" />
+            <translation>GeoJSON（RFC 7946、WGS 84）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="33" />
             <source>Shapefile (UTF-8)</source>
-            <translation type="unfinished" />
+            <translation>シェープファイル（UTF-8）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="34" />
             <source>Shapefile (Shift_JIS / CP932, for older Japanese tools)</source>
-            <translation type="unfinished" />
+            <translation>シェープファイル（Shift_JIS / CP932、従来の国内ソフト向け）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="35" />
             <source>CSV with WKT geometry</source>
-            <translation type="unfinished" />
+            <translation>CSV（WKT ジオメトリ）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="36" />
             <source>CSV with X/Y columns (points)</source>
-            <translation type="unfinished" />
+            <translation>CSV（X/Y 列、ポイント）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="37" />
             <source>KML</source>
-            <translation type="unfinished" />
+            <translation>KML</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="48" />
             <source>Export layers</source>
-            <translation type="unfinished" />
+            <translation>レイヤのエクスポート</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="54" />
             <source>Writes the chosen layers to one GeoPackage (each layer with its style as the default style), or one file per layer as GeoJSON (RFC 7946, WGS 84), Shapefile (UTF-8 or CP932), CSV (WKT or X/Y) or KML. File names are made safe from layer names; existing files are never overwritten unless allowed. People-flow layers lose the cells with fewer than K people.</source>
-            <translation type="unfinished" />
+            <translation>選択したレイヤを1つの GeoPackage（各レイヤのスタイルを既定スタイルとして保存）に、またはレイヤごとに GeoJSON（RFC 7946、WGS 84）、シェープファイル（UTF-8 または CP932）、CSV（WKT または X/Y）、KML に書き出します。ファイル名はレイヤ名から安全な名前に変換し、許可しない限り既存のファイルは上書きしません。人流レイヤは K 人未満のセルを除いて書き出します。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="62" />
             <source>Layers</source>
-            <translation type="unfinished" />
+            <translation>レイヤ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="80" />
             <source>Format</source>
-            <translation type="unfinished" />
+            <translation>形式</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="66" />
             <source>Target CRS (empty: keep)</source>
-            <translation type="unfinished" />
+            <translation>出力先の座標参照系（空欄: 変換しない）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="67" />
             <source>Smallest number of people per published cell (k)</source>
-            <translation type="unfinished" />
+            <translation>公開するセルの最小人数（k）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="72" />
             <source>Replace existing files</source>
-            <translation type="unfinished" />
+            <translation>既存のファイルを置き換える</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="73" />
             <source>GeoPackage file name</source>
-            <translation type="unfinished" />
+            <translation>GeoPackage のファイル名</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="74" />
             <source>Output folder</source>
-            <translation type="unfinished" />
+            <translation>出力フォルダ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_export.py" line="96" />
             <source>{0}: {1} cells with too few people were not written</source>
-            <translation type="unfinished" />
+            <translation>{0}: 人数が少ない {1} セルは書き出しませんでした</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="100" />
@@ -2425,252 +2425,252 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
         <message>
             <location filename="../smartcity_qgis/export/figure.py" line="95" />
             <source>Synthetic demo data (not real observations)</source>
-            <translation type="unfinished" />
+            <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/figure.py" line="103" />
             <source>Sources: not recorded in the layers' metadata</source>
-            <translation type="unfinished" />
+            <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/figure.py" line="104" />
             <source>Sources: {0}</source>
-            <translation type="unfinished" />
+            <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="169" />
             <source>The district layer has no district to show</source>
-            <translation type="unfinished" />
+            <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/export/figure.py" line="130" />
             <source>Give an extent, a district or layers with features</source>
-            <translation type="unfinished" />
+            <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="71" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="80" />
             <source>Created {0}</source>
-            <translation type="unfinished" />
+            <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="192" />
+            <location filename="../smartcity_qgis/export/figure.py" line="200" />
             <source>Legend</source>
-            <translation type="unfinished" />
+            <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="210" />
+            <location filename="../smartcity_qgis/export/figure.py" line="218" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
-            <translation type="unfinished" />
+            <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="250" />
+            <location filename="../smartcity_qgis/export/figure.py" line="258" />
             <source>Unknown figure format: {0}</source>
-            <translation type="unfinished" />
+            <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="252" />
+            <location filename="../smartcity_qgis/export/figure.py" line="260" />
             <source>The figure could not be written to {0}</source>
-            <translation type="unfinished" />
+            <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="91" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
             <source>District</source>
-            <translation type="unfinished" />
+            <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="91" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
             <source>Area (ha)</source>
-            <translation type="unfinished" />
+            <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="111" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="120" />
             <source>{0} — fact sheet</source>
-            <translation type="unfinished" />
+            <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="114" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="123" />
             <source>Section</source>
-            <translation type="unfinished" />
+            <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="114" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="123" />
             <source>Item</source>
-            <translation type="unfinished" />
+            <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="114" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="123" />
             <source>Value</source>
-            <translation type="unfinished" />
+            <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
             <source>Unit</source>
-            <translation type="unfinished" />
+            <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="128" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="137" />
             <source>KPIs</source>
-            <translation type="unfinished" />
+            <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
             <source>Indicator</source>
-            <translation type="unfinished" />
+            <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
             <source>Target</source>
-            <translation type="unfinished" />
+            <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
             <source>Target year</source>
-            <translation type="unfinished" />
+            <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="171" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="180" />
             <source>Planning pack: {0}</source>
-            <translation type="unfinished" />
+            <translation>計画資料: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="151" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="156" />
             <source>Crowd heatmap weighted by {0}. The privacy rule is switched off: every counter is drawn.</source>
             <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護の規則は無効です: すべてのカウンタを描画します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="154" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="159" />
             <source>Crowd heatmap weighted by {0}. Privacy: counters reporting fewer than {1} people are not drawn (k-anonymity, the MLIT publication rule).</source>
             <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護: {1} 人未満を示すカウンタは描画しません（k-匿名性。国土交通省の公表基準）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="172" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="177" />
             <source>A crowd heatmap needs a point layer of people counters.</source>
             <translation>人流ヒートマップには人数カウンタのポイントレイヤが必要です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="233" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="238" />
             <source>The layer {0} has no attribute with a count of people.</source>
             <translation>レイヤ {0} には人数を表す属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="178" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="183" />
             <source>The layer {0} has no numeric attribute {1}.</source>
             <translation>レイヤ {0} には数値の属性 {1} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="237" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="242" />
             <source>The privacy threshold k cannot be used: {0}</source>
             <translation>プライバシー保護のしきい値 k が使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="244" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="249" />
             <source>{0} on the {1} mesh ({2})</source>
             <translation>{0}（{1} メッシュ、{2}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="266" />
+            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="271" />
             <source>People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer than {5} people are not included.</source>
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="30" />
             <source>Page size</source>
-            <translation type="unfinished" />
+            <translation>用紙サイズ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
             <source>Orientation</source>
-            <translation type="unfinished" />
+            <translation>向き</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
             <source>Portrait</source>
-            <translation type="unfinished" />
+            <translation>縦</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
             <source>Landscape</source>
-            <translation type="unfinished" />
+            <translation>横</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="55" />
             <source>Planning map figure</source>
-            <translation type="unfinished" />
+            <translation>計画用の地図図面</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="58" />
             <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
-            <translation type="unfinished" />
+            <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="135" />
             <source>Map layers (top first)</source>
-            <translation type="unfinished" />
+            <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="71" />
             <source>Map extent</source>
-            <translation type="unfinished" />
+            <translation>地図の範囲</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="72" />
             <source>Fit to districts</source>
-            <translation type="unfinished" />
+            <translation>先行地区に合わせる</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="140" />
             <source>Title</source>
-            <translation type="unfinished" />
+            <translation>タイトル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="77" />
             <source>Planning map</source>
-            <translation type="unfinished" />
+            <translation>計画図</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="141" />
             <source>Subtitle</source>
-            <translation type="unfinished" />
+            <translation>サブタイトル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
             <source>Resolution (dpi)</source>
-            <translation type="unfinished" />
+            <translation>解像度（dpi）</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="84" />
             <source>Figure file</source>
-            <translation type="unfinished" />
+            <translation>図面ファイル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="84" />
             <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
-            <translation type="unfinished" />
+            <translation>PDF・PNG・SVG (*.pdf *.png *.svg)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="122" />
             <source>Planning pack</source>
-            <translation type="unfinished" />
+            <translation>計画資料一式</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="125" />
             <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
-            <translation type="unfinished" />
+            <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="140" />
             <source>Pilot district plan</source>
-            <translation type="unfinished" />
+            <translation>先行地区 計画資料</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
             <source>Planning pack PDF</source>
-            <translation type="unfinished" />
+            <translation>計画資料 PDF</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
             <source>PDF (*.pdf)</source>
-            <translation type="unfinished" />
+            <translation>PDF ファイル (*.pdf)</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="39" />
@@ -2743,14 +2743,84 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>人数 少 → 多</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="178" />
+            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="180" />
             <source>Live crowd heatmap over QURUWA ({0})</source>
             <translation>QURUWA の人流ヒートマップ（ライブ、{0}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="186" />
+            <location filename="../smartcity_qgis/demo/step_35_crowd.py" line="189" />
             <source>City OS time {0}; {1} counters, {2} of them under {3} people and not drawn.</source>
             <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/district_dock.py" line="121" />
+            <source>Select a pilot district on the map</source>
+            <translation>地図上で先行地区を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="59" />
+            <source>District added: fill in its attributes, then save the districts</source>
+            <translation>地区を追加しました。属性を入力してから先行地区を保存してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="87" />
+            <source>District from selection</source>
+            <translation>選択地物から地区を作成</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="87" />
+            <source>Buffer around selected points and lines (metres)</source>
+            <translation>選択した点・線の周囲のバッファ（m）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="118" />
+            <source>There is no district layer in the project</source>
+            <translation>プロジェクトに先行地区レイヤがありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="125" />
+            <source>Saved {0} districts</source>
+            <translation>{0} 地区を保存しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="138" />
+            <source>Draw a pilot district</source>
+            <translation>先行地区を描画</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="141" />
+            <source>District from selection…</source>
+            <translation>選択地物から地区を作成…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="144" />
+            <source>District from mesh cells</source>
+            <translation>メッシュセルから地区を作成</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="147" />
+            <source>Save pilot districts</source>
+            <translation>先行地区を保存</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="150" />
+            <source>District fact sheet panel</source>
+            <translation>先行地区ファクトシートパネル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="162" />
+            <source>Export layers…</source>
+            <translation>レイヤのエクスポート…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="168" />
+            <source>Planning map figure…</source>
+            <translation>計画用の地図図面…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="174" />
+            <source>Planning pack…</source>
+            <translation>計画資料一式…</translation>
         </message>
     </context>
 </TS>
