@@ -16,7 +16,7 @@ class Attribute:
     a Relationship's value is the target entity id.
     """
 
-    __slots__ = ("metadata", "name", "observed_at", "type", "unit_code", "value")
+    __slots__ = ("_metadata", "name", "observed_at", "type", "unit_code", "value")
 
     def __init__(
         self,
@@ -32,7 +32,20 @@ class Attribute:
         self.type = type
         self.observed_at = observed_at
         self.unit_code = unit_code
-        self.metadata = metadata if metadata is not None else {}
+        self._metadata = metadata or None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        """Metadata (v2) or sub-properties (LD) by name, as Python values."""
+        meta = self._metadata
+        if meta is None:
+            # Made on first use: most attributes have none, and a page holds thousands.
+            meta = self._metadata = {}
+        return meta
+
+    @metadata.setter
+    def metadata(self, value: dict[str, Any]) -> None:
+        self._metadata = value
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Attribute):

@@ -11,7 +11,7 @@ from smartcity_qgis.cityos_client.geometry import GEOJSON_TYPES, GeometryError, 
 from smartcity_qgis.cityos_client.models import Entity
 from smartcity_qgis.cityos_client.parse_common import DEFAULT_OPTIONS, ParseOptions
 from smartcity_qgis.cityos_client.parse_ld import (
-    detect_ld_representation,
+    NotNormalizedError,
     parse_ld_concise,
     parse_ld_normalized,
 )
@@ -19,6 +19,7 @@ from smartcity_qgis.cityos_client.parse_v2 import is_v2_normalized, parse_v2_key
 
 REPRESENTATIONS = ("normalized", "keyValues", "concise", "simplified", "geojson")
 _CANONICAL = frozenset({"normalized", "keyValues", "concise", "geojson"})
+_NOT_ATTRIBUTES = frozenset({"id", "type", "@context", "@id", "@type", "scope", "createdAt", "modifiedAt", "deletedAt"})
 _ALIASES = {
     "normalized": "normalized",
     "keyvalues": "keyValues",
@@ -78,11 +79,30 @@ def parse_with(payload: Any, flavor: str, representation: str | None, options: P
         raise ValueError("NGSI-v2 has no concise representation")
     if flavor == NGSI_LD:
         if representation is None:
-            representation = detect_ld_representation(payload)
+            # Detection by trying the forms in turn: each attempt stops at the first attribute
+            # it cannot explain, so a payload is read about once whatever its form.
+            if _first_attribute_is_object(payload):
+                try:
+                    return parse_ld_normalized(payload, options, detecting=True)
+                except NotNormalizedError:
+                    pass
+            try:
+                return parse_ld_concise(payload, options, key_values=True, detecting=True)
+            except NotNormalizedError:
+                representation = "concise"
         if representation == "normalized":
             return parse_ld_normalized(payload, options)
         return parse_ld_concise(payload, options, key_values=representation == "keyValues")
     raise ValueError(f"flavor must be {NGSI_V2!r} or {NGSI_LD!r}, got {flavor!r}")
+
+
+def _first_attribute_is_object(payload: dict) -> bool:
+    """False when the first attribute is a plain value, which rules out the normalized form at once."""
+    for name, value in payload.items():
+        if name in _NOT_ATTRIBUTES:
+            continue
+        return type(value) is dict or type(value) is list
+    return True
 
 
 def _is_geometry_type(kind: Any) -> bool:

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from smartcity_qgis.cityos_client.errors import InvalidEntityError
-from smartcity_qgis.cityos_client.geometry import GeometryError, attach, check_geometry
+from smartcity_qgis.cityos_client.geometry import GeometryError, attach, build_point, check_geometry
 from smartcity_qgis.cityos_client.models import Attribute, Entity
 
 
@@ -46,7 +46,7 @@ def entity_head(payload: Any, flavor_name: str) -> tuple[str, str, list[str]]:
 
 def finish(
     entity: Entity,
-    geo: list[tuple[str, Any]],
+    geo: list[tuple[str, Any]] | None,
     options: ParseOptions,
 ) -> Entity:
     """Choose the primary geo attribute, attach the geometry and set the entity's dates.
@@ -56,6 +56,22 @@ def finish(
     leaves the attributes; the others stay as attributes.
     """
     attrs = entity.attributes
+    if geo and len(geo) == 1 and options.area_of_interest is None:
+        # Fast path for the usual case, one GeoJSON point: same checks as check_geometry, inline.
+        name, value = geo[0]
+        coords = value.get("coordinates") if type(value) is dict and value.get("type") == "Point" else None
+        if (
+            type(coords) is list
+            and len(coords) == 2
+            and type(coords[0]) is float
+            and type(coords[1]) is float
+            and -180.0 <= coords[0] <= 180.0
+            and -90.0 <= coords[1] <= 90.0
+        ):
+            entity.set_lazy_geometry(build_point, coords)
+            attrs.pop(name, None)
+            entity.geometry_attribute = name
+            geo = None
     if geo:
         chosen = None
         for name, value in geo:

@@ -22,6 +22,17 @@ VALUE_MEMBER = {
     "ListRelationship": "objectList",
 }
 LD_ATTRIBUTE_TYPES = frozenset(VALUE_MEMBER)
+_CONCISE_KEYS = frozenset(("value", "object", "languageMap", "vocab", "json", "valueList", "objectList"))
+_CONCISE_HINTS = (
+    "Property",
+    "GeoProperty",
+    "Relationship",
+    "LanguageProperty",
+    "VocabProperty",
+    "JsonProperty",
+    "ListProperty",
+    "ListRelationship",
+)
 # Entity members that are not attributes.
 _ENTITY_MEMBERS = frozenset({"id", "type", "@context", "@id", "@type", "scope", "createdAt", "deletedAt"})
 # Attribute members that are not sub-properties.
@@ -115,23 +126,69 @@ def _attribute(
     return Attribute(name, value, atype, observed, raw.get("unitCode"), meta)
 
 
-def parse_ld_normalized(payload: Any, options: ParseOptions) -> Entity:
-    """An entity from an NGSI-LD normalized payload (every attribute carries its ``type``)."""
+class NotNormalizedError(Exception):
+    """Raised by `parse_ld_normalized` in detecting mode when an attribute is not in normalized form."""
+
+
+# Members whose presence alone does not call for a sub-property scan.
+_PLAIN_MEMBERS = frozenset({"type", "value", "observedAt", "unitCode"})
+
+
+def parse_ld_normalized(payload: Any, options: ParseOptions, detecting: bool = False) -> Entity:
+    """An entity from an NGSI-LD normalized payload (every attribute carries its ``type``).
+
+    With ``detecting``, an attribute that is not in normalized form raises
+    `NotNormalizedError` instead of `InvalidEntityError`, so that the caller can
+    try the concise/keyValues reading (detection without a separate pass).
+    """
     eid, etype, warnings = entity_head(payload, "NGSI-LD")
     entity, attrs = new_entity(eid, etype, warnings)
     geo: list[tuple[str, Any]] = []
+    primary = options.primary
     for name, raw in payload.items():
         if name in _ENTITY_MEMBERS:
             continue
-        if name == "modifiedAt" and type(raw) is str:
-            entity.modified_at = parse_datetime(raw)
-            continue
-        if type(raw) is list:
+        tr = type(raw)
+        if tr is list:
+            if detecting and (not raw or type(raw[0]) is not dict):
+                raise NotNormalizedError
             raw = _pick_instance(eid, name, raw, warnings)
-        if type(raw) is not dict:
+            tr = type(raw)
+        if tr is not dict:
+            if name == "modifiedAt" and tr is str:
+                entity.modified_at = parse_datetime(raw)
+                continue
+            if detecting:
+                raise NotNormalizedError
             raise InvalidEntityError(eid, f"attribute {name!r} is not an object with a 'type' (normalized NGSI-LD)")
         atype = raw.get("type")
+        if atype == "Property" and "value" in raw:
+            # The common case, inline: a Property with a value and maybe observedAt / unitCode.
+            value = raw["value"]
+            tv = type(value)
+            if tv is str:
+                if len(value) >= 16 and value[10] == "T":
+                    value = maybe_datetime(value)
+            elif tv is dict:
+                if name == primary and looks_like_geojson(value):
+                    warnings.append(f"attribute {name!r} is a Property, not a GeoProperty; used as the location")
+                    geo.append((name, value))
+                else:
+                    value = typed_datetime(value)
+            if len(raw) == 2:
+                attrs[name] = Attribute(name, value, "Property")
+                continue
+            observed = raw.get("observedAt")
+            if observed is not None:
+                observed = parse_datetime(observed)
+                if observed is None:
+                    warnings.append(f"attribute {name!r} has an observedAt that is not a date-time")
+            meta = _sub_properties(raw) if not _PLAIN_MEMBERS.issuperset(raw) else {}
+            attrs[name] = Attribute(name, value, "Property", observed, raw.get("unitCode"), meta)
+            continue
         if type(atype) is not str or atype not in LD_ATTRIBUTE_TYPES:
+            if detecting and (atype is None or ("value" not in raw and "object" not in raw)):
+                raise NotNormalizedError
             raise InvalidEntityError(
                 eid,
                 f"attribute {name!r} has type {atype!r:.40}, which is not an NGSI-LD attribute type "
@@ -145,8 +202,13 @@ def parse_ld_normalized(payload: Any, options: ParseOptions) -> Entity:
     return entity
 
 
-def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = False) -> Entity:
-    """An entity from NGSI-LD concise or (``key_values``) keyValues/simplified payload."""
+def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = False, detecting: bool = False) -> Entity:
+    """An entity from NGSI-LD concise or (``key_values``) keyValues/simplified payload.
+
+    With ``key_values`` and ``detecting``, an attribute only concise form explains
+    (a ``value``/``object``/``languageMap``... member or an LD attribute type)
+    raises `NotNormalizedError` so that the caller reads the payload as concise.
+    """
     eid, etype, warnings = entity_head(payload, "NGSI-LD")
     entity, attrs = new_entity(eid, etype, warnings)
     geo: list[tuple[str, Any]] = []
@@ -166,10 +228,15 @@ def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = Fal
         if tr is not dict:
             attrs[name] = Attribute(name, raw, None if key_values else "Property")
             continue
+        if "@value" in raw:  # a JSON-LD typed value, usually {"@type": "DateTime", "@value": ...}
+            attrs[name] = Attribute(name, typed_datetime(raw), None if key_values else "Property")
+            continue
         if looks_like_geojson(raw):
             geo.append((name, raw))
             attrs[name] = Attribute(name, raw, None if key_values else "GeoProperty")
             continue
+        if detecting and (raw.get("type") in _CONCISE_HINTS or not _CONCISE_KEYS.isdisjoint(raw)):
+            raise NotNormalizedError
         if not key_values:
             atype = raw.get("type")
             if type(atype) is str and atype in LD_ATTRIBUTE_TYPES:
@@ -194,30 +261,3 @@ def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = Fal
     if modified is not None and entity.modified_at is None:
         entity.modified_at = modified
     return entity
-
-
-def detect_ld_representation(payload: dict) -> str:
-    """'normalized', 'concise' or 'keyValues' for an NGSI-LD payload, from the shape of its attributes."""
-    typed = untyped = plain = 0
-    for name, raw in payload.items():
-        if name in _ENTITY_MEMBERS or name == "modifiedAt":
-            continue
-        if type(raw) is list and raw and type(raw[0]) is dict and "type" in raw[0]:
-            raw = raw[0]
-        if type(raw) is not dict:
-            plain += 1
-        elif (
-            "type" in raw
-            and not looks_like_geojson(raw)
-            and ((type(raw["type"]) is str and raw["type"] in LD_ATTRIBUTE_TYPES) or "value" in raw or "object" in raw)
-        ):
-            typed += 1
-        elif any(member in raw for member, _ in _CONCISE_MEMBER):
-            untyped += 1
-        else:
-            plain += 1
-    if typed and not untyped and not plain:
-        return "normalized"
-    if typed or untyped:
-        return "concise"
-    return "keyValues"

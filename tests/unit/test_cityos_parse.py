@@ -421,3 +421,11 @@ def test_geodataframe_has_one_column_per_attribute_in_wgs84(proj_data):
     assert list(gdf.columns) == ["id", "type", "name", "waterLevel", "dateObserved", "battery", "geometry"]
     assert gdf.loc[0, "waterLevel"] == 2.4 and gdf.loc[1, "battery"] == 0.5
     assert gdf.geometry[0].wkt == "POINT (137.1631 34.9551)" and gdf.geometry[1] is None
+
+
+def test_attribute_metadata_is_a_dict_of_its_own():
+    entity = parse_entity({"id": "x", "type": "T", "a": 1, "b": 2}, "ngsi-v2")
+    a, b = entity.attributes["a"], entity.attributes["b"]
+    assert a.metadata == {} and b.metadata == {}
+    a.metadata["source"] = "manual"
+    assert a.metadata == {"source": "manual"} and b.metadata == {}
