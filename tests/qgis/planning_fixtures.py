@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from qgis.core import QgsApplication, QgsFeature, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
 from smartcity_qgis.layers.districts import add_district, open_district_layer, save_districts
@@ -104,19 +102,8 @@ def planning_layers() -> dict[str, QgsVectorLayer]:
     return layers
 
 
-_PROVIDERS: list = []
+def init_processing() -> None:
+    """QGIS's Processing framework with the SmartCity provider (shared with the other QGIS tests)."""
+    from tests.qgis.conftest import ensure_smartcity_processing
 
-
-def init_processing() -> None:  # see also tests/qgis/conftest.py
-    """QGIS's Processing framework with the SmartCity provider."""
-    if "/usr/share/qgis/python/plugins" not in sys.path:
-        sys.path.append("/usr/share/qgis/python/plugins")
-    from processing.core.Processing import Processing
-
-    Processing.initialize()
-    from smartcity_qgis.algorithms.provider import SmartCityProvider
-
-    registry = QgsApplication.processingRegistry()
-    if registry.providerById("smartcity") is None:
-        _PROVIDERS.append(SmartCityProvider())  # the registry does not keep the Python object alive
-        registry.addProvider(_PROVIDERS[-1])
+    ensure_smartcity_processing()
