@@ -271,7 +271,9 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
                 feedback.setProgress(100.0 * (_done + finished) / total)
                 return not feedback.isCanceled()
 
-            rows = hazard_exposure(zone_items, hazards, pop_items, count_items, step=step)
+            # Polygons traced from a raster never overlap: no need to look for overlaps.
+            may_overlap = isinstance(hazard, QgsVectorLayer)
+            rows = hazard_exposure(zone_items, hazards, pop_items, count_items, step=step, may_overlap=may_overlap)
             done += len(members)
             for row in rows:
                 out = QgsFeature(fields)

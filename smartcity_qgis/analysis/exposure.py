@@ -145,6 +145,34 @@ class _Piece:
     geom: BaseGeometry
     bounds: tuple[float, float, float, float]
     area: float
+    source: int = -1  # index of the hazard polygon it was cut from; -1 once merged or cut
+
+
+class _OverlapCache:
+    """Whether two hazard polygons' interiors meet, asked once per pair however many zones need it.
+
+    Pieces of two hazard polygons can only overlap where the polygons do, so the answer for
+    the whole polygons settles most piece pairs (a zone border splits a pair between zones).
+    """
+
+    def __init__(self, hazards: Sequence[tuple[BaseGeometry, Hashable]]) -> None:
+        self.hazards = hazards
+        self.known: dict[tuple[int, int], bool] = {}
+
+    def interiors_meet(self, a: _Piece, b: _Piece) -> bool:
+        if a.source >= 0 and b.source >= 0:
+            key = (a.source, b.source) if a.source < b.source else (b.source, a.source)
+            meet = self.known.get(key)
+            if meet is None:
+                meet = self.known[key] = self.hazards[key[0]][0].relate_pattern(self.hazards[key[1]][0], _INTERIORS)
+            if not meet:
+                return False
+            if a.geom is self.hazards[a.source][0] and b.geom is self.hazards[b.source][0]:
+                return True
+        return a.geom.relate_pattern(b.geom, _INTERIORS)
+
+
+_INTERIORS = "T********"  # DE-9IM: the interiors meet (touching along an edge does not count)
 
 
 def _clip(zone: BaseGeometry, zone_prepared, geom: BaseGeometry) -> tuple[BaseGeometry, float] | None:
@@ -162,7 +190,7 @@ def _clip(zone: BaseGeometry, zone_prepared, geom: BaseGeometry) -> tuple[BaseGe
     return piece, area
 
 
-def _overlapping_pairs(pieces: Sequence[_Piece]) -> list[tuple[int, int]]:
+def _overlapping_pairs(pieces: Sequence[_Piece], cache: _OverlapCache) -> list[tuple[int, int]]:
     """Pairs of pieces whose interiors meet (sweep over x; pieces that only touch do not count)."""
     order = sorted(range(len(pieces)), key=lambda i: pieces[i].bounds[0])
     active: list[int] = []
@@ -172,7 +200,7 @@ def _overlapping_pairs(pieces: Sequence[_Piece]) -> list[tuple[int, int]]:
         active = [j for j in active if pieces[j].bounds[2] > x0]
         for j in active:
             _, b_y0, _, b_y1 = pieces[j].bounds
-            if y0 < b_y1 and b_y0 < y1 and pieces[i].geom.relate_pattern(pieces[j].geom, "T********"):
+            if y0 < b_y1 and b_y0 < y1 and cache.interiors_meet(pieces[i], pieces[j]):
                 pairs.append((min(i, j), max(i, j)))
         active.append(i)
     return pairs
@@ -184,9 +212,9 @@ def _piece(rank: Hashable, geom: BaseGeometry, bounds: Bounds | None = None, are
     )
 
 
-def _resolve_overlaps(pieces: list[_Piece]) -> list[_Piece]:
+def _resolve_overlaps(pieces: list[_Piece], cache: _OverlapCache) -> list[_Piece]:
     """Merge overlapping pieces of the same rank; cut lower ranks out of higher ones."""
-    pairs = _overlapping_pairs(pieces)
+    pairs = _overlapping_pairs(pieces, cache)
     if not pairs:
         return pieces
     # Same rank: merge each group of mutually overlapping pieces.
@@ -211,7 +239,7 @@ def _resolve_overlaps(pieces: list[_Piece]) -> list[_Piece]:
     # Across ranks: a place belongs to its highest rank.
     merged.sort(key=lambda p: rank_order_key(p.rank), reverse=True)
     higher_of: dict[int, list[int]] = defaultdict(list)
-    for i, j in _overlapping_pairs(merged):  # i < j: merged[i] has the higher (or equal) rank
+    for i, j in _overlapping_pairs(merged, cache):  # i < j: merged[i] has the higher (or equal) rank
         if merged[i].rank != merged[j].rank:
             higher_of[j].append(i)
     result: list[_Piece] = []
@@ -231,6 +259,8 @@ def zone_pieces(
     hazards: Sequence[tuple[BaseGeometry, Hashable]],
     index: SpatialIndex,
     hazard_bounds: Sequence[Bounds],
+    cache: _OverlapCache | None = None,
+    may_overlap: bool = True,
 ) -> list[_Piece]:
     """The parts of ``zone`` under hazard ranks, not overlapping each other.
 
@@ -243,8 +273,8 @@ def zone_pieces(
         geom, rank = hazards[i]
         clipped = _clip(zone, zone_prepared, geom)
         if clipped is not None:
-            pieces.append(_Piece(rank, clipped[0], hazard_bounds[i], clipped[1]))
-    return _resolve_overlaps(pieces)
+            pieces.append(_Piece(rank, clipped[0], hazard_bounds[i], clipped[1], i))
+    return _resolve_overlaps(pieces, cache or _OverlapCache(hazards)) if may_overlap else pieces
 
 
 def _meets(bounds: tuple[float, float, float, float], other: tuple[float, float, float, float]) -> bool:
@@ -298,6 +328,7 @@ def hazard_exposure(
     population: Iterable[tuple[BaseGeometry, float | None]] | None = None,
     features: Iterable[BaseGeometry] | None = None,
     step: Callable[[int], bool] | None = None,
+    may_overlap: bool = True,
 ) -> list[ExposureRow]:
     """One row per zone and hazard rank present in it.
 
@@ -306,12 +337,15 @@ def hazard_exposure(
     shared out by area and a point counts with its weight; ``features``: geometries to
     count (their representative point). All in the same planar CRS, metres.
     ``step(zones_done)`` is called after each zone; returning ``False`` stops early.
+    ``may_overlap=False`` skips the overlap checks for hazards known not to overlap (the
+    polygons of :func:`iter_raster_hazard`).
     """
     hazard_list = [
         (valid_geometry(g), rank) for g, rank in hazards if rank is not None and g is not None and not g.is_empty
     ]
     hazard_index = SpatialIndex([g for g, _ in hazard_list])
     hazard_bounds = bounds_of([g for g, _ in hazard_list])
+    overlap_cache = _OverlapCache(hazard_list)
     pop_list = None
     if population is not None:
         pop_list = []
@@ -340,7 +374,7 @@ def hazard_exposure(
         if zone is None or zone.is_empty:
             continue
         zone = valid_geometry(zone)
-        pieces = zone_pieces(zone, hazard_list, hazard_index, hazard_bounds)
+        pieces = zone_pieces(zone, hazard_list, hazard_index, hazard_bounds, overlap_cache, may_overlap)
         if not pieces:
             continue
         areas: dict[Hashable, float] = defaultdict(float)

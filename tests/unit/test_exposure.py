@@ -186,3 +186,16 @@ def test_pieces_that_only_touch_are_not_merged_and_overlaps_are():
     assert rows["z", 1].area_m2 == pytest.approx(3000.0)
     assert sum(r.population for r in rows.values()) == pytest.approx(100.0)
     assert rows["z", 2].feature_count == 1 and rows["z", 3].feature_count == 1
+
+
+def test_hazards_known_not_to_overlap_skip_the_checks_with_the_same_result():
+    rng = np.random.default_rng(3)
+    hazards = [
+        (box(x * 10, y * 10, x * 10 + 10, y * 10 + 10), int(rng.integers(1, 4))) for x in range(30) for y in range(30)
+    ]
+    zones = [(i, Point(rng.uniform(0, 300), rng.uniform(0, 300)).buffer(40)) for i in range(10)]
+    checked = by_key(hazard_exposure(zones, hazards))
+    trusted = by_key(hazard_exposure(zones, hazards, may_overlap=False))
+    assert set(checked) == set(trusted)
+    for key, row in checked.items():
+        assert trusted[key].area_m2 == pytest.approx(row.area_m2)
