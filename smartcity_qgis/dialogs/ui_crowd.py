@@ -106,7 +106,7 @@ class SnapshotDialog(QDialog):
         self.k_spin.setValue(int(layer.customProperty(K_PROPERTY, DEFAULT_K) or DEFAULT_K))
         self.k_spin.setToolTip(tr("Cells with fewer people than this are not included (k-anonymity)."))
         form.addRow(tr("Smallest published cell (people)"), self.k_spin)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -159,7 +159,7 @@ class CrowdUI:
             _refuse(self.iface, tr("Snapshot to mesh"), layer)
             return
         dialog = SnapshotDialog(layer, self.iface.mainWindow())
-        if dialog.exec() == QDialog.Accepted:
+        if dialog.exec() == QDialog.DialogCode.Accepted:
             add_mesh_snapshot(layer, self.iface, dialog.level(), dialog.k())
 
     def unload(self) -> None:

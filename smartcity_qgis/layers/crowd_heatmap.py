@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsExpression,
     QgsFeatureRequest,
-    QgsField,
     QgsLayerMetadata,
     QgsMapRendererSequentialJob,
     QgsMapSettings,
@@ -30,7 +30,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QSize, QVariant
+from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor, QImage
 
 from smartcity_qgis.analysis.mesh_aggregate import MeshAggregate, snapshot_to_mesh
@@ -38,6 +38,7 @@ from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
 from smartcity_qgis.analysis.privacy import DEFAULT_K, check_k
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer
+from smartcity_qgis.layers.entity_schema import DOUBLE, INT, qgs_field
 from smartcity_qgis.layers.heatmap_style import heatmap_renderer
 from smartcity_qgis.layers.mesh_features import (
     mesh_crs,
@@ -62,6 +63,10 @@ SUPPRESSED_PROPERTY = "smartcity/mesh_suppressed"
 _PEOPLE_WORDS = ("people", "person", "pedestrian", "visitor", "crowd", "occupan", "headcount")
 # Counts of things that are not people: never used as a crowd weight.
 _NOT_PEOPLE = ("vehicle", "car", "bike", "bicycle", "truck", "bus", "spot", "parking", "lane")
+
+
+# Qgis.GeometryType from QGIS 3.30 on; QgsWkbTypes.GeometryType before
+_POINT = Qgis.GeometryType.Point if hasattr(Qgis, "GeometryType") else QgsWkbTypes.PointGeometry
 
 
 @dataclass(frozen=True)
@@ -116,7 +121,7 @@ def is_crowd_layer(layer) -> bool:
         isinstance(layer, QgsVectorLayer)
         and layer.isValid()
         and is_entity_layer(layer)
-        and layer.geometryType() == QgsWkbTypes.PointGeometry
+        and layer.geometryType() == _POINT
         and count_field(layer) is not None
     )
 
@@ -168,7 +173,7 @@ def apply_crowd_heatmap(
 
     Raises ValueError (translated) when the layer has no point geometry or no count attribute.
     """
-    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PointGeometry:
+    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != _POINT:
         raise ValueError(tr("A crowd heatmap needs a point layer of people counters."))
     field = field or count_field(layer)
     if not field:
@@ -239,8 +244,8 @@ def snapshot_layer_to_mesh(
     result = snapshot_to_mesh(rows, level, k=k, allow_disclosure=allow_disclosure)
     when = datetime.now().astimezone()
     fields = mesh_fields(level)
-    fields.append(QgsField("count", QVariant.Int))
-    fields.append(QgsField("sum", QVariant.Double))
+    fields.append(qgs_field("count", INT))
+    fields.append(qgs_field("sum", DOUBLE))
     name = tr("{0} on the {1} mesh ({2})").format(layer.name(), level, when.strftime("%H:%M"))
     out = QgsVectorLayer(f"Polygon?crs={mesh_crs().authid()}", name, "memory")
     out.dataProvider().addAttributes(list(fields))
@@ -294,7 +299,7 @@ def render_map(
     settings.setDestinationCrs(crs)
     settings.setOutputSize(QSize(*size))
     settings.setBackgroundColor(QColor(background))
-    settings.setFlag(QgsMapSettings.Antialiasing, True)
+    settings.setFlag(Qgis.MapSettingsFlag.Antialiasing, True)
     settings.setExtent(to_map.transformBoundingBox(QgsRectangle(west, south, east, north)))
     settings.setTransformContext(QgsProject.instance().transformContext())
     job = QgsMapRendererSequentialJob(settings)

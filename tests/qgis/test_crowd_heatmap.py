@@ -7,8 +7,9 @@ from collections import defaultdict
 import numpy as np
 import pytest
 from qgis.core import Qgis, QgsField, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QTimer, QVariant
 from qgis.PyQt.QtGui import QImage
+from qgis.PyQt.QtWidgets import QApplication
 
 from smartcity_qgis.analysis.mesh import mesh_code
 from smartcity_qgis.cityos_client import ConnectionConfig
@@ -239,6 +240,26 @@ def test_actions_only_for_people_counter_layers(plugin_module, qgis_iface, qgis_
         menu_action.trigger()
         assert layer.renderer().type() == "heatmapRenderer"
         assert any("10" in m for m in bar.get_messages(Qgis.Success))
+
+        # the layer menu's "Snapshot to mesh…": the dialog opens on 500 m; choose 1 km and accept
+        seen = []
+
+        def choose_1km() -> None:
+            dialog = QApplication.activeModalWidget()
+            seen.append(dialog)
+            if isinstance(dialog, SnapshotDialog):
+                dialog.level_combo.setCurrentIndex(dialog.level_combo.findData("1km"))
+                dialog.accept()
+            elif dialog is not None:
+                dialog.reject()
+
+        snapshot_action = next(a for a in plugin.ui._layer_actions if a.objectName() == "SmartCityCrowdSnapshotLayer")
+        before = set(QgsProject.instance().mapLayers())
+        QTimer.singleShot(0, choose_1km)
+        snapshot_action.trigger()
+        assert len(seen) == 1 and isinstance(seen[0], SnapshotDialog)
+        (added,) = [QgsProject.instance().mapLayer(i) for i in set(QgsProject.instance().mapLayers()) - before]
+        assert {f["level"] for f in added.getFeatures()} == {"1km"}
     finally:
         plugin.unload()
     assert show_crowd_heatmap(None, qgis_iface) is None
