@@ -282,7 +282,7 @@ def _live(state: dict) -> dict:
 
     def feed() -> None:
         # "As fast as they are applied": top the queue up whenever it runs low.
-        while applier.pending() < 10:
+        while applier.pending() < 50:
             start = position["next"]
             batch = flat[start : start + chunk]
             applier.enqueue("upsert", batch)
