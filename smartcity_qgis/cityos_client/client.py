@@ -13,6 +13,7 @@ from smartcity_qgis.cityos_client.errors import (
     CancelledError,
     CityOSError,
     InvalidEntityError,
+    NotFoundError,
     ServerError,
 )
 from smartcity_qgis.cityos_client.http import HttpClient, Response
@@ -323,8 +324,8 @@ def detect_flavor(url: str, **config: Any) -> str:
     try:
         try:
             info = probe.version()
-        except CityOSError:
-            info = {}
+        except (NotFoundError, BadRequestError, ServerError):
+            info = {}  # no /version here (a proxy path, another broker): probe the API roots
         keys = " ".join(str(k).lower() for k in info)
         text = str(info).lower()
         # Orion-LD answers {"orionld version": ...}; Orion answers {"orion": {...}}.

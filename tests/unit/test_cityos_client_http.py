@@ -626,3 +626,10 @@ def test_empty_geodataframe_still_has_its_crs(proj_data):
 
     gdf = to_geodataframe([])
     assert len(gdf) == 0 and gdf.crs.to_epsg() == 4326 and "geometry" in gdf.columns
+
+
+def test_detect_flavor_of_an_unreachable_url_says_it_is_unreachable():
+    from tests.conftest import free_port
+
+    with pytest.raises(CityOSConnectionError):
+        detect_flavor(f"http://127.0.0.1:{free_port()}", proxies={}, max_retries=0)

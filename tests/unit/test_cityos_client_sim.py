@@ -262,3 +262,12 @@ def test_history_is_the_same_through_quantumleap_and_the_ld_temporal_api():
         assert later_ld[0] == (start, levels[1]) and later_ld[-1][1] == levels[-1]
     finally:
         srv.stop()
+
+
+@pytest.mark.parametrize("flavor", FLAVORS)
+def test_count_matches_the_listing(okazaki, flavor):
+    c = client(okazaki, flavor, tenant="okazaki")
+    bbox = (137.1, 34.9, 137.2, 35.0)
+    assert c.count("WaterObserved") == len(list(c.iter_entities("WaterObserved")))
+    assert c.count("WaterObserved", bbox=bbox) == len(list(c.iter_entities("WaterObserved", bbox=bbox)))
+    assert c.count("WaterObserved", q="waterLevel>1") == len(list(c.iter_entities("WaterObserved", q="waterLevel>1")))
