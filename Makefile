@@ -6,8 +6,6 @@ PLUGIN_NAME := SmartCityQGIS
 ZIP := dist/smartcity_qgis-$(VERSION).zip
 TS := i18n/smartcity_qgis_ja.ts
 QM := $(TS:.ts=.qm)
-SOURCES := $(shell find . -name '*.py' -not -path './.venv/*' -not -path './.cache/*' \
-             -not -path './tests/*' -not -path './dist/*' -not -path './build/*' -not -path './scripts/*' | sort)
 PROFILE_DIR := $(CURDIR)/.profile
 export PYTHONDONTWRITEBYTECODE := 1
 

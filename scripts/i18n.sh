@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TS=i18n/smartcity_qgis_ja.ts
-mapfile -t files < <(find . -name '*.py' -not -path './.venv/*' -not -path './.cache/*' \
-  -not -path './tests/*' -not -path './dist/*' -not -path './build/*' -not -path './scripts/*' | sort)
+# -prune: .cache holds a whole Debian root (with /proc mounted while tests run in it).
+mapfile -t files < <(find . \( -path ./.venv -o -path ./.cache -o -path ./tests -o -path ./dist \
+  -o -path ./build -o -path ./scripts -o -path ./.git -o -path ./demo-output \) -prune -o -name '*.py' -print | sort)
 exec 9>i18n/.lock
 flock 9
 pylupdate5 -noobsolete "${files[@]}" -ts "$TS" 2>&1 | grep -v -E 'DeprecationWarning|getdefaultlocale' || true

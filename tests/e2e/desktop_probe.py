@@ -91,8 +91,9 @@ def run():
 
 
 def finish():
-    with open(REPORT, "w", encoding="utf-8") as fh:
-        json.dump(report, fh, ensure_ascii=False, indent=2)
+    for path in (REPORT, os.path.join(ARTIFACTS, "report.json")):
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(report, fh, ensure_ascii=False, indent=2)
     QgsApplication.exit(0)
 
 
