@@ -216,3 +216,20 @@ def test_district_from_selection_buffers_in_metres(qgis_app):
     back = geometry_from_selection([polygons], 0.0, QgsCoordinateReferenceSystem("EPSG:6668"))
     centre = back.centroid().asPoint()
     assert centre == QgsPointXY(centre) and 136.5 < centre.x() < 137.5 and 35.5 < centre.y() < 36.5
+
+
+def test_a_file_that_is_not_a_district_geopackage_is_refused_untouched(tmp_path, qgis_app):
+    from smartcity_qgis.i18n import install_translator, remove_translator
+
+    wrong = tmp_path / "districts.gpkg"
+    wrong.write_text("name,domain\nA,other\n", encoding="utf-8")
+    translator = install_translator("ja")
+    try:
+        with pytest.raises(DistrictError) as caught:
+            open_district_layer(wrong)
+    finally:
+        remove_translator(translator)
+    assert "GeoPackage" in str(caught.value) and "先行地区" in str(caught.value)
+    assert wrong.read_text(encoding="utf-8") == "name,domain\nA,other\n"
+    with pytest.raises(DistrictError):
+        open_district_layer(tmp_path / "missing.gpkg", create=False)

@@ -173,3 +173,14 @@ def test_planning_pack_has_cover_and_two_pages_per_district(scene, tmp_path):
     assert nf("先行地区計画 添付資料") in text and "康生地区" in text and "来街者数" in text
     assert nf("—（データなし）") in text, "unavailable figures are marked"
     assert coloured_share(render(result["OUTPUT"], tmp_path, page=2), 0.1, 0.2, 0.6, 0.6) > 0.2
+
+
+def test_a_figure_with_nothing_to_show_is_refused(qgis_app, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    init_processing()
+    import processing
+
+    with pytest.raises(QgsProcessingException):
+        processing.run("smartcity:planningfigure", {"TITLE": "空", "OUTPUT": str(tmp_path / "empty.pdf")})
+    assert not (tmp_path / "empty.pdf").exists()
