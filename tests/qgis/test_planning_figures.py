@@ -154,25 +154,32 @@ def test_planning_pack_has_cover_and_two_pages_per_district(scene, tmp_path):
         QgsCoordinateReferenceSystem("EPSG:6675"),
     )
     save_districts(districts)
-    result = processing.run(
-        "smartcity:planningpack",
-        {
-            "DISTRICTS": districts,
-            "LAYERS": [layers["hazard"], layers["people"]],
-            "TITLE": "先行地区計画 添付資料",
-            "PAGE_SIZE": 0,
-            "ORIENTATION": 0,
-            "PEOPLE_FLOW": layers["people"],
-            "HAZARD": layers["hazard"],
-            "OUTPUT": str(tmp_path / "pack.pdf"),
-        },
-    )
+    params = {
+        "DISTRICTS": districts,
+        "LAYERS": [layers["hazard"], layers["people"]],
+        "TITLE": "先行地区計画 添付資料",
+        "PAGE_SIZE": 0,
+        "ORIENTATION": 0,
+        "PEOPLE_FLOW": layers["people"],
+        "HAZARD": layers["hazard"],
+        "OUTPUT": str(tmp_path / "pack.pdf"),
+    }
+    result = processing.run("smartcity:planningpack", params)
     pages, size = pdf_pages(result["OUTPUT"])
     assert pages == 1 + 2 * 2 and size.startswith("595")
     text = pdf_text(result["OUTPUT"])
     assert nf("先行地区計画 添付資料") in text and "康生地区" in text and "来街者数" in text
     assert nf("—（データなし）") in text, "unavailable figures are marked"
     assert coloured_share(render(result["OUTPUT"], tmp_path, page=2), 0.1, 0.2, 0.6, 0.6) > 0.2
+    assert "1,500" not in text
+    # the data changed: re-running reproduces the pack with the new figures
+    people = layers["people"]
+    people.dataProvider().changeAttributeValues(
+        {next(people.getFeatures()).id(): {people.fields().indexOf("population_day"): 3000}}
+    )
+    again = processing.run("smartcity:planningpack", {**params, "OUTPUT": str(tmp_path / "pack2.pdf")})
+    assert "1,500" in pdf_text(again["OUTPUT"]) and pdf_pages(again["OUTPUT"])[0] == 5
+    assert len([lay for lay in QgsProject.instance().layoutManager().layouts() if "先行地区計画" in lay.name()]) == 1
 
 
 def test_a_figure_with_nothing_to_show_is_refused(qgis_app, tmp_path):

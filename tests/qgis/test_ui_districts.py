@@ -6,7 +6,7 @@ import math
 
 import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsGeometry, QgsProject
-from qgis.PyQt.QtCore import QVariant
+from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
 from smartcity_qgis.dialogs.district_dock import DistrictFactSheetDock
 from smartcity_qgis.dialogs.ui_districts import DistrictTools
@@ -103,6 +103,19 @@ def test_fact_sheet_dock_follows_the_selection(qgis_iface, tmp_path):
         dock.refresh()
         values = {dock.table.item(r, 0).text(): dock.table.item(r, 1).text() for r in range(dock.table.rowCount())}
         assert values["面積"] == "100.00" and values["昼間人口（昼 11–14時台）"] == "500"
+        # live data changes: the panel follows (throttled; here without the delay)
+        dock._timer.setInterval(0)
+        people = next(lyr for lyr in QgsProject.instance().mapLayers().values() if lyr.name() == "人流")
+        people.startEditing()
+        cell = next(people.getFeatures())
+        people.changeAttributeValue(cell.id(), people.fields().indexOf("population_day"), 3000)
+        for _ in range(50):
+            QCoreApplication.processEvents()
+            values = {dock.table.item(r, 0).text(): dock.table.item(r, 1).text() for r in range(dock.table.rowCount())}
+            if values["昼間人口（昼 11–14時台）"] == "1,500":
+                break
+        assert values["昼間人口（昼 11–14時台）"] == "1,500"
+        people.rollBack()
     finally:
         dock.stop_watching()
         QgsProject.instance().removeAllMapLayers()
