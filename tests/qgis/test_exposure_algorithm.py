@@ -22,8 +22,6 @@ from smartcity_qgis.algorithms.alg_exposure import plain
 X0, Y0 = 600.0, -116000.0
 
 
-
-
 def polygon_layer(name, crs, fields, rows):
     layer = QgsVectorLayer(f"Polygon?crs={crs}", name, "memory")
     layer.dataProvider().addAttributes([QgsField(n, t) for n, t in fields])

@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from qgis.core import Qgis, QgsProject
+import pytest
+from qgis.core import Qgis, QgsApplication, QgsProject
 
+from smartcity_qgis.algorithms.provider import PROVIDER_ID
 from smartcity_qgis.dialogs.ui_hazard import add_hazard_files
 from smartcity_qgis.layers.tiles import TILE_KEY_PROPERTY, TILE_SOURCES
+from tests.qgis.conftest import ensure_smartcity_processing
+
+
+@pytest.fixture
+def no_provider_registered():
+    """Other modules keep a SmartCity provider registered; loading the plugin needs a clean registry."""
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById(PROVIDER_ID)
+    if existing is not None:
+        registry.removeProvider(existing)
+    yield
+    if existing is not None:
+        ensure_smartcity_processing()
 
 
 def find_action(plugin, name):
     return next((a for a in plugin.ui.actions if a.objectName() == name), None)
 
 
-def test_tiles_menu_adds_layers_with_credits(plugin_module, qgis_iface, qgis_new_project):
+def test_tiles_menu_adds_layers_with_credits(plugin_module, qgis_iface, qgis_new_project, no_provider_registered):
     plugin = plugin_module.classFactory(qgis_iface)
     plugin.initGui()
     try:
