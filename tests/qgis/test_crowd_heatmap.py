@@ -183,7 +183,7 @@ def test_snapshot_to_mesh_sums_counts_and_suppresses_small_cells(crowd, sim, lev
         assert out.renderer().type() == "graduatedSymbol"
 
 
-def test_snapshot_with_every_cell_too_small_publishes_nothing(crowd, sim):
+def test_snapshot_with_every_cell_too_small_publishes_nothing(crowd, sim, qgis_iface):
     _layer, config = crowd
     for entity_id in counter_ids():
         sim.update_entity(entity_id, {"peopleCount": 1}, tenant=TENANT)
@@ -194,6 +194,10 @@ def test_snapshot_with_every_cell_too_small_publishes_nothing(crowd, sim):
     assert snapshot.suppressed >= 1 and snapshot.without_count == 1
     with pytest.raises(ValueError):
         snapshot_layer_to_mesh(layer, "80km")
+    bar = qgis_iface.messageBar()
+    bar.clear_messages()
+    assert add_mesh_snapshot(layer, qgis_iface, "80km") is None
+    assert any("80km" in m for m in bar.get_messages(Qgis.Warning))
 
 
 def test_count_attribute_is_found_by_name():
