@@ -334,22 +334,22 @@
             <translation>ジオメトリが空です</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="65" />
+            <location filename="../smartcity_qgis/layers/district_geometry.py" line="73" />
             <source>Select the features that make up the district first</source>
             <translation>先に地区とする地物を選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="77" />
+            <location filename="../smartcity_qgis/layers/district_geometry.py" line="85" />
             <source>Points and lines need a buffer distance in metres to make a district</source>
             <translation>点や線から地区を作るにはバッファ距離（m）を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="80" />
+            <location filename="../smartcity_qgis/layers/district_geometry.py" line="88" />
             <source>The selection does not make an area</source>
             <translation>選択した地物から面を作れません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="88" />
+            <location filename="../smartcity_qgis/layers/district_geometry.py" line="96" />
             <source>Choose a mesh layer (polygons) and select its cells</source>
             <translation>メッシュレイヤ（ポリゴン）を選び、セルを選択してください</translation>
         </message>
@@ -514,102 +514,102 @@
             <translation>地区を追加できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="85" />
             <source>Loaded {0} entities</source>
             <translation>{0} 件のエンティティを読み込みました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="89" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
             <source>; {0} entities could not be used</source>
             <translation>、{0} 件のエンティティは使用できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="91" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="89" />
             <source>; {0} warnings</source>
             <translation>、警告 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="93" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="91" />
             <source> (cancelled)</source>
             <translation>（中止）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="98" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="96" />
             <source>Entities that could not be used:</source>
             <translation>使用できなかったエンティティ:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="101" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="99" />
             <source>Warnings:</source>
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="109" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="58" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="110" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="59" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="111" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="60" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="112" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="61" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="116" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="65" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="117" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="66" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="118" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="67" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="119" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="68" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="120" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="69" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="132" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="81" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="132" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="81" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="132" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="81" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="157" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="123" />
             <source>The extent must be west, south, east, north in degrees.</source>
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="395" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="327" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
@@ -1178,7 +1178,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続 (*.json)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="140" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="144" />
             <source>Could not write {0}: {1}</source>
             <translation>{0} を書き出せませんでした: {1}</translation>
         </message>
@@ -1673,7 +1673,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="141" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="146" />
             <source>{0}: reconnecting: {1}</source>
             <translation>{0}: 再接続中: {1}</translation>
         </message>
@@ -1708,7 +1708,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
             <source>Kind</source>
             <translation>種別</translation>
         </message>
@@ -2138,52 +2138,52 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>浸水深</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="31" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="32" />
             <source>People-flow mesh layer</source>
             <translation>人流メッシュレイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="36" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="37" />
             <source>Daytime population field</source>
             <translation>昼間人口のフィールド</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="45" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="46" />
             <source>Night-time population field</source>
             <translation>夜間人口のフィールド</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="54" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="55" />
             <source>Flood hazard zones</source>
             <translation>洪水浸水想定区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="59" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="60" />
             <source>Depth rank field</source>
             <translation>浸水深ランクのフィールド</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="64" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="65" />
             <source>City OS entity layers to count</source>
             <translation>集計する都市OSエンティティのレイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="69" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="70" />
             <source>River stations</source>
             <translation>水位観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="74" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="75" />
             <source>Alert level field</source>
             <translation>警戒レベルのフィールド</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="79" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="80" />
             <source>Stations within (metres)</source>
             <translation>観測所の検索距離（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/district_dock.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/district_dock.py" line="52" />
             <source>District fact sheet</source>
             <translation>先行地区ファクトシート</translation>
         </message>
@@ -2193,22 +2193,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区と計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="116" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="117" />
             <source>For each pilot district: area in hectares (in its plane-rectangular zone), daytime and night-time population from a people-flow mesh by area share, flood hazard exposure by depth rank, counts of city OS entities by type, river stations nearby with their alert level, and the KPI table. A figure whose input is not given is shown as unavailable. Output: a table and an optional CSV.</source>
             <translation>先行地区ごとに、面積（ha、その地区の平面直角座標系で計算）、人流メッシュから面積按分した昼間・夜間人口、浸水深ランク別の浸水想定区域、種類別の都市OSエンティティ数、近傍の水位観測所と警戒レベル、KPI一覧をまとめます。入力がない項目は「データなし」と表示します。出力はテーブルと CSV（任意）です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="128" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
             <source>Fact sheet</source>
             <translation>ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="130" />
             <source>Fact sheet CSV</source>
             <translation>ファクトシート CSV</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="130" />
             <source>CSV files (*.csv)</source>
             <translation>CSV ファイル (*.csv)</translation>
         </message>
@@ -2218,7 +2218,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="151" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="155" />
             <source>Fact sheets for {0} districts</source>
             <translation>{0} 地区のファクトシートを作成しました</translation>
         </message>
@@ -2233,27 +2233,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>プライバシー保護のルール: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="111" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="112" />
             <source>The layers have no features to place</source>
             <translation>レイヤに位置を決められる地物がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="130" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="134" />
             <source>CSV with X/Y columns needs a point layer: {0}</source>
             <translation>X/Y 列の CSV にはポイントレイヤが必要です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="174" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="178" />
             <source>Unknown export format: {0}</source>
             <translation>不明な出力形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="177" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="181" />
             <source>Choose at least one vector layer to export</source>
             <translation>書き出すベクタレイヤを1つ以上選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="189" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="193" />
             <source>These files exist already and were left untouched: {0}</source>
             <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
@@ -2423,112 +2423,112 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="95" />
+            <location filename="../smartcity_qgis/export/figure.py" line="96" />
             <source>Synthetic demo data (not real observations)</source>
             <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="103" />
+            <location filename="../smartcity_qgis/export/figure.py" line="104" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="104" />
+            <location filename="../smartcity_qgis/export/figure.py" line="105" />
             <source>Sources: {0}</source>
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="169" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="173" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="130" />
+            <location filename="../smartcity_qgis/export/figure.py" line="131" />
             <source>Give an extent, a district or layers with features</source>
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="80" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="81" />
             <source>Created {0}</source>
             <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="200" />
+            <location filename="../smartcity_qgis/export/figure.py" line="204" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="218" />
+            <location filename="../smartcity_qgis/export/figure.py" line="222" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="258" />
+            <location filename="../smartcity_qgis/export/figure.py" line="262" />
             <source>Unknown figure format: {0}</source>
             <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="260" />
+            <location filename="../smartcity_qgis/export/figure.py" line="264" />
             <source>The figure could not be written to {0}</source>
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="101" />
             <source>District</source>
             <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="101" />
             <source>Area (ha)</source>
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="120" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="121" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="123" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="124" />
             <source>Section</source>
             <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="123" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="124" />
             <source>Item</source>
             <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="123" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="124" />
             <source>Value</source>
             <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
             <source>Unit</source>
             <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="137" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
             <source>KPIs</source>
             <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
             <source>Indicator</source>
             <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
             <source>Target</source>
             <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
             <source>Target year</source>
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="180" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="184" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2821,6 +2821,16 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="174" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="88" />
+            <source>MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.</source>
+            <translation>MQTT プッシュにはブローカーの MQTT URL が必要です。接続に設定するか、HTTP プッシュを使ってください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/district_geometry.py" line="44" />
+            <source>The area ({0:.4f}, {1:.4f}) lies outside Japan's plane-rectangular zones</source>
+            <translation type="unfinished" />
         </message>
     </context>
 </TS>

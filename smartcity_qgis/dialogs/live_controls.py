@@ -20,6 +20,7 @@ from smartcity_qgis.layers.live import (
     CONNECTING,
     LIVE,
     MODES,
+    MQTT,
     RECONNECTING,
     LiveLayerUpdater,
 )
@@ -83,6 +84,10 @@ class LiveController(QObject):
         }
         meta = LayerMeta.from_layer(layer)
         config = resolve_config(meta)
+        if mode == MQTT and not getattr(config, "mqtt_url", None):
+            raise ValueError(
+                tr("MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.")
+            )
         updater = LiveLayerUpdater(group, config, mode=mode, interval=interval, parent=self)
         name = meta.connection or meta.url
         updater.state_changed.connect(lambda state, detail, n=name: self._report(n, state, detail))

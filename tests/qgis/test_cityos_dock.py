@@ -237,3 +237,18 @@ def test_load_history_as_layer_for_the_temporal_controller(dock, demo):
     values = [value for _, value in rows]
     assert 1.5 in values and 2.5 in values and values.index(1.5) < values.index(2.5)
     assert {f["entity_id"] for f in history.getFeatures()} == {feature["entity_id"]}
+
+
+def test_mqtt_without_an_mqtt_url_is_explained_and_http_push_works(dock, demo):
+    list_demo_types(dock)
+    layer = load(dock, "WaterObserved").main_layer
+    assert dock.set_live_mode(layer, "mqtt", 5) is None
+    assert "MQTT" in dock.status_label.text()
+    assert dock.live.mode_of(layer)[0] == "off"
+    feature = next(layer.getFeatures())
+    updater = dock.set_live_mode(layer, "http", 30)
+    assert updater is not None
+    wait_for(lambda: updater.state == "live", timeout=30)
+    demo.update_entity(feature["entity_id"], {"dangerLevel": 7.77}, tenant="okazaki")
+    wait_for(lambda: layer.getFeature(feature.id())["dangerLevel"] == 7.77, timeout=30)
+    dock.set_live_mode(layer, "off")
