@@ -2830,7 +2830,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
         <message>
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="44" />
             <source>The area ({0:.4f}, {1:.4f}) lies outside Japan's plane-rectangular zones</source>
-            <translation type="unfinished" />
+            <translation>位置（{0:.4f}, {1:.4f}）は日本の平面直角座標系の範囲外です</translation>
         </message>
     </context>
 </TS>

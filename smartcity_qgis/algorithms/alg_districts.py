@@ -24,6 +24,7 @@ from smartcity_qgis.layers.district_factsheet import (
     fact_sheet_fields,
     write_fact_sheet_csv,
 )
+from smartcity_qgis.layers.districts import DistrictError
 
 
 def fact_sheet_parameters(alg, optional_stations: bool = True) -> None:
@@ -136,7 +137,10 @@ class DistrictFactSheetAlgorithm(SmartCityAlgorithm):
         districts = self.parameterAsVectorLayer(parameters, "DISTRICTS", context)
         if districts is None:
             raise QgsProcessingException(tr("No district layer was given"))
-        sheets = district_fact_sheets(districts, fact_sheet_inputs(self, parameters, context))
+        try:
+            sheets = district_fact_sheets(districts, fact_sheet_inputs(self, parameters, context))
+        except DistrictError as exc:
+            raise QgsProcessingException(str(exc)) from exc
         sink, dest = self.parameterAsSink(
             parameters, "OUTPUT", context, fact_sheet_fields(), QgsWkbTypes.NoGeometry, districts.crs()
         )

@@ -18,7 +18,7 @@ from smartcity_qgis.layers.district_factsheet import (
     FactSheetInputs,
     district_fact_sheet,
 )
-from smartcity_qgis.layers.districts import is_district_layer
+from smartcity_qgis.layers.districts import DistrictError, is_district_layer
 
 FACT_DOCK_OBJECT_NAME = "SmartCityDistrictFactSheetDock"
 
@@ -121,7 +121,12 @@ class DistrictFactSheetDock(QgsDockWidget):
             self.status.setText(tr("Select a pilot district on the map"))
             self.table.setRowCount(0)
             return
-        sheet = district_fact_sheet(layer, features[0], project_fact_inputs(QgsProject.instance()))
+        try:
+            sheet = district_fact_sheet(layer, features[0], project_fact_inputs(QgsProject.instance()))
+        except DistrictError as exc:
+            self.status.setText(str(exc))
+            self.table.setRowCount(0)
+            return
         self.status.setText(sheet.name)
         self.table.setRowCount(len(sheet.rows))
         for row, fact in enumerate(sheet.rows):

@@ -34,6 +34,7 @@ from smartcity_qgis.export.layout_items import (
 )
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.district_geometry import plane_zone_crs
+from smartcity_qgis.layers.districts import DistrictError
 
 SYNTHETIC_PROPERTY = "smartcity/synthetic"
 FORMATS = ("pdf", "png", "svg")
@@ -136,7 +137,10 @@ def figure_area(spec: FigureSpec) -> tuple[QgsRectangle, QgsCoordinateReferenceS
             else:
                 rect.combineExtentWith(box)
         geometry, source_crs = QgsGeometry.fromRect(rect), layers[0].crs()
-    zone = plane_zone_crs(geometry, source_crs)
+    try:
+        zone = plane_zone_crs(geometry, source_crs)
+    except DistrictError as exc:
+        raise FigureError(str(exc)) from exc
     geometry = QgsGeometry(geometry)
     geometry.transform(QgsCoordinateTransform(source_crs, zone, project))
     extent = geometry.boundingBox()

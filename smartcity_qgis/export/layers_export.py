@@ -96,6 +96,7 @@ def k_anonymous_copy(layer: QgsVectorLayer, k: int) -> tuple[QgsVectorLayer, int
 def suggest_export_crs(layers: Sequence[QgsVectorLayer]) -> QgsCoordinateReferenceSystem:
     """The plane-rectangular zone at the centre of the layers (for districts: the district's zone)."""
     from smartcity_qgis.layers.district_geometry import plane_zone_for_extent
+    from smartcity_qgis.layers.districts import DistrictError
 
     extent = QgsRectangle()
     for layer in layers:
@@ -109,7 +110,10 @@ def suggest_export_crs(layers: Sequence[QgsVectorLayer]) -> QgsCoordinateReferen
             extent.combineExtentWith(box)
     if extent.isNull():
         raise ExportError(tr("The layers have no features to place"))
-    return plane_zone_for_extent(extent, WGS84)
+    try:
+        return plane_zone_for_extent(extent, WGS84)
+    except DistrictError as exc:
+        raise ExportError(str(exc)) from exc
 
 
 def _write(layer, path: Path, fmt: str, table: str, crs, append: bool) -> None:

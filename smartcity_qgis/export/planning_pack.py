@@ -33,6 +33,7 @@ from smartcity_qgis.export.figure import (
 from smartcity_qgis.export.layout_items import add_label, add_page, page_dimensions, place, text_format, wrap_text
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.district_factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
+from smartcity_qgis.layers.districts import DistrictError
 
 
 def add_table(
@@ -164,7 +165,10 @@ def build_planning_pack(
 ) -> QgsPrintLayout:
     """The pack as one multi-page layout (kept in the project): cover + 2 pages per district."""
     project = project or QgsProject.instance()
-    sheets = district_fact_sheets(districts, inputs)
+    try:
+        sheets = district_fact_sheets(districts, inputs)
+    except DistrictError as exc:
+        raise FigureError(str(exc)) from exc
     if not sheets:
         raise FigureError(tr("The district layer has no district to show"))
     spec = FigureSpec(

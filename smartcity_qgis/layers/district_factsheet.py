@@ -32,8 +32,8 @@ from smartcity_qgis.analysis.district_facts import (
     kpi_table,
     population_by_area_share,
     stations_within,
-    zone_epsg,
 )
+from smartcity_qgis.layers.district_geometry import japan_zone_epsg
 from smartcity_qgis.layers.districts import feature_attributes
 from smartcity_qgis.layers.entity_schema import STRING, qgs_field
 
@@ -162,7 +162,7 @@ def district_fact_sheet(districts: QgsVectorLayer, feature: QgsFeature, inputs: 
     geometry = QgsGeometry(feature.geometry())
     centre = QgsGeometry(geometry.centroid())
     centre.transform(QgsCoordinateTransform(districts.crs(), WGS84, QgsProject.instance()))
-    epsg = zone_epsg(centre.asPoint().x(), centre.asPoint().y())
+    epsg = japan_zone_epsg(centre.asPoint().x(), centre.asPoint().y())
     zone = QgsCoordinateReferenceSystem(f"EPSG:{epsg}")
     geometry.transform(QgsCoordinateTransform(districts.crs(), zone, QgsProject.instance()))
     district = wkb.loads(bytes(geometry.asWkb()))

@@ -33,12 +33,20 @@ def plane_zone_crs(geometry: QgsGeometry, crs: QgsCoordinateReferenceSystem) -> 
     if crs != WGS84:
         centre.transform(QgsCoordinateTransform(crs, WGS84, QgsProject.instance()))
     point = centre.asPoint()
-    return QgsCoordinateReferenceSystem(f"EPSG:{zone_epsg(point.x(), point.y())}")
+    return QgsCoordinateReferenceSystem(f"EPSG:{japan_zone_epsg(point.x(), point.y())}")
 
 
-def plane_zone_for_extent(
-    extent: QgsRectangle, crs: QgsCoordinateReferenceSystem
-) -> QgsCoordinateReferenceSystem:
+def japan_zone_epsg(lon: float, lat: float) -> int:
+    """The plane-rectangular zone EPSG code, or a translated error for a place outside Japan."""
+    try:
+        return zone_epsg(lon, lat)
+    except ValueError as exc:
+        raise DistrictError(
+            tr("The area ({0:.4f}, {1:.4f}) lies outside Japan's plane-rectangular zones").format(lon, lat)
+        ) from exc
+
+
+def plane_zone_for_extent(extent: QgsRectangle, crs: QgsCoordinateReferenceSystem) -> QgsCoordinateReferenceSystem:
     """The plane-rectangular zone CRS for the centre of an extent."""
     return plane_zone_crs(QgsGeometry.fromRect(extent), crs)
 

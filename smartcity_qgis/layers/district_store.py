@@ -91,6 +91,8 @@ def _open(path: Path, update: bool):
     try:
         flags = gdal.OF_VECTOR | (gdal.OF_UPDATE if update else 0)
         ds = gdal.OpenEx(str(path), flags, allowed_drivers=["GPKG"])
+    except RuntimeError:  # GDAL with exceptions enabled
+        ds = None
     finally:
         gdal.PopErrorHandler()
     if ds is None:
@@ -119,9 +121,7 @@ def read_districts(path: str | Path, table: str = DISTRICT_TABLE) -> list[Distri
                 attrs[name] = feature.GetFieldAsDouble(name)
             else:
                 attrs[name] = feature.GetFieldAsString(name)
-        records.append(
-            DistrictRecord(feature.GetFID(), bytes(geometry.ExportToWkb()) if geometry else None, attrs)
-        )
+        records.append(DistrictRecord(feature.GetFID(), bytes(geometry.ExportToWkb()) if geometry else None, attrs))
     ds = None
     return sorted(records, key=lambda r: r.fid or 0)
 
@@ -135,9 +135,7 @@ def _set_value(feature, name: str, value: Any) -> None:
         feature.SetField(name, value)
 
 
-def write_districts(
-    path: str | Path, records: Iterable[DistrictRecord], table: str = DISTRICT_TABLE
-) -> list[int]:
+def write_districts(path: str | Path, records: Iterable[DistrictRecord], table: str = DISTRICT_TABLE) -> list[int]:
     """Replace the districts in ``path`` by ``records`` in one transaction; return their fids.
 
     Records keep their feature id when they have one; new records get a fresh id.
@@ -176,6 +174,9 @@ def write_districts(
             written.append(feature.GetFID())
         if ds.CommitTransaction() != ogr.OGRERR_NONE:
             raise DistrictStoreError(f"cannot commit the districts to {path}")
+    except RuntimeError as exc:  # GDAL with exceptions enabled reports failures this way
+        ds.RollbackTransaction()
+        raise DistrictStoreError(f"cannot write the districts to {path}: {exc}") from exc
     except BaseException:
         ds.RollbackTransaction()
         raise

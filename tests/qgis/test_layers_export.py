@@ -145,3 +145,17 @@ def test_kml(layers, tmp_path):
 
 def test_crs_suggestion_is_the_plane_zone(layers):
     assert suggest_export_crs([layers["polygons"]]).authid() == "EPSG:6675"
+
+
+def test_places_outside_japan_get_a_clear_message(qgis_app):
+    from smartcity_qgis.layers.district_geometry import geometry_from_selection
+    from smartcity_qgis.layers.districts import DistrictError
+
+    paris = memory_layer(
+        "Point", "Paris", {"name": QVariant.String}, [("POINT(2.35 48.85)", {"name": "p"})], crs="EPSG:4326"
+    )
+    with pytest.raises(ExportError, match="plane-rectangular|平面直角"):
+        suggest_export_crs([paris])
+    paris.selectAll()
+    with pytest.raises(DistrictError):
+        geometry_from_selection([paris], 100.0, QgsCoordinateReferenceSystem("EPSG:6668"))
