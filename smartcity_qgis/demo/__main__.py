@@ -34,10 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from smartcity_qgis.i18n import install_translator
 
-        install_translator("ja")
+        translator = install_translator("ja")  # keep a reference: Qt does not own it
         output = Path(args.output).resolve()
         output.mkdir(parents=True, exist_ok=True)
         ctx = DemoContext(output=output, project=QgsProject.instance())
+        ctx.shared["translator"] = translator
         written: list[Path] = []
         failed = []
         for name in _steps():
