@@ -14,9 +14,9 @@ listed with their id and reason in `LoadResult.invalid`; the rest loads.
 from __future__ import annotations
 
 import inspect
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
 from typing import Any
 
 from qgis.core import (
@@ -33,33 +33,31 @@ from qgis.core import (
 from qgis.PyQt.QtCore import pyqtSignal
 
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.entity_features import (
-    GEOMETRY_KINDS,
-    LINE,
-    NO_GEOMETRY,
-    POINT,
-    POLYGON,
-    GeometryError,
-    RowBuilder,
-    add_field_alias_units,
-    build_features,
-    create_memory_layer,
-    entity_kind,
-    lazy_point,
+from smartcity_qgis.layers.entity_builder import (
+    InvalidEntity,
+    LayerGroupBuilder,
+    PageStream,
+    build_layers,
+    layer_name,
+    type_label,
 )
+from smartcity_qgis.layers.entity_features import POINT
 from smartcity_qgis.layers.entity_layer_meta import LayerMeta
-from smartcity_qgis.layers.entity_schema import EntitySchema
 
 BBox = tuple[float, float, float, float]
-_BATCH = 20000
-
-
-@dataclass
-class InvalidEntity:
-    """An entity left out, with the reason (for the message bar's details view)."""
-
-    entity_id: str | None
-    reason: str
+__all__ = [
+    "EntityLoadTask",
+    "InvalidEntity",
+    "LoadResult",
+    "build_layers",
+    "find_entity_layers",
+    "layer_name",
+    "load_entity_layer",
+    "load_entity_layers",
+    "load_result",
+    "to_bbox",
+    "type_label",
+]
 
 
 @dataclass
@@ -103,38 +101,6 @@ class LoadResult:
         return "\n".join(lines)
 
 
-def type_label(entity_type: str) -> str:
-    """A readable name for well-known entity types, in the user's language."""
-    labels = {
-        "WaterObserved": tr("River water level"),
-        "CrowdFlowObserved": tr("People count"),
-        "AirQualityObserved": tr("Air quality"),
-        "Streetlight": tr("Streetlights"),
-        "OffStreetParking": tr("Parking"),
-        "ParkingSpot": tr("Parking"),
-        "parking": tr("Parking"),
-        "Parking": tr("Parking"),
-        "PointOfInterest": tr("Points of interest"),
-        "WeatherObserved": tr("Weather"),
-        "TrafficFlowObserved": tr("Traffic flow"),
-        "NoiseLevelObserved": tr("Noise level"),
-    }
-    return labels.get(entity_type, "")
-
-
-def layer_name(meta: LayerMeta, kind: str, split: bool) -> str:
-    """The layer's name: readable type, NGSI type, service path, geometry kind, connection."""
-    label = type_label(meta.entity_type)
-    name = f"{label} ({meta.entity_type})" if label else meta.entity_type
-    if meta.service_path and meta.service_path != "/":
-        name += f" {meta.service_path}"
-    if split:
-        name += " — " + {POINT: tr("points"), LINE: tr("lines"), POLYGON: tr("polygons")}.get(kind, "")
-    if meta.connection:
-        name += f" [{meta.connection}]"
-    return name
-
-
 def to_bbox(extent: Any) -> BBox | None:
     """``extent`` (QgsRectangle in EPSG:4326, QgsReferencedRectangle, or a 4-tuple) as lon/lat."""
     if extent is None:
@@ -165,6 +131,16 @@ def _accepts(func: Callable, name: str) -> bool:
         return False
 
 
+def _invalid_collector(client: Any, invalid: list[InvalidEntity]) -> dict[str, Any]:
+    if not _accepts(client.iter_entities, "on_invalid"):
+        return {}
+    return {
+        "on_invalid": lambda error: invalid.append(
+            InvalidEntity(getattr(error, "entity_id", None), getattr(error, "reason", str(error)))
+        )
+    }
+
+
 def fetch_entities(
     client: Any,
     entity_type: str,
@@ -176,6 +152,7 @@ def fetch_entities(
     progress_share: float = 80.0,
 ) -> list[Any]:
     """All entities of a query; unusable ones go to ``invalid``. Stops early when cancelled."""
+    from smartcity_qgis.cityos_client.errors import CancelledError
 
     def progress(done: int, total: int | None = None, *_: Any) -> None:
         if feedback is not None and total:
@@ -184,95 +161,18 @@ def fetch_entities(
     def cancel() -> bool:
         return feedback is not None and feedback.isCanceled()
 
-    kwargs: dict[str, Any] = {"bbox": bbox, "q": q, "attrs": attrs, "progress": progress, "cancel": cancel}
-    if _accepts(client.iter_entities, "on_invalid"):
-        kwargs["on_invalid"] = lambda error: invalid.append(
-            InvalidEntity(getattr(error, "entity_id", None), getattr(error, "reason", str(error)))
-        )
     entities: dict[str, Any] = {}
-    from smartcity_qgis.cityos_client.errors import CancelledError
-
+    extra = _invalid_collector(client, invalid)
     try:
-        for entity in client.iter_entities(entity_type, **kwargs):
+        for entity in client.iter_entities(
+            entity_type, bbox=bbox, q=q, attrs=attrs, progress=progress, cancel=cancel, **extra
+        ):
             entities[entity.id] = entity  # the last copy wins if a page repeats an entity
             if cancel():
                 break
     except CancelledError:
         pass
     return list(entities.values())
-
-
-def _group_by_kind(
-    entities: list[Any], invalid: list[InvalidEntity]
-) -> tuple[dict[str, list[Any]], list[Any]]:
-    groups: dict[str, list[Any]] = {}
-    for entity in entities:
-        try:
-            kind = entity_kind(entity)
-        except (GeometryError, ValueError, TypeError) as exc:
-            invalid.append(InvalidEntity(entity.id, str(exc)))
-            continue
-        groups.setdefault(kind, []).append(entity)
-    without = groups.pop(NO_GEOMETRY, [])
-    return groups, without
-
-
-def build_layers(
-    entities: list[Any],
-    meta: LayerMeta,
-    invalid: list[InvalidEntity] | None = None,
-    feedback: QgsFeedback | None = None,
-    received_at: datetime | None = None,
-    progress_from: float = 80.0,
-) -> dict[str, QgsVectorLayer]:
-    """Memory layers (one per geometry kind) holding ``entities``; ``meta`` is written on each."""
-    invalid = invalid if invalid is not None else []
-    received_at = received_at or datetime.now(UTC)
-    groups, without = _group_by_kind(entities, invalid)
-    if not groups:
-        groups = {NO_GEOMETRY if without else POINT: []}
-    main = POINT if POINT in groups else max(groups, key=lambda k: len(groups[k]))
-    groups[main] = groups[main] + without
-
-    schema = EntitySchema()
-    schema.observe(entities)
-    units: dict[str, str] = {}
-    for entity in entities:
-        for name, attr in entity.attributes.items():
-            if attr.unit_code and name not in units:
-                units[name] = attr.unit_code
-    builder = RowBuilder(schema)
-    split = len([k for k in groups if k in GEOMETRY_KINDS]) > 1
-    total = max(1, sum(len(g) for g in groups.values()))
-    done = 0
-    layers: dict[str, QgsVectorLayer] = {}
-    for kind in sorted(groups, key=lambda k: (k != main, k)):
-        members = groups[kind]
-        multipoint = kind == POINT and any(
-            lazy_point(e) is None
-            and e.geometry is not None
-            and e.geometry.geom_type == "MultiPoint"
-            and len(e.geometry.geoms) > 1
-            for e in members
-        )
-        kind_meta = LayerMeta(**{**meta.__dict__, "geometry_kind": kind, "units": units})
-        layer = create_memory_layer(layer_name(kind_meta, kind, split), kind, schema, multipoint)
-        kind_meta.apply(layer)
-        add_field_alias_units(layer, schema, units)
-        bad: list[tuple[str, str]] = []
-        provider = layer.dataProvider()
-        for start in range(0, len(members), _BATCH):
-            if feedback is not None and feedback.isCanceled():
-                break
-            chunk = members[start : start + _BATCH]
-            provider.addFeatures(build_features(chunk, layer, builder, kind, received_at, bad))
-            done += len(chunk)
-            if feedback is not None:
-                feedback.setProgress(progress_from + (100.0 - progress_from) * done / total)
-        invalid.extend(InvalidEntity(eid, reason) for eid, reason in bad)
-        layer.updateExtents()
-        layers[kind] = layer
-    return layers
 
 
 def make_client(config: Any) -> Any:
@@ -298,32 +198,64 @@ def load_entity_layers(
     Raises `CityOSError` subclasses when the broker cannot be used at all; entities that
     cannot be used are reported in the result, not raised.
     """
+    from smartcity_qgis.cityos_client.errors import CancelledError
+
     bbox = to_bbox(extent)
+    own_client = client is None
     client = client or make_client(config)
     result = LoadResult()
     query = {"bbox": list(bbox) if bbox else None, "attrs": list(attrs) if attrs else None, "q": q}
     meta = LayerMeta.from_config(config, entity_type, connection_name, {k: v for k, v in query.items() if v})
-    entities = fetch_entities(client, entity_type, bbox, attrs, q, feedback, result.invalid)
-    result.cancelled = feedback is not None and feedback.isCanceled()
-    for entity in entities:
-        result.warnings.extend(InvalidEntity(entity.id, w) for w in entity.warnings)
-    result.layers = build_layers(entities, meta, result.invalid, feedback)
-    result.loaded = sum(layer.featureCount() for layer in result.layers.values())
+    builder = LayerGroupBuilder(meta, result.invalid)
+    extra = _invalid_collector(client, result.invalid)
+
+    def canceled() -> bool:
+        return feedback is not None and feedback.isCanceled()
+
+    def fetch(progress: Callable, stop: Callable[[], bool]) -> Any:
+        return client.iter_entities(
+            entity_type, bbox=bbox, q=q, attrs=attrs, progress=progress, cancel=lambda: stop() or canceled(), **extra
+        )
+
+    stream = PageStream(fetch)
+    try:
+        for page in stream:
+            builder.add(page)
+            for entity in page:
+                result.warnings.extend(InvalidEntity(entity.id, w) for w in entity.warnings)
+            done, total = stream.progress
+            if feedback is not None and total:
+                feedback.setProgress(min(99.0, 100.0 * done / total))
+            if canceled():
+                break
+    except CancelledError:
+        pass
+    finally:
+        stream.close()
+        if own_client:  # its connection pool would otherwise linger until garbage collection
+            stream.join()
+            client.close()
+    result.cancelled = canceled()
+    result.layers = builder.finish()
+    result.loaded = builder.count
     _remember(result)
     return result
 
 
-_RESULTS: dict[str, LoadResult] = {}
+# Recent load reports by layer id. Copies without the layers themselves (remembering must
+# not keep a layer alive) and bounded, so no signal from the layers is needed to forget them.
+_RESULTS: OrderedDict[str, LoadResult] = OrderedDict()
+_MAX_RESULTS = 200
 
 
 def _remember(result: LoadResult) -> None:
-    # A copy without the layers themselves: remembering must not keep a layer alive.
     layer_ids = {kind: layer.id() for kind, layer in result.layers.items()}
     light = replace(result, layers={}, layer_ids=layer_ids)
-    for layer in result.layers.values():
-        layer_id = layer.id()
+    for layer_id in layer_ids.values():
         _RESULTS[layer_id] = light
-        layer.destroyed.connect(lambda *_args, lid=layer_id: _RESULTS.pop(lid, None))
+        _RESULTS.move_to_end(layer_id)
+    while len(_RESULTS) > _MAX_RESULTS:
+        _RESULTS.popitem(last=False)
 
 
 def load_result(layer: QgsVectorLayer) -> LoadResult | None:
