@@ -13,12 +13,12 @@ cp metadata.txt __init__.py plugin.py LICENSE README.md "$STAGE/$NAME/"
 mkdir -p "$STAGE/$NAME/i18n"
 cp i18n/*.qm "$STAGE/$NAME/i18n/"
 # git ls-files: only what the project tracks (no caches, no local outputs).
-git ls-files -z smartcity_qgis resources | while IFS= read -r -d '' f; do
+git ls-files -z smartcity_qgis resources ':!resources/screenshots' | while IFS= read -r -d '' f; do
   mkdir -p "$STAGE/$NAME/$(dirname "$f")"
   cp "$f" "$STAGE/$NAME/$f"
 done
 # Files created but not yet committed still belong in a local build.
-git ls-files -z --others --exclude-standard smartcity_qgis resources | while IFS= read -r -d '' f; do
+git ls-files -z --others --exclude-standard smartcity_qgis resources ':!resources/screenshots' | while IFS= read -r -d '' f; do
   mkdir -p "$STAGE/$NAME/$(dirname "$f")"
   cp "$f" "$STAGE/$NAME/$f"
 done
