@@ -16,7 +16,7 @@ from pathlib import Path
 from smartcity_qgis.demo.context import DemoContext
 
 TENANT = "okazaki"
-ADVANCE_MINUTES = 10
+ADVANCE_MINUTES = 5
 SNAPSHOT_LEVEL = "500m"
 # QURUWA (乙川リバーフロント地区) with 東岡崎駅, lon/lat (west, south, east, north)
 QURUWA_BOX = (137.1545, 34.9490, 137.1755, 34.9625)
