@@ -284,47 +284,47 @@
             <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="249" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="259" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="214" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="224" />
             <source>A connection called {0} already exists.</source>
             <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="239" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="249" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="258" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="268" />
             <source>There is no connection called {0}.</source>
             <translation>接続 {0} はありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="259" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="269" />
             <source>{0} (copy)</source>
             <translation>{0} (コピー)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="263" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="273" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="301" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="311" />
             <source>The file is not valid JSON: {0}</source>
             <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="309" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="319" />
             <source>The file is not a SmartCity connections file.</source>
             <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="315" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="325" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
@@ -1063,7 +1063,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続テスト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="185" />
             <source>Connecting to {0}…</source>
             <translation>{0} に接続中…</translation>
         </message>
@@ -1128,52 +1128,52 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>QGIS の認証設定の ID だけを書き出します。トークンやパスワードは書き出しません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="93" />
             <source>Embedded demo city OS</source>
             <translation>内蔵のデモ都市OS</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="150" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
             <source>Remove connection</source>
             <translation>接続を削除</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="150" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
             <source>Remove the connection {0}?</source>
             <translation>接続 {0} を削除しますか？</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="171" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="188" />
             <source>{0}: not connected: {1}</source>
             <translation>{0}: 接続できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="189" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="206" />
             <source>Import connections</source>
             <translation>接続を読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="189" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="206" />
             <source>Connections (*.json);;All files (*)</source>
             <translation>接続 (*.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="197" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="214" />
             <source>Could not read {0}: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="221" />
             <source>Imported {0} connections.</source>
             <translation>接続を {0} 件読み込みました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="229" />
             <source>Export connections</source>
             <translation>接続を書き出す</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="229" />
             <source>Connections (*.json)</source>
             <translation>接続 (*.json)</translation>
         </message>
@@ -1183,7 +1183,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} を書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="244" />
             <source>Exported the connections to {0}.</source>
             <translation>接続を {0} に書き出しました。</translation>
         </message>
@@ -2831,6 +2831,11 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/district_geometry.py" line="44" />
             <source>The area ({0:.4f}, {1:.4f}) lies outside Japan's plane-rectangular zones</source>
             <translation>位置（{0:.4f}, {1:.4f}）は日本の平面直角座標系の範囲外です</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="96" />
+            <source>{0} (damaged)</source>
+            <translation>{0} (破損)</translation>
         </message>
     </context>
 </TS>

@@ -85,12 +85,17 @@ class ConnectionManagerDialog(QDialog):
     def refresh(self, select: str | None = None) -> None:
         current = select or self.selected_name()
         self.list_widget.clear()
-        for conn in self.store.list():
-            item = QListWidgetItem(conn.name)
-            item.setData(Qt.UserRole, conn.name)
-            item.setToolTip(tr("Embedded demo city OS") if conn.demo else conn.url)
+        for name in self.store.names():
+            item = QListWidgetItem(name)
+            item.setData(Qt.UserRole, name)
+            try:
+                conn = self.store.get(name)
+                item.setToolTip(tr("Embedded demo city OS") if conn.demo else conn.url)
+            except ConnectionRecordError as exc:  # a damaged entry: shown, so that it can be removed
+                item.setToolTip(str(exc))
+                item.setText(tr("{0} (damaged)").format(name))
             self.list_widget.addItem(item)
-            if conn.name == current:
+            if name == current:
                 self.list_widget.setCurrentItem(item)
         self._update_buttons()
 
@@ -100,10 +105,14 @@ class ConnectionManagerDialog(QDialog):
 
     def _update_buttons(self) -> None:
         name = self.selected_name()
-        conn = self.store.get(name) if name else None
+        try:
+            conn = self.store.get(name) if name else None
+            damaged = False
+        except ConnectionRecordError:
+            conn, damaged = None, True
         editable = conn is not None and not conn.demo
         self.buttons["edit"].setEnabled(editable)
-        self.buttons["remove"].setEnabled(editable)
+        self.buttons["remove"].setEnabled(editable or damaged)
         self.buttons["duplicate"].setEnabled(editable)
         self.buttons["test"].setEnabled(conn is not None)
 
@@ -122,9 +131,18 @@ class ConnectionManagerDialog(QDialog):
         if dialog.exec_() and dialog.saved is not None:
             self._changed(dialog.saved.name)
 
+    def _selected_connection(self):
+        """The selected connection (None if nothing or a damaged entry is selected)."""
+        name = self.selected_name()
+        try:
+            return self.store.get(name) if name else None
+        except ConnectionRecordError as exc:
+            self.status_label.setText(str(exc))
+            return None
+
     def edit_selected(self) -> None:
         name = self.selected_name()
-        conn = self.store.get(name) if name else None
+        conn = self._selected_connection()
         if conn is None or conn.demo:
             return
         dialog = self.edit_dialog(name)
@@ -161,8 +179,7 @@ class ConnectionManagerDialog(QDialog):
 
     def test_selected(self) -> ConnectionProbeTask | None:
         """Probe the selected connection in a task; its answer appears in the status line."""
-        name = self.selected_name()
-        conn = self.store.get(name) if name else None
+        conn = self._selected_connection()
         if conn is None:
             return None
         self.status_label.setText(tr("Connecting to {0}…").format(conn.name))

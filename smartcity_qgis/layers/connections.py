@@ -14,7 +14,7 @@ import urllib.parse
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from qgis.core import QgsSettings
+from qgis.core import Qgis, QgsMessageLog, QgsSettings
 
 from smartcity_qgis.i18n import tr
 
@@ -167,7 +167,17 @@ class ConnectionStore:
         return [DEMO_CONNECTION_NAME, *stored] if self.demo_enabled() else stored
 
     def list(self) -> list[Connection]:
-        return [c for c in (self.get(n) for n in self.names()) if c is not None]
+        """Every usable connection; a damaged settings entry is skipped (and logged)."""
+        found = []
+        for name in self.names():
+            try:
+                conn = self.get(name)
+            except ConnectionRecordError as exc:
+                QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.Warning)
+                continue
+            if conn is not None:
+                found.append(conn)
+        return found
 
     def get(self, name: str) -> Connection | None:
         """The connection called ``name``, or None."""
@@ -189,9 +199,9 @@ class ConnectionStore:
                 "timeseries_url": s.value("timeseries_url", "", type=str),
                 "mqtt_url": s.value("mqtt_url", "", type=str),
                 "authcfg": s.value("authcfg", "", type=str),
-                "verify_tls": s.value("verify_tls", True, type=bool),
+                "verify_tls": s.value("verify_tls", "true", type=str),
                 "ca_bundle": s.value("ca_bundle", "", type=str),
-                "timeout": s.value("timeout", 30.0, type=float),
+                "timeout": s.value("timeout", "30", type=str),
                 "area_of_interest": s.value("area_of_interest", "", type=str),
             }
         finally:

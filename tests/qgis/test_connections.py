@@ -158,3 +158,16 @@ def test_import_keeps_good_entries_and_reports_bad_ones(store):
     settings_text = Path(QgsSettings().fileName()).read_text(encoding="utf-8", errors="replace")
     assert "hunter2" not in settings_text and "T0K3N" not in settings_text
     assert "hunter2" not in store.export_json()
+
+
+def test_a_damaged_settings_entry_is_explained_and_skipped(store):
+    store.save(full_connection("good"))
+    store.save(full_connection("damaged"))
+    settings = QgsSettings()
+    settings.setValue(f"{store.root}/damaged/timeout", "thirty seconds")
+    with pytest.raises(ConnectionRecordError, match="damaged"):
+        store.get("damaged")
+    assert [c.name for c in store.list()] == [DEMO_CONNECTION_NAME, "good"]
+    assert "damaged" in store.names()  # still listed, so that it can be removed
+    store.remove("damaged")
+    assert "damaged" not in store.names()

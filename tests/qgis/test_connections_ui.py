@@ -148,3 +148,21 @@ def test_manager_test_button(store, server):
     assert task is not None
     wait_for(lambda: "connected" in manager.status_label.text() or "not connected" in manager.status_label.text())
     assert manager.status_label.text().startswith(f"{DEMO_CONNECTION_NAME}: connected: ")
+
+
+def test_manager_shows_a_damaged_entry_so_that_it_can_be_removed(store):
+    store.save(sample())
+    settings = QgsSettings()
+    settings.beginGroup(store.root)
+    (group,) = settings.childGroups()
+    settings.endGroup()
+    settings.setValue(f"{store.root}/{group}/timeout", "x")
+    manager = ConnectionManagerDialog(store)
+    assert manager.list_widget.count() == 2
+    manager.list_widget.setCurrentRow(1)
+    assert "damaged" in manager.list_widget.item(1).text()
+    assert manager.buttons["remove"].isEnabled() and not manager.buttons["edit"].isEnabled()
+    manager.edit_selected()  # nothing opens; the reason is shown
+    assert manager.test_selected() is None and manager.status_label.text()
+    manager.remove_selected(confirm=False)
+    assert store.names() == [DEMO_CONNECTION_NAME]
