@@ -205,7 +205,11 @@ class CityOSDock(QgsDockWidget):
 
     def list_types(self, name: str) -> ConnectionProbeTask | None:
         """Ask connection ``name`` for its entity types, in a task."""
-        conn = self.store.get(name)
+        try:
+            conn = self.store.get(name)
+        except ConnectionRecordError as exc:
+            self.tree.set_message(name, str(exc))
+            return None
         if conn is None:
             return None
         task = ConnectionProbeTask(conn)
@@ -256,12 +260,12 @@ class CityOSDock(QgsDockWidget):
         extent=None,
     ) -> EntityLoadTask | None:
         """Load ``entity_type`` of ``connection`` as a layer, in a task; None if it cannot start."""
-        conn = self.store.get(connection)
-        if conn is None:
-            self._tell(tr("There is no connection called {0}.").format(connection), error=True)
-            return None
         probed = self.results.get(connection)
         try:
+            conn = self.store.get(connection)
+            if conn is None:
+                self._tell(tr("There is no connection called {0}.").format(connection), error=True)
+                return None
             config = to_client_config(conn, flavor=probed.flavor if probed else known_flavor(conn))
         except ConnectionRecordError as exc:
             self._tell(str(exc), error=True)
