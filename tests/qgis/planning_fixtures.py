@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from qgis.core import QgsFeature, QgsField, QgsGeometry, QgsProject, QgsVectorLayer
+from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
 from smartcity_qgis.layers.districts import add_district, open_district_layer, save_districts
+from smartcity_qgis.layers.entity_schema import DOUBLE, INT, STRING, qgs_field
 
 # A 1 km × 1 km square in plane-rectangular zone VII (EPSG:6675), in central Okazaki.
 X0, Y0 = 0.0, -116000.0
@@ -17,7 +18,8 @@ def memory_layer(
 ) -> QgsVectorLayer:
     """A memory layer with WKT geometries and attribute dicts."""
     layer = QgsVectorLayer(f"{kind}?crs={crs}", name, "memory")
-    layer.dataProvider().addAttributes([QgsField(n, t) for n, t in fields.items()])
+    kinds = {QVariant.String: STRING, QVariant.Int: INT, QVariant.Double: DOUBLE}
+    layer.dataProvider().addAttributes([qgs_field(n, kinds[t]) for n, t in fields.items()])
     layer.updateFields()
     features = []
     for wkt, attrs in rows:
