@@ -57,7 +57,8 @@ class ConnectionConfig:
     # Transport.
     verify_tls: bool = True
     ca_bundle: str | None = None
-    proxies: dict[str, str] | None = None  # None: the environment's (HTTP_PROXY, NO_PROXY...)
+    # None: the environment's (HTTP_PROXY, NO_PROXY...). Hidden from repr: proxy URLs may carry a password.
+    proxies: dict[str, str] | None = field(default=None, repr=False)
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     max_response_bytes: int = 256 * 1024 * 1024

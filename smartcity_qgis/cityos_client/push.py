@@ -145,7 +145,14 @@ class Subscription:
         throttling: int | None = None,
         connect_timeout: float = 10.0,
     ) -> Subscription:
-        """Start listening, then create the subscription on the broker."""
+        """Start listening, then create the subscription on the broker.
+
+        MQTT: ``mqtt_url`` (else the connection's) is the MQTT server the broker publishes to;
+        ``topic`` defaults to a fresh one. HTTP: a receiver listens on ``host``:``port``
+        (0 = any free port) and the broker is told to post to ``notify_host`` (default
+        ``host``), which must be an address the broker can reach. Notifications of
+        entities that cannot be used go to ``on_error`` (and ``rejected``).
+        """
         if transport not in TRANSPORTS:
             raise ValueError(f"transport must be one of {TRANSPORTS}, got {transport!r}")
         sub = cls(client, on_change, on_error)

@@ -237,8 +237,16 @@ def test_unusable_settings_are_refused_with_a_reason(options):
 
 
 def test_secrets_never_appear_in_the_config_repr():
-    cfg = ConnectionConfig(url="http://127.0.0.1:1", auth="token", token="s3cret-token", password="pw-123")
-    assert "s3cret-token" not in repr(cfg) and "pw-123" not in repr(cfg)
+    cfg = ConnectionConfig(
+        url="http://127.0.0.1:1",
+        auth="token",
+        token="s3cret-token",
+        password="pw-123",
+        client_secret="cs-456",
+        proxies={"http": "http://user:px-789@proxy.example:3128"},
+    )
+    shown = repr(cfg)
+    assert not any(secret in shown for secret in ("s3cret-token", "pw-123", "cs-456", "px-789"))
 
 
 # -- errors ------------------------------------------------------------------------------------
