@@ -70,7 +70,7 @@ run_tests() {
   ((${#args[@]})) || args=(tests/unit tests/qgis)
   set +e
   with_mounts chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp \
-    LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen SMARTCITY_QGIS_ENV=qgis340 \
+    LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen SMARTCITY_QGIS_ENV=qgis340 PROJ_DATA=/usr/share/proj \
     /bin/sh -c "cd /w/main && /opt/venv/bin/python -m pytest -p no:cacheprovider ${args[*]}"
   local rc=$?
   set -e
