@@ -47,7 +47,10 @@ class LiveController(QObject):
         self.project = project or QgsProject.instance()
         self.snapshots = snapshots
         self.updaters: dict[str, LiveLayerUpdater] = {}
+        self._adopted: set[int] = set()
         self.project.layersWillBeRemoved.connect(self._layers_removed)
+        # Connected after the snapshots' own handler: layers resumed live on project read exist by then.
+        self.project.readProject.connect(self.adopt_resumed)
 
     # -- queries --------------------------------------------------------------------------
     def updater_for(self, layer: QgsVectorLayer) -> LiveLayerUpdater | None:
@@ -89,13 +92,29 @@ class LiveController(QObject):
                 tr("MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.")
             )
         updater = LiveLayerUpdater(group, config, mode=mode, interval=interval, parent=self)
-        name = meta.connection or meta.url
-        updater.state_changed.connect(lambda state, detail, n=name: self._report(n, state, detail))
-        updater.value_changed.connect(self.value_changed)
+        self._follow(updater)
         self.updaters[key] = updater
         updater.start()
         self.mode_changed.emit(key, mode)
         return updater
+
+    def adopt_resumed(self, *_args: Any) -> int:
+        """Show the state and live values of the layers a project read resumed live; returns how many."""
+        resumed = getattr(self.snapshots, "updaters", {}) if self.snapshots is not None else {}
+        count = 0
+        for updater in resumed.values():
+            if id(updater) not in self._adopted:
+                self._follow(updater)
+                count += 1
+        return count
+
+    def _follow(self, updater: LiveLayerUpdater) -> None:
+        self._adopted.add(id(updater))
+        name = updater.meta.connection or updater.meta.url
+        updater.state_changed.connect(lambda state, detail, n=name: self._report(n, state, detail))
+        updater.value_changed.connect(self.value_changed)
+        if updater.state in (LIVE, RECONNECTING, CONNECTING):
+            self._report(name, updater.state, updater.last_error)
 
     def stop_all(self) -> None:
         for key in list(self.updaters):
@@ -106,6 +125,8 @@ class LiveController(QObject):
         self.stop_all()
         with contextlib.suppress(TypeError):
             self.project.layersWillBeRemoved.disconnect(self._layers_removed)
+        with contextlib.suppress(TypeError):
+            self.project.readProject.disconnect(self.adopt_resumed)
 
     # -- internals ------------------------------------------------------------------------
     def _stop(self, key: str, forget: bool = False) -> None:

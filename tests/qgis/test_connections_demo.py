@@ -97,3 +97,40 @@ def test_plugin_snapshots_city_os_layers_when_the_project_is_saved(plugin_module
         project.clear()
         plugin.unload()
         stop_demo_server()
+
+
+def test_a_reopened_live_project_shows_its_state_and_live_values(plugin_module, qgis_iface, tmp_path):
+    from qgis.core import QgsProject
+
+    from smartcity_qgis.dialogs import ui_cityos
+    from smartcity_qgis.layers import connection_status
+    from smartcity_qgis.layers.entity_loader import load_entity_layer
+
+    plugin = plugin_module.classFactory(qgis_iface)
+    plugin.initGui()
+    project = QgsProject.instance()
+    city = ui_cityos.current()
+    try:
+        layer = load_entity_layer(to_client_config(demo_connection()), "WaterObserved",
+                                  connection_name=DEMO_CONNECTION_NAME)
+        project.addMapLayer(layer)
+        assert city.dock.set_live_mode(layer, "polling", 1) is not None
+        path = tmp_path / "live.qgz"
+        assert project.write(str(path))
+        project.clear()
+        assert not city.live.updaters
+        board = connection_status.status_board()
+        board.report(DEMO_CONNECTION_NAME, connection_status.OFFLINE, "before reading")
+        values = []
+        city.live.value_changed.connect(lambda *args: values.append(args))
+        assert project.read(str(path))
+        assert len(city.snapshots.updaters) == 1
+        wait_for(lambda: board.state(DEMO_CONNECTION_NAME).state == connection_status.CONNECTED, 30)
+        reopened = next(iter(project.mapLayers().values()))
+        entity_id = next(reopened.getFeatures())["entity_id"]
+        demo_server().update_entity(entity_id, {"dangerLevel": 8.88}, tenant="okazaki")
+        wait_for(lambda: any(v[0] == entity_id and v[1] == "dangerLevel" for v in values), 30)
+    finally:
+        project.clear()
+        plugin.unload()
+        stop_demo_server()
