@@ -10,7 +10,7 @@ margin to the next threshold.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -128,6 +128,21 @@ def _thresholds(feature, fields: RiverFieldMap, names, station: str) -> RiverThr
     )
 
 
+def station_thresholds(
+    feature, fields: RiverFieldMap | None = None, station_table: StationTable | None = None
+) -> RiverThresholds:
+    """The reference levels of one station feature: from the station table when it lists the
+    station (by id, the last part of an NGSI id, or name), else from the feature's attributes.
+
+    Raises ``ValueError`` naming the station when they are missing or not increasing."""
+    fields = fields or RiverFieldMap()
+    names = set(feature.fields().names())
+    station_id = str(_plain(feature.attribute(fields.station_id)) or "") if fields.station_id in names else ""
+    name = str(_plain(feature.attribute(fields.name)) or "") if fields.name in names else ""
+    found = station_table and _table_thresholds(station_table, station_id, name)
+    return found or _thresholds(feature, fields, names, name or station_id or f"#{feature.id()}")
+
+
 def annotate_river_layer(
     layer: QgsVectorLayer,
     fields: RiverFieldMap | None = None,
@@ -135,6 +150,7 @@ def annotate_river_layer(
     histories: Mapping[str, Sequence[float | tuple]] | None = None,
     now: datetime | None = None,
     stale_after: timedelta = timedelta(minutes=30),
+    fids: Iterable[int] | None = None,
 ) -> AnnotationReport:
     """Write ``alert_level``, ``trend``, ``margin`` and ``stale`` into every station feature.
 
@@ -142,6 +158,7 @@ def annotate_river_layer(
     of an NGSI id, or name), otherwise from the feature's attributes. A station whose
     thresholds are missing or inconsistent gets no level and is listed in the report.
     ``histories`` maps station ids to recent readings (oldest first) for the trend.
+    ``fids`` limits the work to these features (a live update of a few stations).
     """
     fields = fields or RiverFieldMap()
     now = now or datetime.now(UTC)
@@ -150,7 +167,10 @@ def annotate_river_layer(
     index = {name: layer.fields().lookupField(name) for name in (ALERT_LEVEL, TREND, MARGIN, STALE)}
     report = AnnotationReport()
     changes: dict[int, dict[int, object]] = {}
-    for feature in layer.getFeatures(QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)):
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    if fids is not None:
+        request.setFilterFids(list(fids))
+    for feature in layer.getFeatures(request):
         station_id = str(_plain(feature.attribute(fields.station_id)) or "") if fields.station_id in names else ""
         name = str(_plain(feature.attribute(fields.name)) or "") if fields.name in names else ""
         station = station_id or name or f"#{feature.id()}"
