@@ -544,62 +544,62 @@
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="58" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="53" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="59" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="54" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="60" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="55" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="61" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="56" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="65" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="60" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="66" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="61" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="67" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="62" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="68" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="63" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="69" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="64" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="81" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="76" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="81" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="76" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="81" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="76" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
@@ -1673,7 +1673,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="146" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="167" />
             <source>{0}: reconnecting: {1}</source>
             <translation>{0}: 再接続中: {1}</translation>
         </message>
@@ -1748,57 +1748,57 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ {0} に属性を追加できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="181" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="201" />
             <source>The layer {0} did not accept the computed levels.</source>
             <translation>レイヤ {0} に計算した水位レベルを書き込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="189" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="209" />
             <source>Level 5: flooding (levee crown reached)</source>
             <translation>レベル5：氾濫発生（堤防高以上）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="190" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="210" />
             <source>Level 4: flood danger level (氾濫危険水位)</source>
             <translation>レベル4：氾濫危険水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="191" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="211" />
             <source>Level 3: evacuation decision level (避難判断水位)</source>
             <translation>レベル3：避難判断水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="192" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="212" />
             <source>Level 2: flood caution level (氾濫注意水位)</source>
             <translation>レベル2：氾濫注意水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="193" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="213" />
             <source>Level 1: flood-fighting standby level (水防団待機水位)</source>
             <translation>レベル1：水防団待機水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="194" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="214" />
             <source>Below the standby level</source>
             <translation>水防団待機水位未満</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="208" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="228" />
             <source>No recent reading</source>
             <translation>最近の観測値なし</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="216" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="236" />
             <source>Level unknown</source>
             <translation>レベル不明</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="226" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="246" />
             <source>{0} m to the next level</source>
             <translation>次のレベルまで {0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="227" />
+            <location filename="../smartcity_qgis/layers/river_style.py" line="247" />
             <source>no recent reading</source>
             <translation>観測値が古い</translation>
         </message>
@@ -1843,7 +1843,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="381" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="385" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
@@ -1973,37 +1973,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="281" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="285" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="309" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="313" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="357" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="361" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="346" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="350" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="348" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="352" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="368" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="372" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="388" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="392" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
@@ -2823,7 +2823,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画資料一式…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="88" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="91" />
             <source>MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.</source>
             <translation>MQTT プッシュにはブローカーの MQTT URL が必要です。接続に設定するか、HTTP プッシュを使ってください。</translation>
         </message>
@@ -2836,6 +2836,11 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="96" />
             <source>{0} (damaged)</source>
             <translation>{0} (破損)</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="232" />
+            <source>The proxy authentication configuration {0} is missing or is not Basic.</source>
+            <translation>プロキシの認証設定 {0} が見つからないか、Basic 認証ではありません。</translation>
         </message>
     </context>
 </TS>

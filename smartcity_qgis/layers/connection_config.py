@@ -208,6 +208,9 @@ def proxies_for(url: str, settings: QgsSettings | None = None) -> dict[str, str]
         return None
     user = s.value("proxy/proxyUser", "", type=str)
     password = s.value("proxy/proxyPassword", "", type=str)
+    proxy_authcfg = s.value("proxy/authcfg", "", type=str)
+    if proxy_authcfg:  # QGIS keeps the proxy's credentials in the auth DB when this is set
+        user, password = _basic_credentials(proxy_authcfg)
     creds = ""
     if user:
         creds = urllib.parse.quote(user, safe="")
@@ -217,6 +220,19 @@ def proxies_for(url: str, settings: QgsSettings | None = None) -> dict[str, str]
     scheme = "socks5h" if kind == "Socks5Proxy" else "http"
     proxy = f"{scheme}://{creds}{host}{':' + port if port else ''}"
     return {"http": proxy, "https": proxy}
+
+
+def _basic_credentials(authcfg: str) -> tuple[str, str]:
+    """User name and password of a Basic authentication configuration (in memory only)."""
+    cfg = QgsAuthMethodConfig()
+    loaded = QgsApplication.authManager().loadAuthenticationConfig(authcfg, cfg, True)
+    if isinstance(loaded, tuple):
+        loaded, cfg = loaded
+    if not loaded or cfg.method() != "Basic":
+        raise ConnectionRecordError(
+            tr("The proxy authentication configuration {0} is missing or is not Basic.").format(authcfg)
+        )
+    return cfg.config("username"), cfg.config("password")
 
 
 def _direct(url: str) -> dict[str, str]:

@@ -135,7 +135,7 @@ def test_no_secret_in_settings_export_or_project(auth_config, store, tmp_path):
 @pytest.fixture
 def proxy_settings(qgis_app):
     keys = ["proxyEnabled", "proxyType", "proxyHost", "proxyPort", "proxyUser", "proxyPassword",
-            "proxyExcludedUrls", "noProxyUrls"]
+            "proxyExcludedUrls", "noProxyUrls", "authcfg"]
     settings = QgsSettings()
     saved = {k: settings.value(f"proxy/{k}") for k in keys}
 
@@ -162,6 +162,18 @@ def test_proxy_settings_become_requests_proxies(proxy_settings):
     assert proxies_for("http://orion.example.jp:1026/v2") == {"no_proxy": "orion.example.jp"}
     proxy_settings(proxyExcludedUrls="", proxyType="DefaultProxy")
     assert proxies_for("http://orion.example.jp:1026") is None
+
+
+def test_proxy_credentials_from_the_auth_database(proxy_settings, auth_config):
+    authcfg = auth_config("Basic", username="proxyuser", password=SECRET)
+    proxy_settings(proxyEnabled=True, proxyType="HttpProxy", proxyHost="proxy.city.lg.jp", proxyPort="3128",
+                   proxyUser="", proxyPassword="", proxyExcludedUrls="", authcfg=authcfg)
+    proxies = proxies_for("https://orion.example.jp")
+    assert proxies["https"] == f"http://proxyuser:{SECRET}@proxy.city.lg.jp:3128"
+    proxy_settings(authcfg="missing9")
+    with pytest.raises(ConnectionRecordError, match="missing9"):
+        proxies_for("https://orion.example.jp")
+    proxy_settings(authcfg="")
 
 
 class _RecordingProxy(BaseHTTPRequestHandler):
