@@ -36,8 +36,8 @@ from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.entity_builder import (
     InvalidEntity,
     LayerGroupBuilder,
-    PageStream,
     build_layers,
+    iter_pages,
     layer_name,
     type_label,
 )
@@ -212,18 +212,20 @@ def load_entity_layers(
     def canceled() -> bool:
         return feedback is not None and feedback.isCanceled()
 
-    def fetch(progress: Callable, stop: Callable[[], bool]) -> Any:
-        return client.iter_entities(
-            entity_type, bbox=bbox, q=q, attrs=attrs, progress=progress, cancel=lambda: stop() or canceled(), **extra
-        )
+    progress = [0, None]
 
-    stream = PageStream(fetch)
+    def on_progress(done: int, total: int | None = None, *_: Any) -> None:
+        progress[:] = [done, total]
+
+    entities = client.iter_entities(
+        entity_type, bbox=bbox, q=q, attrs=attrs, progress=on_progress, cancel=canceled, **extra
+    )
     try:
-        for page in stream:
+        for page in iter_pages(entities):
             builder.add(page)
             for entity in page:
                 result.warnings.extend(InvalidEntity(entity.id, w) for w in entity.warnings)
-            done, total = stream.progress
+            done, total = progress
             if feedback is not None and total:
                 feedback.setProgress(min(99.0, 100.0 * done / total))
             if canceled():
@@ -231,9 +233,7 @@ def load_entity_layers(
     except CancelledError:
         pass
     finally:
-        stream.close()
         if own_client:  # its connection pool would otherwise linger until garbage collection
-            stream.join()
             client.close()
     result.cancelled = canceled()
     result.layers = builder.finish()
