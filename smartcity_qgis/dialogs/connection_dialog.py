@@ -106,6 +106,7 @@ class ConnectionDialog(QDialog):
         self.timeout_spin = QDoubleSpinBox(security)
         self.timeout_spin.setObjectName("timeout")
         self.timeout_spin.setRange(1, 600)
+        self.timeout_spin.setDecimals(1)
         self.timeout_spin.setSuffix(tr(" s"))
         sform.addRow(tr("Timeout"), self.timeout_spin)
         tabs.addTab(security, tr("Security and network"))
