@@ -252,3 +252,23 @@ def test_mqtt_without_an_mqtt_url_is_explained_and_http_push_works(dock, demo):
     demo.update_entity(feature["entity_id"], {"dangerLevel": 7.77}, tenant="okazaki")
     wait_for(lambda: layer.getFeature(feature.id())["dangerLevel"] == 7.77, timeout=30)
     dock.set_live_mode(layer, "off")
+
+
+def test_an_ngsi_ld_connection_lists_and_loads_too(dock, demo):
+    dock.store.save(Connection(name="岡崎 NGSI-LD", url=demo.url, flavor="ngsi-ld", tenant="okazaki"))
+    dock.refresh_connections()
+    listed = []
+    dock.types_listed.connect(listed.append)
+    dock.tree.connection_item("岡崎 NGSI-LD").setExpanded(True)
+    wait_for(lambda: "岡崎 NGSI-LD" in listed)
+    result = dock.results["岡崎 NGSI-LD"]
+    assert result.flavor == "ngsi-ld"
+    expected = next(t.count for t in result.types if t.name == "WaterObserved")
+    loaded, failures = [], []
+    dock.layers_loaded.connect(loaded.append)
+    dock.load_failed.connect(lambda _t, m: failures.append(m))
+    dock.add_type_layer("岡崎 NGSI-LD", "WaterObserved")
+    wait_for(lambda: loaded or failures)
+    assert not failures, failures
+    assert loaded[0].main_layer.featureCount() == expected
+    assert loaded[0].main_layer.customProperty("smartcity/flavor") == "ngsi-ld"
