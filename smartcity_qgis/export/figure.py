@@ -183,8 +183,8 @@ def add_map_page(
     top, bottom = margin + 20, height - margin - 14
     if spec.orientation == "landscape":
         map_rect = (margin, top, width - 2 * margin - panel - 4, bottom - top - 3)
-        overview_rect = (width - margin - panel, top, panel, panel * 0.75)
-        legend_top = top + panel * 0.75 + 4
+        overview_rect = (width - margin - panel, top, panel, panel * 0.62)
+        legend_top = top + panel * 0.62 + 4
         legend_rect = (width - margin - panel, legend_top, panel, bottom - legend_top - 3)
     else:
         map_height = (bottom - top) * 0.62

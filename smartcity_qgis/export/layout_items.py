@@ -6,6 +6,7 @@ import unicodedata
 from collections.abc import Sequence
 
 from qgis.core import (
+    QgsLayoutExporter,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
     QgsLayoutItemMap,
@@ -15,6 +16,8 @@ from qgis.core import (
     QgsLayoutMeasurement,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutUtils,
+    QgsLegendRenderer,
     QgsLegendStyle,
     QgsMapLayer,
     QgsPrintLayout,
@@ -22,7 +25,7 @@ from qgis.core import (
     QgsUnitTypes,
 )
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtGui import QColor, QFont
+from qgis.PyQt.QtGui import QColor, QFont, QImage, QPainter
 
 from smartcity_qgis import PLUGIN_DIR
 
@@ -136,6 +139,42 @@ def _set_legend_font(legend: QgsLayoutItemLegend, style, size: float, bold: bool
         setting.setFont(cjk_font(size, bold))
 
 
+def _style_legend(legend: QgsLayoutItemLegend, scale: float, columns: int) -> None:
+    _set_legend_font(legend, QgsLegendStyle.Title, 10 * scale, bold=True)
+    for style in (QgsLegendStyle.Group, QgsLegendStyle.Subgroup):
+        _set_legend_font(legend, style, 7.5 * scale, bold=True)
+    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 6.5 * scale)
+    for style, top in ((QgsLegendStyle.Symbol, 1.5), (QgsLegendStyle.SymbolLabel, 1.5), (QgsLegendStyle.Group, 3.0)):
+        legend.rstyle(style).setMargin(QgsLegendStyle.Top, top * scale)
+    legend.setSymbolHeight(3.5 * scale)
+    legend.setSymbolWidth(5.0 * scale)
+    legend.setColumnCount(columns)
+    legend.setSplitLayer(columns > 1)
+
+
+def _fit_legend(legend: QgsLayoutItemLegend, width: float, height: float) -> None:
+    """Smallest change that makes the legend fit its box: smaller text first, then two columns."""
+    # Only the classes that appear on the map: shorter, and what a reader needs.
+    legend.setLegendFilterByMapEnabled(True)
+    legend.updateFilterByMap(False)
+    # The filter is applied when the legend is first painted: paint it once, small.
+    image = QImage(32, 32, QImage.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        QgsLayoutExporter(legend.layout()).renderRegion(painter, legend.sceneBoundingRect())
+    finally:
+        painter.end()
+    layouts = [(scale, 1) for scale in (1.0, 0.85, 0.72, 0.6)] + [(scale, 2) for scale in (0.85, 0.72, 0.6)]
+    if width > 100:  # a wide, low box (portrait pages) reads better in two columns
+        layouts = [(scale, 2) for scale in (1.0, 0.85, 0.72, 0.6)]
+    for scale, columns in layouts:
+        _style_legend(legend, scale, columns)
+        context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
+        size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize(context)
+        if size.height() <= height and size.width() <= width:
+            return
+
+
 def add_legend(
     layout, page: int, rect, layers: Sequence[QgsMapLayer], title: str, linked_map: QgsLayoutItemMap
 ) -> QgsLayoutItemLegend:
@@ -148,19 +187,12 @@ def add_legend(
     root.removeAllChildren()
     for layer in layers:
         root.addLayer(layer)
-    _set_legend_font(legend, QgsLegendStyle.Title, 10, bold=True)
-    for style in (QgsLegendStyle.Group, QgsLegendStyle.Subgroup):
-        _set_legend_font(legend, style, 7.5, bold=True)
-    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 6.5)
-    legend.setSymbolHeight(3.5)
-    legend.setSymbolWidth(5.0)
     legend.setWrapString("\n")
-    if rect[2] > 100:  # a wide, low legend (portrait pages) reads better in two columns
-        legend.setColumnCount(2)
-        legend.setSplitLayer(True)
     layout.addLayoutItem(legend)
     place(legend, page, *rect)
+    _fit_legend(legend, rect[2], rect[3])
     legend.setResizeToContents(False)
+    place(legend, page, *rect)
     return legend
 
 
