@@ -159,3 +159,27 @@ def test_places_outside_japan_get_a_clear_message(qgis_app):
     paris.selectAll()
     with pytest.raises(DistrictError):
         geometry_from_selection([paris], 100.0, QgsCoordinateReferenceSystem("EPSG:6668"))
+
+
+def test_processing_export_algorithm(layers, tmp_path):
+    from qgis.core import QgsProcessingException
+
+    from tests.qgis.planning_fixtures import init_processing
+
+    init_processing()
+    import processing
+
+    params = {
+        "LAYERS": [layers["points"], layers["people"]],
+        "FORMAT": 0,
+        "GPKG_NAME": "../計画/資料",
+        "OUTPUT": str(tmp_path),
+    }
+    result = processing.run("smartcity:exportlayers", params)
+    [path] = result["FILES"]
+    assert path == str(tmp_path / "計画_資料.gpkg")
+    assert sorted(f["population"] for f in _read(path, "人流").getFeatures()) == [12, 30]
+    with pytest.raises(QgsProcessingException):
+        processing.run("smartcity:exportlayers", params)
+    result = processing.run("smartcity:exportlayers", {**params, "FORMAT": 3, "CRS": "EPSG:6675"})
+    assert sorted(p.rsplit("/", 1)[-1] for p in result["FILES"]) == ["人流.shp", "施設_観測点.shp"]
