@@ -154,7 +154,7 @@ def test_places_outside_japan_get_a_clear_message(qgis_app):
     paris = memory_layer(
         "Point", "Paris", {"name": QVariant.String}, [("POINT(2.35 48.85)", {"name": "p"})], crs="EPSG:4326"
     )
-    with pytest.raises(ExportError, match="plane-rectangular|平面直角"):
+    with pytest.raises(ExportError, match=r"plane-rectangular|平面直角"):
         suggest_export_crs([paris])
     paris.selectAll()
     with pytest.raises(DistrictError):
