@@ -144,9 +144,7 @@ def count_by_type(district, points: Iterable[tuple[Any, str]]) -> dict[str, int]
     return dict(sorted(counts.items()))
 
 
-def stations_within(
-    district, stations: Iterable[tuple[Any, str, int | None]], distance_m: float
-) -> list[StationFact]:
+def stations_within(district, stations: Iterable[tuple[Any, str, int | None]], distance_m: float) -> list[StationFact]:
     """River stations within ``distance_m`` of the district, nearest first."""
     found = []
     for geometry, name, level in stations:
@@ -225,18 +223,12 @@ def build_fact_sheet(
     population = population or {}
     for key, label in (("day", "昼間人口（昼 11–14時台）"), ("night", "夜間人口（深夜 1–4時台）")):
         value = population.get(key)
-        rows.append(
-            FactRow(
-                "人口", f"population_{key}", label, UNAVAILABLE if value is None else _number(value), "人"
-            )
-        )
+        rows.append(FactRow("人口", f"population_{key}", label, UNAVAILABLE if value is None else _number(value), "人"))
     if hazard is None:
         rows.append(FactRow("浸水想定", "hazard", "浸水想定区域", UNAVAILABLE))
     else:
         total = sum(hazard.values())
-        rows.append(
-            FactRow("浸水想定", "hazard_total", "浸水想定区域内の面積", _number(total / 10_000, 2), "ha")
-        )
+        rows.append(FactRow("浸水想定", "hazard_total", "浸水想定区域内の面積", _number(total / 10_000, 2), "ha"))
         share = 100.0 * total / (area_hectares * 10_000) if area_hectares > 0 else 0.0
         rows.append(FactRow("浸水想定", "hazard_share", "浸水想定区域内の割合", _number(share, 1), "%"))
         for rank, area in sorted(hazard.items()):
@@ -267,9 +259,7 @@ def build_fact_sheet(
         rows.append(FactRow("河川", "river_stations", "近傍の水位観測所", UNAVAILABLE))
     else:
         within = f"{station_distance_m:g} m以内" if station_distance_m is not None else ""
-        rows.append(
-            FactRow("河川", "river_stations", f"近傍の水位観測所（{within}）", _number(len(stations)), "箇所")
-        )
+        rows.append(FactRow("河川", "river_stations", f"近傍の水位観測所（{within}）", _number(len(stations)), "箇所"))
         for station in stations:
             level = UNAVAILABLE if station.alert_level is None else f"警戒レベル{station.alert_level}"
             rows.append(

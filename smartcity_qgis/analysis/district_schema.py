@@ -96,9 +96,7 @@ def _is_blank(value: Any) -> bool:
 
 def validate_district(record: dict[str, Any]) -> list[Problem]:
     """Every problem with a district's attributes (empty list when it can be saved)."""
-    problems = [
-        Problem(name, f"{name} is required") for name in REQUIRED_FIELDS if _is_blank(record.get(name))
-    ]
+    problems = [Problem(name, f"{name} is required") for name in REQUIRED_FIELDS if _is_blank(record.get(name))]
     domain = record.get("domain")
     if not _is_blank(domain) and domain not in dict(DOMAINS):
         problems.append(Problem("domain", f"unknown domain code {domain!r}"))

@@ -61,13 +61,9 @@ def test_validation_requires_name_domain_phase_and_plausible_years():
     problems = {p.field for p in validate_district({"name": "  ", "domain": None, "phase": "x"})}
     assert problems == {"name", "domain", "phase"}
     for year in (1999, 2101, "20x0", 2030.5):
-        assert [p.field for p in validate_district({**ok, "kpi_output_year": year})] == ["kpi_output_year"], (
-            year
-        )
+        assert [p.field for p in validate_district({**ok, "kpi_output_year": year})] == ["kpi_output_year"], year
     assert validate_district({**ok, "kpi_output_year": 2000, "kpi_outcome_year": 2100}) == []
-    assert [p.field for p in validate_district({**ok, "kpi_outcome_target": "many"})] == [
-        "kpi_outcome_target"
-    ]
+    assert [p.field for p in validate_district({**ok, "kpi_outcome_target": "many"})] == ["kpi_outcome_target"]
 
 
 def test_zone_for_okazaki_is_zone_vii():
