@@ -1028,37 +1028,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CA 証明書</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="109" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="110" />
             <source> s</source>
             <translation> 秒</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
             <source>Timeout</source>
             <translation>タイムアウト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="112" />
             <source>Security and network</source>
             <translation>セキュリティとネットワーク</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="115" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="116" />
             <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
             <translation>対象範囲: 範囲外の点で緯度と経度が入れ替わっていそうなものに警告を付けます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="119" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="120" />
             <source>Not set</source>
             <translation>未設定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="125" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="126" />
             <source>Area of interest</source>
             <translation>対象範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="127" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="128" />
             <source>Test connection</source>
             <translation>接続テスト</translation>
         </message>
@@ -1068,12 +1068,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} に接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="206" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="207" />
             <source>Detected flavor: {0}</source>
             <translation>判定した種類: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="210" />
+            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="211" />
             <source>Not connected: {0}</source>
             <translation>接続できません: {0}</translation>
         </message>
@@ -1823,22 +1823,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="147" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="149" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="151" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="153" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="155" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="157" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="218" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="230" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1848,37 +1848,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="237" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="249" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="250" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="262" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="284" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="298" />
             <source>Time</source>
             <translation>時刻</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="290" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="306" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="298" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="314" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="298" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="314" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="312" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="328" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -2841,6 +2841,146 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/connection_config.py" line="232" />
             <source>The proxy authentication configuration {0} is missing or is not Basic.</source>
             <translation>プロキシの認証設定 {0} が見つからないか、Basic 認証ではありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="53" />
+            <source>flood-fighting standby level</source>
+            <translation>水防団待機水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="54" />
+            <source>flood caution level</source>
+            <translation>氾濫注意水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="55" />
+            <source>evacuation decision level</source>
+            <translation>避難判断水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="56" />
+            <source>flood danger level</source>
+            <translation>氾濫危険水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="57" />
+            <source>levee crown height</source>
+            <translation>堤防高</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="65" />
+            <source>Station {0} reached the {1} (level {2}).</source>
+            <translation>{0}観測所が{1}（レベル{2}）に達しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="66" />
+            <source>Station {0} fell below the {1} (now level {2}).</source>
+            <translation>{0}観測所が{1}を下回りました（現在レベル{2}）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="80" />
+            <source>{0} d ago</source>
+            <translation>{0} 日前</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="84" />
+            <source>rising</source>
+            <translation>上昇</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="84" />
+            <source>falling</source>
+            <translation>下降</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="84" />
+            <source>steady</source>
+            <translation>横ばい</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_river.py" line="28" />
+            <source>River levels</source>
+            <translation>河川水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <source>Level</source>
+            <translation>レベル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <source>Station</source>
+            <translation>観測所</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <source>Water level (m)</source>
+            <translation>水位（m）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <source>Trend</source>
+            <translation>傾向</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <source>To next level</source>
+            <translation>次のレベルまで</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <source>Last reading</source>
+            <translation>最終観測</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="149" />
+            <source>Export alert log…</source>
+            <translation>アラート履歴を書き出す…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="224" />
+            <source>{0} stations</source>
+            <translation>観測所 {0} か所</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="224" />
+            <source>No river station layer in the project.</source>
+            <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="226" />
+            <source>{0} without a recent reading</source>
+            <translation>最近の観測値なし {0} か所</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="239" />
+            <source>{0} m</source>
+            <translation>{0} m</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="242" />
+            <source>{0} (no recent reading)</source>
+            <translation>{0}（最近の観測値なし）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="332" />
+            <source>No level crossing has been recorded yet.</source>
+            <translation>水位レベルの変化はまだ記録されていません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="337" />
+            <source>Export alert log</source>
+            <translation>アラート履歴の書き出し</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="337" />
+            <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
+            <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="351" />
+            <source>Alert log written to {0}.</source>
+            <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
     </context>
 </TS>

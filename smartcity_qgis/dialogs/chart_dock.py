@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import matplotlib
+from matplotlib import dates as mdates
 from matplotlib import font_manager
 from matplotlib.backends.backend_qt5agg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
@@ -117,6 +118,7 @@ class ChartDock(QgsDockWidget):
         self.layer: QgsVectorLayer | None = None
         self.labels: dict[str, str] = {}
         self.series: dict[str, list[tuple[datetime, float]]] = {}
+        self.thresholds: list[tuple[str, float, str]] = []
         self._task: HistorySeriesTask | None = None
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
@@ -173,8 +175,18 @@ class ChartDock(QgsDockWidget):
         layer = self.iface.activeLayer() if hasattr(self.iface, "activeLayer") else None
         self.set_layer(layer if isinstance(layer, QgsVectorLayer) else None)
 
-    def set_layer(self, layer: QgsVectorLayer | None, attr: str | None = None) -> None:
-        """Plot the selected features of ``layer`` (its first numeric attribute unless ``attr``)."""
+    def set_layer(
+        self,
+        layer: QgsVectorLayer | None,
+        attr: str | None = None,
+        thresholds: list[tuple[str, float, str]] | None = None,
+    ) -> None:
+        """Plot the selected features of ``layer`` (its first numeric attribute unless ``attr``).
+
+        ``thresholds`` are horizontal reference lines drawn across the chart, as
+        (label, value, colour) — a river station's reference levels, for instance.
+        """
+        self.thresholds = [(str(label), float(value), str(colour)) for label, value, colour in thresholds or []]
         self._watch_selection(None)
         if layer is None or not is_entity_layer(layer):
             self.layer = None
@@ -280,11 +292,15 @@ class ChartDock(QgsDockWidget):
                     marker=".",
                     label=self.labels.get(entity_id, entity_id),
                 )
+            for label, value, colour in self.thresholds:
+                axes.axhline(value, color=colour, linestyle="--", linewidth=1.2, label=label)
             axes.set_ylabel(f"{attr} [{unit}]" if unit else attr)
             axes.set_xlabel(tr("Time"))
             axes.grid(True, alpha=0.3)
-            if any(self.series.values()):
+            if any(self.series.values()) or self.thresholds:
                 axes.legend(fontsize="small")
+            if any(self.series.values()):
+                axes.xaxis.set_major_formatter(mdates.DateFormatter("%m/%d %H:%M", tz=local))
                 self.figure.autofmt_xdate()
             else:
                 axes.text(0.5, 0.5, tr("No observations in this period"), ha="center", va="center",

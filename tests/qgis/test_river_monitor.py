@@ -65,7 +65,7 @@ def rows(log: QgsVectorLayer) -> list[tuple]:
 
 
 def test_a_station_pushed_over_two_levels_makes_two_crossings(live_river):
-    server, layer, log, monitor, crossed = live_river
+    server, _layer, log, monitor, crossed = live_river
     assert monitor.station(TONOBASHI).level == 1
     assert log.featureCount() == 0, "first readings set the levels, they are not crossings"
 
