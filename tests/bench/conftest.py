@@ -36,7 +36,7 @@ def bench_results() -> list[dict]:
 def pytest_sessionfinish(session, exitstatus):
     if not RESULTS:
         return
-    from tests.bench.harness import text_table, write_results
+    from tests.bench.harness import all_benchmarks, text_table, write_results
 
     full = bool(session.config.getoption("--bench-full"))
     lines = ["", "Benchmarks (" + ("full size" if full else "smoke size, not written") + ")", text_table(RESULTS)]
@@ -45,7 +45,7 @@ def pytest_sessionfinish(session, exitstatus):
     if full:
         from tests.bench.readme_table import rewrite_readme
 
-        path = write_results(RESULTS)
+        path = write_results(RESULTS, order=[bench.name for _, bench in all_benchmarks()])
         readme = rewrite_readme(path)
         lines.append(f"wrote {path.name}; README table updated in {readme.name}")
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")

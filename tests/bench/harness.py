@@ -6,12 +6,14 @@ then runs several times; the times give a median and a spread (min, quartiles, m
 
 Memory: each side runs in a child process of its own (``python -m tests.bench.harness``),
 so that one side's allocations (Python, numpy, QGIS's C++ and GDAL alike) cannot hide in or
-inflate the other's. After the untimed setup the child resets the kernel's resident-set
-high-water mark (``echo 5 > /proc/self/clear_refs``), notes its resident set, runs the timed
-repetitions and reads the high-water mark again (``VmHWM`` in ``/proc/self/status``). The
-reported peak is that high-water mark minus the resident set before the first run: the extra
-memory the operation needed at its worst moment, whatever allocated it. Where the reset is
-refused, the child's whole-life ``VmHWM`` is reported instead (and said so in the results).
+inflate the other's. Both children are prepared first, then their timed runs alternate (ours,
+baseline, ours, ...) so that a shared machine's load falls on both sides alike. After the
+untimed setup each child resets the kernel's resident-set high-water mark
+(``echo 5 > /proc/self/clear_refs``) and notes its resident set; after the timed runs it
+reads the high-water mark again (``VmHWM`` in ``/proc/self/status``). The reported peak is
+that high-water mark minus the resident set before the first run: the extra memory the
+operation needed at its worst moment, whatever allocated it. Where the reset is refused, the
+child's whole-life ``VmHWM`` is reported instead (and said so in the results).
 
 Smoke tests call `run_inprocess` at a small size: one run per side, no memory figures, only
 the check that both sides ran and their outputs agree.
@@ -147,65 +149,124 @@ def _side(bench: Benchmark, which: str) -> Side:
     return side
 
 
+class SideRunner:
+    """One side, prepared once (untimed), then run on demand; `finish` gives times, memory, outputs."""
+
+    def __init__(self, bench: Benchmark, which: str, size: int, measure_memory: bool) -> None:
+        self.bench = bench
+        self.side = _side(bench, which)
+        data = bench.make_input(size)
+        self.state = self.side.prepare(data) if self.side.prepare else data
+        del data
+        gc.collect()
+        self.reset_ok = reset_peak_rss() if measure_memory else False
+        self.measure_memory = measure_memory
+        self.rss_before = _status_kib("VmRSS")
+        self.times: list[float] = []
+        self.summaries: list[Any] = []
+        self.output: Any = None
+
+    def run_once(self) -> float:
+        """One timed run; its duration in seconds."""
+        self.output = None
+        gc.collect()
+        start = time.perf_counter()
+        self.output = self.side.run(self.state)
+        elapsed = time.perf_counter() - start
+        self.times.append(elapsed)
+        if self.bench.metrics is not None:
+            self.summaries.append(self._summarize(self.output))
+        return elapsed
+
+    def _summarize(self, output: Any) -> Any:
+        return self.side.summarize(output) if self.side.summarize else output
+
+    def finish(self) -> dict:
+        """Times, spread, peak memory and the compared output; the side's resources are released."""
+        try:
+            hwm = _status_kib("VmHWM")
+            summary = self.summaries[-1] if self.summaries else self._summarize(self.output)
+        finally:
+            self.output = None
+            if self.side.cleanup:
+                self.side.cleanup(self.state)
+        result = {"label": self.side.label, **spread(self.times), "summary": summary, "summaries": self.summaries}
+        if self.measure_memory and hwm is not None and self.rss_before is not None:
+            result["rss_before_mib"] = self.rss_before / 1024
+            result["peak_rss_mib"] = hwm / 1024
+            result["peak_method"] = "VmHWM after reset - VmRSS before" if self.reset_ok else "VmHWM (whole child)"
+            result["peak_mib"] = (hwm - self.rss_before) / 1024 if self.reset_ok else hwm / 1024
+        return result
+
+
 def run_side(bench: Benchmark, which: str, size: int, repeats: int, measure_memory: bool) -> dict:
     """Prepare and run one side ``repeats`` times in this process; times, memory and summary."""
-    side = _side(bench, which)
-    data = bench.make_input(size)
-    state = side.prepare(data) if side.prepare else data
-    del data
-    gc.collect()
-    reset_ok = reset_peak_rss() if measure_memory else False
-    rss_before = _status_kib("VmRSS")
-    times: list[float] = []
-    summaries: list[Any] = []
-    output: Any = None
-    try:
-        for _ in range(repeats):
-            output = None
-            gc.collect()
-            start = time.perf_counter()
-            output = side.run(state)
-            times.append(time.perf_counter() - start)
-            if bench.metrics is not None:
-                summaries.append(side.summarize(output) if side.summarize else output)
-        hwm = _status_kib("VmHWM")
-        summary = summaries[-1] if summaries else (side.summarize(output) if side.summarize else output)
-    finally:
-        if side.cleanup:
-            side.cleanup(state)
-    result = {"label": side.label, **spread(times), "summary": summary, "summaries": summaries}
-    if measure_memory and hwm is not None and rss_before is not None:
-        result["rss_before_mib"] = rss_before / 1024
-        result["peak_rss_mib"] = hwm / 1024
-        result["peak_method"] = "VmHWM after reset - VmRSS before" if reset_ok else "VmHWM (whole child)"
-        result["peak_mib"] = (hwm - rss_before) / 1024 if reset_ok else hwm / 1024
-    return result
+    runner = SideRunner(bench, which, size, measure_memory)
+    for _ in range(repeats):
+        runner.run_once()
+    return runner.finish()
 
 
-def run_side_in_child(module: str, bench: Benchmark, which: str, size: int, repeats: int) -> dict:
-    """`run_side` in a fresh Python process, so its memory high-water mark is its own."""
-    with tempfile.TemporaryDirectory(prefix="smartcity-bench-") as tmp:
-        out = Path(tmp) / "result.pickle"
+_MARK = "@@bench "
+
+
+class ChildSide:
+    """A side prepared in a child process of its own, run on demand (so two sides can alternate)."""
+
+    def __init__(self, module: str, bench: Benchmark, which: str, size: int) -> None:
+        self.name = f"{bench.name} ({which})"
+        self.tmp = tempfile.TemporaryDirectory(prefix="smartcity-bench-")
+        self.out = Path(self.tmp.name) / "result.pickle"
+        self.err = (Path(self.tmp.name) / "stderr.txt").open("w+", encoding="utf-8")
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONDONTWRITEBYTECODE="1")
-        cmd = [
-            sys.executable,
-            "-m",
-            "tests.bench.harness",
-            module,
-            bench.name,
-            which,
-            str(size),
-            str(repeats),
-            str(out),
-        ]
-        proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT)
-        if not out.exists():
-            raise RuntimeError(
-                f"benchmark {bench.name} ({which}) failed with exit code {proc.returncode}:\n"
-                f"{proc.stdout[-3000:]}\n{proc.stderr[-5000:]}"
-            )
-        with out.open("rb") as handle:
-            return pickle.load(handle)
+        cmd = [sys.executable, "-m", "tests.bench.harness", module, bench.name, which, str(size), str(self.out)]
+        self.proc = subprocess.Popen(
+            cmd, cwd=REPO, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err, text=True
+        )
+        self._expect("ready")
+
+    def _expect(self, word: str) -> str:
+        deadline = time.monotonic() + CHILD_TIMEOUT
+        while time.monotonic() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith(_MARK):
+                answer = line[len(_MARK) :].strip()
+                if answer.split(" ", 1)[0] == word:
+                    return answer
+        self.proc.kill()
+        self.proc.wait(timeout=10)
+        self.err.seek(0)
+        raise RuntimeError(
+            f"benchmark {self.name} failed (exit code {self.proc.returncode}):\n{self.err.read()[-5000:]}"
+        )
+
+    def _send(self, command: str) -> None:
+        self.proc.stdin.write(command + "\n")
+        self.proc.stdin.flush()
+
+    def run_once(self) -> float:
+        self._send("run")
+        return float(self._expect("ran").split()[1])
+
+    def finish(self) -> dict:
+        self._send("finish")
+        self._expect("done")
+        self.proc.wait(timeout=60)
+        try:
+            with self.out.open("rb") as handle:
+                return pickle.load(handle)
+        finally:
+            self.err.close()
+            self.tmp.cleanup()
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(timeout=10)
+        self.err.close()
+        self.tmp.cleanup()
 
 
 def _verdict(bench: Benchmark, result: dict) -> None:
@@ -241,12 +302,26 @@ def run_benchmark(module: str, bench: Benchmark, size: int, isolate: bool = True
         "timed": bench.timed,
     }
     sides = ["ours"] + (["baseline"] if bench.baseline is not None else [])
-    for which in sides:
-        repeats = bench.repeats if which == "ours" else (bench.baseline_repeats or bench.repeats)
-        if isolate:
-            result[which] = run_side_in_child(module, bench, which, size, repeats)
-        else:
+    repeats = {"ours": bench.repeats, "baseline": bench.baseline_repeats or bench.repeats}
+    if not isolate:
+        for which in sides:
             result[which] = run_side(bench, which, size, 1, measure_memory=False)
+    else:
+        # Both sides are prepared first, then their runs alternate, so that a shared machine's
+        # load falls on both alike.
+        runners: dict[str, ChildSide] = {}
+        try:
+            for which in sides:
+                runners[which] = ChildSide(module, bench, which, size)
+            for i in range(max(repeats[w] for w in sides)):
+                for which in sides:
+                    if i < repeats[which]:
+                        runners[which].run_once()
+            for which in sides:
+                result[which] = runners.pop(which).finish()
+        finally:
+            for runner in runners.values():
+                runner.kill()
     _verdict(bench, result)
     return result
 
@@ -365,18 +440,50 @@ def public_result(result: dict) -> dict:
     return clean
 
 
-def write_results(results: list[dict], path: Path = RESULTS_FILE, full: bool = True) -> Path:
-    """Write ``bench-results.json``: machine, date, and every benchmark's figures."""
+def write_results(
+    results: list[dict], path: Path = RESULTS_FILE, full: bool = True, order: list[str] | None = None
+) -> Path:
+    """Write ``bench-results.json``: machine, date, and every benchmark's figures.
+
+    Results of benchmarks not run this time (``pytest -k``) are kept from the file when it holds
+    the same kind of run (full or smoke); ``order`` (benchmark names) sets the order and drops
+    benchmarks that no longer exist.
+    """
+    now = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    kept: dict[str, dict] = {}
+    if path.exists():
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8"))
+            if previous.get("full_size") == full:
+                kept = {b["name"]: b for b in previous.get("benchmarks", [])}
+        except (OSError, ValueError, KeyError, TypeError):
+            kept = {}
+    for result in results:
+        kept[result["name"]] = {**public_result(result), "date": now}
+    names = order if order is not None else list(kept)
     document = {
-        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "date": now,
         "full_size": full,
         "machine": machine(),
         "memory_method": "each side in its own child process; peak = VmHWM after a clear_refs reset "
         "minus VmRSS before the first timed run",
-        "benchmarks": [public_result(r) for r in results],
+        "benchmarks": [kept[name] for name in names if name in kept],
     }
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+BENCH_MODULES = [
+    "tests.bench.cases_pure",
+    "tests.bench.cases_cityos",
+    "tests.bench.cases_analysis",
+    "tests.bench.cases_figure",
+]
+
+
+def all_benchmarks() -> list[tuple[str, Benchmark]]:
+    """(module, benchmark) for every benchmark, in table order."""
+    return [(module, bench) for module in BENCH_MODULES for bench in importlib.import_module(module).BENCHMARKS]
 
 
 # ---------------------------------------------------------------- child process entry point
@@ -415,13 +522,21 @@ def benchmark_by_name(module: str, name: str) -> Benchmark:
 
 
 def _child_main(argv: list[str]) -> None:
-    module, name, which, size, repeats, out = argv
+    """Prepare one side, then answer ``run`` and ``finish`` on stdin (see `ChildSide`)."""
+    module, name, which, size, out = argv
     bench = benchmark_by_name(module, name)
     app = _start_qgis(bench.needs_processing) if bench.needs_qgis else None
-    result = run_side(bench, which, int(size), int(repeats), measure_memory=True)
-    with open(out, "wb") as handle:
-        pickle.dump(result, handle)
-    sys.stdout.flush()
+    runner = SideRunner(bench, which, int(size), measure_memory=True)
+    print(_MARK + "ready", flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "run":
+            print(f"{_MARK}ran {runner.run_once()!r}", flush=True)
+        elif command == "finish":
+            with open(out, "wb") as handle:
+                pickle.dump(runner.finish(), handle)
+            print(_MARK + "done", flush=True)
+            break
     sys.stderr.flush()
     del app
     # QGIS's exit can crash in teardown of providers; the result is written, leave now.

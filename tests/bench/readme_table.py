@@ -41,8 +41,10 @@ def render(document: dict) -> str:
     versions = ", ".join(
         f"{name} {m[key]}" for name, key in (("QGIS", "qgis"), ("Python", "python"), ("numpy", "numpy")) if key in m
     )
+    dates = sorted({r["date"] for r in document.get("benchmarks", []) if r.get("date")})
+    when = f"{dates[0]} – {dates[-1]}" if len(dates) > 1 else document.get("date", "?")
     lines = [
-        f"Last run: {document.get('date', '?')} on {m.get('cpu', 'unknown CPU')}, {m.get('cores', '?')} cores, "
+        f"Last run: {when} on {m.get('cpu', 'unknown CPU')}, {m.get('cores', '?')} cores, "
         f"{m.get('ram_gib', '?')} GiB RAM ({versions})"
         + ("." if document.get("full_size", True) else " — smoke sizes only, not a measurement."),
         "",

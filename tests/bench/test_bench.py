@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bench.harness import Benchmark, run_benchmark
+from tests.bench.harness import all_benchmarks, run_benchmark
 
-MODULES = [
-    "tests.bench.cases_pure",
-    "tests.bench.cases_cityos",
-    "tests.bench.cases_analysis",
-    "tests.bench.cases_figure",
-]
-
-
-def _all() -> list[tuple[str, Benchmark]]:
-    import importlib
-
-    return [(module, bench) for module in MODULES for bench in importlib.import_module(module).BENCHMARKS]
-
-
-CASES = _all()
+CASES = all_benchmarks()
 
 
 @pytest.mark.parametrize(("module", "bench"), CASES, ids=[bench.name for _, bench in CASES])
@@ -28,13 +14,9 @@ def test_benchmark(module, bench, bench_full, bench_results):
     size = bench.full_size if bench_full else bench.smoke_size
     result = run_benchmark(module, bench, size)
     bench_results.append(result)
-    print(
-        f"\n{bench.title}: ours {result['ours']['median_s']:.3f} s"
-        + (
-            f", baseline {result['baseline']['median_s']:.3f} s, ratio {result['ratio']:.2f}"
-            if "ratio" in result
-            else ""
-        )
-        + f" -> {result['passed']}"
+    ratio = (
+        f", baseline {result['baseline']['median_s']:.3f} s, ratio {result['ratio']:.2f}" if "ratio" in result else ""
     )
+    figures = result.get("metrics", "")
+    print(f"\n{bench.title}: ours {result['ours']['median_s']:.3f} s{ratio} {figures} -> {result['passed']}")
     assert result.get("agree", True), result.get("disagreement")

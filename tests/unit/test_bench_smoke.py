@@ -71,3 +71,19 @@ def test_readme_without_markers_is_refused(tmp_path):
     with pytest.raises(ValueError, match="markers"):
         rewrite_readme(results, readme)
     assert readme.read_text() == "# Title\n"
+
+
+def test_results_of_a_partial_run_are_merged_in_table_order(tmp_path):
+    import json
+
+    from tests.bench.harness import write_results
+
+    path = tmp_path / "bench-results.json"
+    parse, mesh = (next(b for b in BENCHMARKS if b.name == n) for n in ("parse-ngsi-v2", "mesh-1km"))
+    order = ["parse-ngsi-v2", "mesh-1km"]
+    write_results([run_inprocess(mesh, size=1000)], path, full=True, order=order)
+    write_results([run_inprocess(parse, size=200)], path, full=True, order=order)
+    names = [b["name"] for b in json.loads(path.read_text())["benchmarks"]]
+    assert names == order
+    write_results([run_inprocess(parse, size=200)], path, full=False, order=order)
+    assert [b["name"] for b in json.loads(path.read_text())["benchmarks"]] == ["parse-ngsi-v2"]
