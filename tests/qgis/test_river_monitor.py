@@ -127,3 +127,30 @@ def test_the_alert_log_lives_in_the_project(qgis_app):
     assert alert_log_layer(project) is log
     assert not is_river_layer(log)
     project.removeMapLayer(log.id())
+
+
+def test_demo_step_logs_the_crossings_of_the_storm(qgis_app, tmp_path):
+    from smartcity_qgis.demo import step_45_river_alerts
+    from smartcity_qgis.demo.context import DemoContext
+
+    project = QgsProject.instance()
+    project.clear()
+    ctx = DemoContext(output=tmp_path, project=project)
+    sim = start_server(host="127.0.0.1", port=0, scenario="okazaki", storm_minutes=2.0, auto_advance=False)
+    try:
+        ctx.shared["sim"] = sim
+        written = step_45_river_alerts.run(ctx)
+    finally:
+        sim.stop()
+        ctx.close()
+    assert {p.name for p in written} == {"river_alerts.gpkg", "river_alerts.csv", "river_panel.png"}
+    back = QgsVectorLayer(str(tmp_path / "river_alerts.gpkg"), "back", "ogr")
+    rows = [(f["station_id"], f["from_level"], f["to_level"], f["direction"]) for f in back.getFeatures()]
+    assert any(direction == "up" for *_, direction in rows) and rows
+    assert all(abs(to - frm) == 1 for _sid, frm, to, _d in rows), "one row per level crossed"
+    assert {sid for sid, *_ in rows} <= {f"urn:ngsi-ld:WaterObserved:okazaki-{s}" for s in (
+        "otogawa-ohira", "otogawa-ryusenji", "otogawa-tonobashi", "otogawa-myodaibashi",
+        "yahagi-iwazu", "yahagi-yahagibashi", "yahagi-watari")}  # fmt: skip
+    csv_rows = (tmp_path / "river_alerts.csv").read_text(encoding="utf-8").splitlines()
+    assert len(csv_rows) == len(rows) + 1
+    project.clear()
