@@ -47,7 +47,7 @@ from smartcity_qgis.layers.connection_config import known_flavor, to_client_conf
 from smartcity_qgis.layers.connection_probe import ConnectionProbeTask, ProbeResult
 from smartcity_qgis.layers.connections import ConnectionRecordError, ConnectionStore
 from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer
-from smartcity_qgis.layers.entity_loader import EntityLoadTask, LoadResult, to_bbox
+from smartcity_qgis.layers.entity_loader import EntityLoadTask, LoadResult, find_entity_layers, to_bbox
 from smartcity_qgis.layers.history_layer import HistoryLoadTask
 from smartcity_qgis.layers.live import HTTP, MQTT, POLLING
 from smartcity_qgis.layers.map_tips import apply_map_tip
@@ -274,8 +274,19 @@ class CityOSDock(QgsDockWidget):
             extent = self.canvas_bbox()
         if attrs is None and self.attrs_check.isChecked():
             attrs = self.tree.chosen_attributes(connection, entity_type)
+        existing = {}
+        if extent is None and attrs is None:
+            # The same source already on the map, loaded in full: refresh it in place, do not duplicate.
+            existing = {
+                kind: layer
+                for kind, layer in find_entity_layers(
+                    QgsProject.instance(), connection, entity_type, conn.service_path, conn.tenant
+                ).items()
+                if not (LayerMeta.from_layer(layer).bbox() or LayerMeta.from_layer(layer).attrs())
+            }
         try:
-            task = EntityLoadTask(config, entity_type, extent, attrs, connection_name=connection)
+            task = EntityLoadTask(config, entity_type, extent, attrs, connection_name=connection,
+                                  apply_to=existing or None)
         except ValueError as exc:
             self._tell(str(exc), error=True)
             return None
@@ -296,10 +307,11 @@ class CityOSDock(QgsDockWidget):
         return (west, south, east, north) if west < east and south < north else None
 
     def _loaded(self, result: LoadResult) -> None:
-        layers = list(result.layers.values())
+        project = QgsProject.instance()
+        layers = [layer for layer in result.layers.values() if project.mapLayer(layer.id()) is None]
         for layer in layers:
             apply_map_tip(layer)
-        QgsProject.instance().addMapLayers(layers)
+        project.addMapLayers(layers)
         for layer in layers:
             if self.on_layer_added is not None:
                 self.on_layer_added(layer)

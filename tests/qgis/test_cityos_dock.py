@@ -272,3 +272,20 @@ def test_an_ngsi_ld_connection_lists_and_loads_too(dock, demo):
     assert not failures, failures
     assert loaded[0].main_layer.featureCount() == expected
     assert loaded[0].main_layer.customProperty("smartcity/flavor") == "ngsi-ld"
+
+
+def test_adding_a_type_again_refreshes_its_layer_instead_of_duplicating_it(dock, demo):
+    list_demo_types(dock)
+    first = load(dock, "WaterObserved").main_layer
+    count, fids = first.featureCount(), sorted(f.id() for f in first.getFeatures())
+    entity_id = next(first.getFeatures())["entity_id"]
+    demo.update_entity(entity_id, {"dangerLevel": 6.66}, tenant="okazaki")
+    again = load(dock, "WaterObserved").main_layer
+    assert again is first
+    wait_for(lambda: any(f["dangerLevel"] == 6.66 for f in first.getFeatures()))
+    assert first.featureCount() == count and sorted(f.id() for f in first.getFeatures()) == fids
+    water = [lyr for lyr in QgsProject.instance().mapLayers().values()
+             if lyr.customProperty("smartcity/entity_type") == "WaterObserved"]
+    assert water == [first]
+    dock.extent_check.setChecked(True)  # a restricted query is a layer of its own
+    assert load(dock, "WaterObserved").main_layer is not first
