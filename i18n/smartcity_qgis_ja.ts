@@ -224,107 +224,107 @@
             <translation>未接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="66" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="70" />
             <source>The connection needs a name.</source>
             <translation>接続名を入力してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="70" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="74" />
             <source>The URL must start with http:// or https:// and name a host.</source>
             <translation>URL は http:// または https:// で始まり、ホスト名を含む必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="72" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="76" />
             <source>Do not put a user name or password in the URL: choose an authentication configuration.</source>
             <translation>URL にユーザー名やパスワードを含めないでください。認証設定を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="78" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="82" />
             <source>Unknown NGSI flavor: {0}</source>
             <translation>不明な NGSI の種類です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="80" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="84" />
             <source>A tenant has at most 50 letters, digits or underscores.</source>
             <translation>テナントは英数字またはアンダースコア 50 文字以内です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="83" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="87" />
             <source>Service path {0} must be absolute, like /river or /river/#.</source>
             <translation>サービスパス {0} は /river や /river/# のように / から始めてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="85" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="89" />
             <source>At most 10 service paths can be queried together.</source>
             <translation>同時に問い合わせできるサービスパスは 10 個までです。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="87" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="91" />
             <source>The timeout must be between 1 and 600 seconds.</source>
             <translation>タイムアウトは 1〜600 秒で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="92" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="96" />
             <source>The area of interest must be west, south, east, north in degrees.</source>
             <translation>対象範囲は 西, 南, 東, 北 の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="105" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="109" />
             <source>A connection entry must be a JSON object.</source>
             <translation>接続の項目は JSON オブジェクトである必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="110" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="114" />
             <source>A connection entry has no name.</source>
             <translation>名前のない接続の項目があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="127" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="131" />
             <source>Connection {0} has an unusable value: {1}</source>
             <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="259" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="263" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="224" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="228" />
             <source>A connection called {0} already exists.</source>
             <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="249" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="253" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="268" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="272" />
             <source>There is no connection called {0}.</source>
             <translation>接続 {0} はありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="269" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="273" />
             <source>{0} (copy)</source>
             <translation>{0} (コピー)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="273" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="277" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="311" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="315" />
             <source>The file is not valid JSON: {0}</source>
             <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="319" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="323" />
             <source>The file is not a SmartCity connections file.</source>
             <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="325" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="329" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
@@ -1718,7 +1718,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>詳細</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="76" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="80" />
             <source>The MQTT URL must look like mqtt://host:1883.</source>
             <translation>MQTT URL は mqtt://host:1883 の形式で入力してください。</translation>
         </message>
@@ -1843,7 +1843,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="385" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="397" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
@@ -1973,37 +1973,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="285" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="296" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="313" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="325" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="361" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="373" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="350" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="362" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="352" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="364" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="372" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="384" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="392" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="404" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
@@ -2258,22 +2258,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="124" />
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="126" />
             <source>The geometry is empty.</source>
             <translation>ジオメトリが空です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="81" />
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="83" />
             <source>Geometry type {0} is not supported.</source>
             <translation>ジオメトリの種類 {0} には対応していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="134" />
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="136" />
             <source>A multi-point cannot be stored in a single-point layer.</source>
             <translation>マルチポイントはシングルポイントのレイヤに保存できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="139" />
+            <location filename="../smartcity_qgis/layers/entity_features.py" line="141" />
             <source>The {0} geometry could not be converted.</source>
             <translation>{0} ジオメトリを変換できませんでした。</translation>
         </message>
@@ -2903,84 +2903,89 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
             <source>Level</source>
             <translation>レベル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
             <source>Station</source>
             <translation>観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
             <source>Water level (m)</source>
             <translation>水位（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
             <source>Trend</source>
             <translation>傾向</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
             <source>To next level</source>
             <translation>次のレベルまで</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="132" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
             <source>Last reading</source>
             <translation>最終観測</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="152" />
             <source>Export alert log…</source>
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="224" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="234" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="224" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="234" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="226" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="236" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="239" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="249" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="242" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="252" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="332" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="342" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="337" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="347" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="337" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="347" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="351" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="361" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="168" />
+            <source>The river layer {0} cannot be watched: {1}</source>
+            <translation>河川レイヤ {0} は監視できません：{1}</translation>
         </message>
     </context>
 </TS>

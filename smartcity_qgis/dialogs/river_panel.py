@@ -112,6 +112,7 @@ class RiverPanel(QgsDockWidget):
         self.project = project or QgsProject.instance()
         self.monitors: dict[str, RiverMonitor] = {}
         self.highlighted: set[tuple[str, str]] = set()
+        self.refused: dict[str, str] = {}  # layer id -> why it cannot be watched
         self._rows: list[tuple[str, str]] = []  # (layer id, station id) per table row
         self._build()
         self.project.layersAdded.connect(self.pick_up_layers)
@@ -161,7 +162,13 @@ class RiverPanel(QgsDockWidget):
         for layer in layers:
             if not is_river_layer(layer) or layer.id() in self.monitors:
                 continue
-            monitor = RiverMonitor(layer, project=self.project, parent=self)
+            try:
+                monitor = RiverMonitor(layer, project=self.project, parent=self)
+            except ValueError as exc:  # e.g. a read-only file that cannot take the computed fields
+                text = tr("The river layer {0} cannot be watched: {1}").format(layer.name(), str(exc))
+                self.refused[layer.id()] = text
+                self._tell(text, Qgis.Warning)
+                continue
             monitor.crossed.connect(lambda sid, name, a, b, lid=layer.id(): self._crossed(lid, sid, name, a, b))
             monitor.stations_changed.connect(lambda _ids: self.rebuild())
             self.monitors[layer.id()] = monitor
@@ -183,6 +190,7 @@ class RiverPanel(QgsDockWidget):
 
     def _layers_removed(self, layer_ids: list) -> None:
         for layer_id in layer_ids:
+            self.refused.pop(layer_id, None)
             monitor = self.monitors.pop(layer_id, None)
             if monitor is not None:
                 monitor.detach()
@@ -226,7 +234,7 @@ class RiverPanel(QgsDockWidget):
         text = tr("{0} stations").format(len(states)) if states else tr("No river station layer in the project.")
         if stale:
             text += " / " + tr("{0} without a recent reading").format(stale)
-        self.status_label.setText(text)
+        self.status_label.setText("\n".join([*self.refused.values(), text]))
 
     def _items(self, state: StationState, now: datetime) -> list[QTableWidgetItem]:
         colour = STALE_COLOUR if state.stale else LEVEL_COLOURS.get(state.level, "#FFFFFF")

@@ -69,13 +69,15 @@ def river(qgis_iface):
     store.save(connection)
     layer = load_entity_layer(to_client_config(connection), "WaterObserved", connection_name=CONNECTION)
     project.addMapLayer(layer)  # the panel picks the river layer up as it is added
+    layer_id = layer.id()
     live.set_mode(layer, "polling", 0.3)
     wait_for(lambda: live.updater_for(layer).state == "live")
     yield server, layer, panel, chart
     live.detach()
+    log = panel.alert_log()
     panel.shutdown()
-    for layer_id in list(project.mapLayers()):
-        project.removeMapLayer(layer_id)
+    ids = [layer_id, *(lyr.id() for lyr in (log, *project.mapLayersByName("not a river")) if lyr is not None)]
+    project.removeMapLayers([i for i in ids if project.mapLayer(i) is not None])
     panel.deleteLater()
     chart.deleteLater()
     store.remove(CONNECTION)
@@ -186,3 +188,27 @@ def test_age_and_crossing_texts():
     assert age_text(now + timedelta(minutes=7), now) == tr("just now"), "a clock ahead is not negative"
     assert age_text(now - timedelta(days=2), now) == tr("{0} d ago").format(2)
     assert crossing_message("殿橋観測所", 1, 2) == crossing_message("殿橋", 1, 2)
+
+
+def test_a_read_only_station_file_is_refused_with_a_message(qgis_iface, tmp_path):
+    path = tmp_path / "stations.csv"
+    path.write_text("name,x,y,waterLevel,standbyLevel,cautionLevel,evacuationLevel,dangerLevel\n"
+                    "殿橋,137.1637,34.9569,3.0,2.0,2.8,3.4,4.0\n", encoding="utf-8")  # fmt: skip
+    uri = f"file://{path}?type=csv&xField=x&yField=y&crs=EPSG:4326&detectTypes=yes"
+    layer = QgsVectorLayer(uri, "csv stations", "delimitedtext")
+    assert layer.isValid()
+    project = QgsProject.instance()
+    panel = RiverPanel(qgis_iface, project=project)
+    qgis_iface.messageBar().clear_messages()
+    try:
+        project.addMapLayer(layer)
+        assert panel.monitors == {}
+        said = qgis_iface.messageBar().get_messages(Qgis.Warning)
+        assert len(said) == 1 and "csv stations" in said[0]
+        assert panel.status_label.text().startswith(
+            tr("The river layer {0} cannot be watched: {1}").format("csv stations", "")
+        )
+    finally:
+        panel.shutdown()
+        project.removeMapLayer(layer.id())
+        panel.deleteLater()
