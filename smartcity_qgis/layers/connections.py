@@ -26,6 +26,10 @@ EXPORT_VERSION = 1
 #: Name of the ready-made connection to the embedded demo city OS.
 DEMO_CONNECTION_NAME = "デモ都市OS (岡崎市)"
 DEMO_TENANT = "okazaki"
+#: The neighbouring city on the same embedded city OS (another tenant): 都市間連携 in the demo.
+DEMO_NEIGHBOUR_NAME = "デモ都市OS (豊田市)"
+DEMO_NEIGHBOUR_TENANT = "toyota"
+DEMO_TENANTS = {DEMO_CONNECTION_NAME: DEMO_TENANT, DEMO_NEIGHBOUR_NAME: DEMO_NEIGHBOUR_TENANT}
 
 # Keys that would carry a secret if someone put one into an imported file; they are dropped.
 _SECRET_KEYS = re.compile(r"pass(word)?|secret|token|api[-_]?key|credential|authorization", re.I)
@@ -129,13 +133,13 @@ class Connection:
         return conn
 
 
-def demo_connection() -> Connection:
-    """The ready-made connection to the embedded demo city OS of Okazaki."""
+def demo_connection(name: str = DEMO_CONNECTION_NAME) -> Connection:
+    """A ready-made connection to the embedded demo city OS (Okazaki, or its neighbour Toyota)."""
     return Connection(
-        name=DEMO_CONNECTION_NAME,
+        name=name,
         url="",
         flavor="ngsi-v2",
-        tenant=DEMO_TENANT,
+        tenant=DEMO_TENANTS[name],
         service_paths=["/"],
         timeout=30.0,
         demo=True,
@@ -163,8 +167,8 @@ class ConnectionStore:
             stored = sorted(s.value(f"{k}/name", urllib.parse.unquote(k), type=str) for k in keys)
         finally:
             s.endGroup()
-        stored = [n for n in stored if n != DEMO_CONNECTION_NAME]
-        return [DEMO_CONNECTION_NAME, *stored] if self.demo_enabled() else stored
+        stored = [n for n in stored if n not in DEMO_TENANTS]
+        return [*DEMO_TENANTS, *stored] if self.demo_enabled() else stored
 
     def list(self) -> list[Connection]:
         """Every usable connection; a damaged settings entry is skipped (and logged)."""
@@ -181,8 +185,8 @@ class ConnectionStore:
 
     def get(self, name: str) -> Connection | None:
         """The connection called ``name``, or None."""
-        if name == DEMO_CONNECTION_NAME:
-            return demo_connection()
+        if name in DEMO_TENANTS:
+            return demo_connection(name)
         s = self.settings
         group = f"{self.root}/{_key(name)}"
         if group.rsplit("/", 1)[1] not in self._child_groups(s):
@@ -209,12 +213,12 @@ class ConnectionStore:
         return Connection.from_dict(raw)
 
     def exists(self, name: str) -> bool:
-        return name == DEMO_CONNECTION_NAME or _key(name) in self._child_groups(self.settings)
+        return name in DEMO_TENANTS or _key(name) in self._child_groups(self.settings)
 
     # -- writing ------------------------------------------------------------------------
     def save(self, conn: Connection, previous_name: str | None = None) -> None:
         """Store ``conn`` (renaming it from ``previous_name`` if given)."""
-        if conn.demo or conn.name == DEMO_CONNECTION_NAME:
+        if conn.demo or conn.name in DEMO_TENANTS:
             raise ConnectionRecordError(tr("The demo city OS connection is built in and cannot be changed."))
         problems = conn.problems()
         if problems:
@@ -245,7 +249,7 @@ class ConnectionStore:
         s.sync()
 
     def remove(self, name: str) -> None:
-        if name == DEMO_CONNECTION_NAME:
+        if name in DEMO_TENANTS:
             raise ConnectionRecordError(tr("The demo city OS connection is built in and cannot be removed."))
         s = self.settings
         s.remove(f"{self.root}/{_key(name)}")

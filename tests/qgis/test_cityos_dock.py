@@ -289,3 +289,23 @@ def test_adding_a_type_again_refreshes_its_layer_instead_of_duplicating_it(dock,
     assert water == [first]
     dock.extent_check.setChecked(True)  # a restricted query is a layer of its own
     assert load(dock, "WaterObserved").main_layer is not first
+
+
+def test_the_neighbouring_demo_city_is_another_tenant(dock):
+    from smartcity_qgis.layers.connections import DEMO_NEIGHBOUR_NAME
+
+    okazaki = list_demo_types(dock)
+    listed = []
+    dock.types_listed.connect(listed.append)
+    dock.tree.connection_item(DEMO_NEIGHBOUR_NAME).setExpanded(True)
+    wait_for(lambda: DEMO_NEIGHBOUR_NAME in listed)
+    toyota = dock.results[DEMO_NEIGHBOUR_NAME]
+    assert okazaki.config.url == toyota.config.url  # one embedded city OS, two tenants
+    assert (okazaki.config.tenant, toyota.config.tenant) == ("okazaki", "toyota")
+    ids_okazaki = {f["entity_id"] for f in load(dock, "WaterObserved").main_layer.getFeatures()}
+    results = []
+    dock.layers_loaded.connect(results.append)
+    dock.add_type_layer(DEMO_NEIGHBOUR_NAME, "WaterObserved")
+    wait_for(lambda: results)
+    ids_toyota = {f["entity_id"] for f in results[0].main_layer.getFeatures()}
+    assert ids_toyota and not ids_toyota & ids_okazaki

@@ -11,10 +11,13 @@ from qgis.core import QgsSettings
 
 from smartcity_qgis.layers.connections import (
     DEMO_CONNECTION_NAME,
+    DEMO_NEIGHBOUR_NAME,
     Connection,
     ConnectionRecordError,
     ConnectionStore,
 )
+
+DEMOS = [DEMO_CONNECTION_NAME, DEMO_NEIGHBOUR_NAME]
 
 
 @pytest.fixture
@@ -48,12 +51,16 @@ def test_store_round_trip_keeps_every_field(store):
     conn = full_connection()
     store.save(conn)
     assert store.get(conn.name) == conn
-    assert store.names() == [DEMO_CONNECTION_NAME, conn.name]
+    assert store.names() == [*DEMOS, conn.name]
 
 
 def test_demo_connection_is_built_in_and_protected(store):
     demo = store.get(DEMO_CONNECTION_NAME)
     assert demo is not None and demo.demo and demo.tenant == "okazaki"
+    neighbour = store.get(DEMO_NEIGHBOUR_NAME)
+    assert neighbour is not None and neighbour.demo and neighbour.tenant == "toyota"
+    with pytest.raises(ConnectionRecordError):
+        store.remove(DEMO_NEIGHBOUR_NAME)
     with pytest.raises(ConnectionRecordError):
         store.remove(DEMO_CONNECTION_NAME)
     with pytest.raises(ConnectionRecordError):
@@ -65,7 +72,7 @@ def test_names_with_special_characters_stay_one_connection(store, name):
     conn = full_connection(name.strip())
     store.save(conn)
     assert store.get(conn.name) == conn
-    assert [n for n in store.names() if n != DEMO_CONNECTION_NAME] == [conn.name]
+    assert [n for n in store.names() if n not in DEMOS] == [conn.name]
     store.remove(conn.name)
     assert store.get(conn.name) is None
 
@@ -103,7 +110,7 @@ def test_unusable_records_are_refused_with_a_reason(store, change, fragment):
         setattr(conn, key, value)
     with pytest.raises(ConnectionRecordError, match=fragment):
         store.save(conn)
-    assert store.names() == [DEMO_CONNECTION_NAME]
+    assert store.names() == DEMOS
 
 
 def test_export_import_round_trip(store):
@@ -139,7 +146,7 @@ def test_broken_import_files_get_a_clear_message_and_change_nothing(store, text)
     with pytest.raises(ConnectionRecordError) as info:
         store.import_json(text)
     assert str(info.value)
-    assert store.names() == [DEMO_CONNECTION_NAME]
+    assert store.names() == DEMOS
 
 
 def test_import_keeps_good_entries_and_reports_bad_ones(store):
@@ -167,7 +174,7 @@ def test_a_damaged_settings_entry_is_explained_and_skipped(store):
     settings.setValue(f"{store.root}/damaged/timeout", "thirty seconds")
     with pytest.raises(ConnectionRecordError, match="damaged"):
         store.get("damaged")
-    assert [c.name for c in store.list()] == [DEMO_CONNECTION_NAME, "good"]
+    assert [c.name for c in store.list()] == [*DEMOS, "good"]
     assert "damaged" in store.names()  # still listed, so that it can be removed
     store.remove("damaged")
     assert "damaged" not in store.names()

@@ -12,7 +12,12 @@ from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
 from smartcity_qgis.dialogs.connection_dialog import ConnectionDialog
 from smartcity_qgis.dialogs.connection_manager import ConnectionManagerDialog
-from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME, Connection, ConnectionStore
+from smartcity_qgis.layers.connections import (
+    DEMO_CONNECTION_NAME,
+    DEMO_NEIGHBOUR_NAME,
+    Connection,
+    ConnectionStore,
+)
 from smartcity_qgis.layers.demo_cityos import demo_server, stop_demo_server
 from tests.conftest import free_port
 
@@ -109,23 +114,23 @@ def test_manager_duplicate_remove_export_import(store, tmp_path):
     store.save(sample())
     manager = ConnectionManagerDialog(store)
     names = [manager.list_widget.item(i).text() for i in range(manager.list_widget.count())]
-    assert names == [DEMO_CONNECTION_NAME, "豊田市 都市OS"]
+    assert names == [DEMO_CONNECTION_NAME, DEMO_NEIGHBOUR_NAME, "豊田市 都市OS"]
     manager.list_widget.setCurrentRow(0)
     assert not manager.buttons["remove"].isEnabled()  # the demo connection is built in
-    manager.list_widget.setCurrentRow(1)
+    manager.list_widget.setCurrentRow(2)
     manager.duplicate_selected()
-    assert manager.list_widget.count() == 3
+    assert manager.list_widget.count() == 4
     path = tmp_path / "接続.json"
     assert manager.export_file(str(path))
     exported = json.loads(path.read_text(encoding="utf-8"))
     assert len(exported["connections"]) == 2
     manager.remove_selected(confirm=False)
-    assert manager.list_widget.count() == 2
+    assert manager.list_widget.count() == 3
     other = ConnectionStore(root=store.root + "_import")
     try:
         importer = ConnectionManagerDialog(other)
         assert importer.import_file(str(path)) == 2
-        assert importer.list_widget.count() == 3
+        assert importer.list_widget.count() == 4
     finally:
         QgsSettings().remove(other.root)
 
@@ -138,7 +143,7 @@ def test_manager_explains_unreadable_files(store, tmp_path):
     assert manager.status_label.text()
     assert manager.import_file(str(tmp_path / "missing.json")) == 0
     assert not manager.export_file(str(tmp_path / "no-such-dir" / "x.json"))
-    assert manager.list_widget.count() == 1
+    assert manager.list_widget.count() == 2
 
 
 def test_manager_test_button(store, server):
@@ -158,11 +163,11 @@ def test_manager_shows_a_damaged_entry_so_that_it_can_be_removed(store):
     settings.endGroup()
     settings.setValue(f"{store.root}/{group}/timeout", "x")
     manager = ConnectionManagerDialog(store)
-    assert manager.list_widget.count() == 2
-    manager.list_widget.setCurrentRow(1)
-    assert "damaged" in manager.list_widget.item(1).text()
+    assert manager.list_widget.count() == 3
+    manager.list_widget.setCurrentRow(2)
+    assert "damaged" in manager.list_widget.item(2).text()
     assert manager.buttons["remove"].isEnabled() and not manager.buttons["edit"].isEnabled()
     manager.edit_selected()  # nothing opens; the reason is shown
     assert manager.test_selected() is None and manager.status_label.text()
     manager.remove_selected(confirm=False)
-    assert store.names() == [DEMO_CONNECTION_NAME]
+    assert store.names() == [DEMO_CONNECTION_NAME, DEMO_NEIGHBOUR_NAME]
