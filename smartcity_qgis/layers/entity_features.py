@@ -26,6 +26,7 @@ from smartcity_qgis.layers.entity_schema import (
     DOUBLE,
     ENTITY_ID,
     ENTITY_TYPE,
+    JSON,
     MODIFIED_AT,
     OBSERVED_AT,
     RECEIVED_AT,
@@ -34,6 +35,7 @@ from smartcity_qgis.layers.entity_schema import (
     ROLE_UNIT,
     ROLE_VALUE,
     SCHEMA_PROPERTY,
+    STRING,
     EntitySchema,
     FieldSpec,
     SchemaChange,
@@ -173,24 +175,31 @@ class RowBuilder:
         self.width = len(schema.specs)
         self._plan: list[tuple[int, str, str, Any]] = []
         self._fixed: dict[str, int] = {}
+        self._type = SharedText()
+        self._received: tuple[datetime | None, Any] = (None, None)
         for index, spec in enumerate(schema.specs):
             if spec.role == ROLE_FIXED:
                 self._fixed[spec.name] = index
-            else:
-                self._plan.append((index, spec.attr, spec.role, converter(spec.kind)))
+                continue
+            convert = converter(spec.kind)
+            if spec.role == ROLE_UNIT or spec.kind in (STRING, JSON):
+                convert = _shared(convert, SharedText())
+            self._plan.append((index, spec.attr, spec.role, convert))
 
     def row(self, entity: Any, received_at: datetime | None) -> list[Any]:
         """The attribute values of ``entity`` in field order."""
         values: list[Any] = [None] * self.width
         fixed = self._fixed
         values[fixed[ENTITY_ID]] = entity.id
-        values[fixed[ENTITY_TYPE]] = entity.type
+        values[fixed[ENTITY_TYPE]] = self._type(entity.type)
         if entity.observed_at is not None:
             values[fixed[OBSERVED_AT]] = to_qdatetime(entity.observed_at)
         if entity.modified_at is not None:
             values[fixed[MODIFIED_AT]] = to_qdatetime(entity.modified_at)
         if received_at is not None:
-            values[fixed[RECEIVED_AT]] = to_qdatetime(received_at)
+            if self._received[0] is not received_at:
+                self._received = (received_at, to_qdatetime(received_at))
+            values[fixed[RECEIVED_AT]] = self._received[1]
         attributes = entity.attributes
         for index, name, role, convert in self._plan:
             attr = attributes.get(name)
@@ -200,10 +209,40 @@ class RowBuilder:
                 if attr.value is not None:
                     values[index] = convert(attr.value)
             elif role == ROLE_UNIT:
-                values[index] = attr.unit_code
+                if attr.unit_code is not None:
+                    values[index] = convert(attr.unit_code)
             elif role == ROLE_OBSERVED and attr.observed_at is not None:
                 values[index] = to_qdatetime(attr.observed_at)
         return values
+
+
+class SharedText:
+    """Repeated texts as one shared QVariant, so 100,000 features holding the same unit code or
+    provider name hold one copy of it (Qt's implicit sharing). A field turns out to hold mostly
+    distinct texts (ids, names) is left alone after ``limit`` distinct values."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.cache: dict[str, QVariant] | None = {}
+        self.limit = limit
+
+    def __call__(self, value: Any) -> Any:
+        cache = self.cache
+        if cache is None or type(value) is not str:
+            return value
+        shared = cache.get(value)
+        if shared is None:
+            if len(cache) >= self.limit:
+                self.cache = None
+                return value
+            shared = cache[value] = QVariant(value)
+        return shared
+
+
+def _shared(convert: Any, share: SharedText) -> Any:
+    def convert_shared(value: Any) -> Any:
+        return share(convert(value))
+
+    return convert_shared
 
 
 def build_features(
