@@ -1673,7 +1673,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="167" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="170" />
             <source>{0}: reconnecting: {1}</source>
             <translation>{0}: 再接続中: {1}</translation>
         </message>
@@ -1843,7 +1843,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="397" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="429" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
@@ -1883,82 +1883,82 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>グラフを {0} に保存しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="102" />
             <source>Filter types and attributes</source>
             <translation>種類と属性で絞り込み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="94" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="105" />
             <source>Refresh the entity types</source>
             <translation>エンティティの種類を更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="94" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="105" />
             <source>Manage connections…</source>
             <translation>接続の管理…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="112" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="123" />
             <source>Only the current map extent</source>
             <translation>現在の地図の範囲のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="115" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="126" />
             <source>Only the ticked attributes</source>
             <translation>チェックした属性のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="118" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="129" />
             <source>Add layer</source>
             <translation>レイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="123" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="134" />
             <source>Live mode of the current layer</source>
             <translation>現在のレイヤのライブモード</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
             <source>Off</source>
             <translation>オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
             <source>Polling</source>
             <translation>ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
             <source>MQTT push</source>
             <translation>MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="127" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
             <source>HTTP push</source>
             <translation>HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="141" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="154" />
             <source>Polling interval (push modes also catch up at this interval)</source>
             <translation>ポーリング間隔 (プッシュ方式でもこの間隔で取りこぼしを補います)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="143" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="156" />
             <source>Apply</source>
             <translation>適用</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="168" />
             <source>History</source>
             <translation>履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="151" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="170" />
             <source>Last</source>
             <translation>過去</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="156" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="175" />
             <source> h</source>
             <translation> 時間</translation>
         </message>
@@ -1968,42 +1968,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="160" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="179" />
             <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="296" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="315" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="325" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="344" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="373" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="405" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="362" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="394" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="364" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="396" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="384" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="416" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="404" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="436" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
@@ -2823,7 +2823,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画資料一式…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="92" />
             <source>MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.</source>
             <translation>MQTT プッシュにはブローカーの MQTT URL が必要です。接続に設定するか、HTTP プッシュを使ってください。</translation>
         </message>
@@ -2986,6 +2986,21 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/dialogs/river_panel.py" line="168" />
             <source>The river layer {0} cannot be watched: {1}</source>
             <translation>河川レイヤ {0} は監視できません：{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="62" />
+            <source>Live: changes appear on the map as they arrive.</source>
+            <translation>ライブ: 変化が届きしだい地図に反映します。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="66" />
+            <source>Reconnecting; the layer keeps its last data: {0}</source>
+            <translation>再接続中 (レイヤは最後のデータを表示しています): {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="392" />
+            <source>Not live</source>
+            <translation>ライブではありません</translation>
         </message>
     </context>
 </TS>

@@ -38,7 +38,7 @@ from smartcity_qgis.dialogs.cityos_tree import (
     TYPE,
     CityOSTree,
 )
-from smartcity_qgis.dialogs.live_controls import OFF, LiveController
+from smartcity_qgis.dialogs.live_controls import OFF, LiveController, source_key
 from smartcity_qgis.dialogs.load_notice import show_load_notice
 from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
@@ -49,11 +49,22 @@ from smartcity_qgis.layers.connections import ConnectionRecordError, ConnectionS
 from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_entity_layer
 from smartcity_qgis.layers.entity_loader import EntityLoadTask, LoadResult, find_entity_layers, to_bbox
 from smartcity_qgis.layers.history_layer import HistoryLoadTask
-from smartcity_qgis.layers.live import HTTP, MQTT, POLLING
+from smartcity_qgis.layers.live import CONNECTING, HTTP, LIVE, MQTT, POLLING, RECONNECTING
 from smartcity_qgis.layers.map_tips import apply_map_tip
 
 CITYOS_DOCK_OBJECT_NAME = "SmartCityCityOSDock"
 HISTORY_MAX_ENTITIES = 50
+
+
+def live_state_text(state: str, detail: str = "") -> str:
+    """A live updater's state for the dock, in the user's language."""
+    if state == LIVE:
+        return tr("Live: changes appear on the map as they arrive.")
+    if state == CONNECTING:
+        return tr("connecting…")
+    if state == RECONNECTING:
+        return tr("Reconnecting; the layer keeps its last data: {0}").format(detail)
+    return tr("Not live")
 
 
 class CityOSDock(QgsDockWidget):
@@ -121,7 +132,9 @@ class CityOSDock(QgsDockWidget):
         layout.addWidget(self.add_button)
 
         live = QGroupBox(tr("Live mode of the current layer"), body)
-        live_layout = QHBoxLayout(live)
+        live_box = QVBoxLayout(live)
+        live_layout = QHBoxLayout()
+        live_box.addLayout(live_layout)
         self.mode_combo = QComboBox(live)
         self.mode_combo.setObjectName("live_mode")
         for label, value in (
@@ -144,6 +157,12 @@ class CityOSDock(QgsDockWidget):
         self.live_button.setObjectName("live_apply")
         self.live_button.clicked.connect(self.apply_live_mode)
         live_layout.addWidget(self.live_button)
+        self.live_state_label = QLabel(tr("Not live"), live)
+        self.live_state_label.setObjectName("live_state")
+        self.live_state_label.setWordWrap(True)
+        self.live_state_label.setTextFormat(Qt.PlainText)
+        live_box.addWidget(self.live_state_label)
+        self.live.state_changed.connect(self._live_state_changed)
         layout.addWidget(live)
 
         history = QGroupBox(tr("History"), body)
@@ -335,10 +354,21 @@ class CityOSDock(QgsDockWidget):
         layer = self._current_layer()
         self._update_buttons()
         if layer is None:
+            self.live_state_label.setText(tr("Not live"))
             return
         mode, interval = self.live.mode_of(layer)
         self.mode_combo.setCurrentIndex(max(0, self.mode_combo.findData(mode)))
         self.interval_spin.setValue(interval)
+        updater = self.live.updater_for(layer)
+        running = updater is not None and updater.is_running()
+        self.live_state_label.setText(
+            live_state_text(updater.state, updater.last_error) if running else tr("Not live")
+        )
+
+    def _live_state_changed(self, key: str, state: str, detail: str) -> None:
+        layer = self._current_layer()
+        if layer is not None and source_key(layer) == key:
+            self.live_state_label.setText(live_state_text(state, detail))
 
     def apply_live_mode(self) -> None:
         layer = self._current_layer()
@@ -358,6 +388,8 @@ class CityOSDock(QgsDockWidget):
         if index >= 0:
             self.mode_combo.setCurrentIndex(index)
         self.interval_spin.setValue(interval)
+        if layer is self._current_layer():
+            self.live_state_label.setText(live_state_text(updater.state, "") if updater else tr("Not live"))
         if mode == OFF:
             self.status_label.setText(tr("Live mode is off for {0}.").format(layer.name()))
         else:

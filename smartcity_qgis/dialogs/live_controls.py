@@ -40,6 +40,7 @@ class LiveController(QObject):
     """Starts and stops live updaters for entity layers of a project."""
 
     mode_changed = pyqtSignal(str, str)  # source key, mode ("off", "polling", "mqtt", "http")
+    state_changed = pyqtSignal(str, str, str)  # source key, updater state, detail (translated)
     value_changed = pyqtSignal(str, str, object, object)  # entity id, attribute, old, new
 
     def __init__(self, project: QgsProject | None = None, snapshots: Any = None, parent: QObject | None = None):
@@ -111,7 +112,9 @@ class LiveController(QObject):
     def _follow(self, updater: LiveLayerUpdater) -> None:
         self._adopted.add(id(updater))
         name = updater.meta.connection or updater.meta.url
+        key = updater.meta.key().rsplit("|", 1)[0]
         updater.state_changed.connect(lambda state, detail, n=name: self._report(n, state, detail))
+        updater.state_changed.connect(lambda state, detail, k=key: self.state_changed.emit(k, state, detail))
         updater.value_changed.connect(self.value_changed)
         if updater.state in (LIVE, RECONNECTING, CONNECTING):
             self._report(name, updater.state, updater.last_error)

@@ -9,7 +9,7 @@ import pytest
 from qgis.core import QgsProject, QgsRectangle, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, Qt
 
-from smartcity_qgis.dialogs.cityos_dock import CityOSDock
+from smartcity_qgis.dialogs.cityos_dock import CityOSDock, live_state_text
 from smartcity_qgis.dialogs.cityos_tree import (
     ROLE_ATTR,
     EntityTypeDropHandler,
@@ -148,8 +148,10 @@ def test_live_polling_changes_the_feature_in_place(dock, demo, qgis_iface):
     layer = load(dock, "WaterObserved").main_layer
     feature = next(layer.getFeatures())
     fid, entity_id = feature.id(), feature["entity_id"]
+    qgis_iface.setActiveLayer(layer)
     updater = dock.set_live_mode(layer, "polling", 1.0)
     assert updater is not None and updater.is_running()
+    wait_for(lambda: dock.live_state_label.text() == live_state_text("live"), timeout=30)
     assert dock.live.mode_of(layer) == ("polling", 1.0)
     # dangerLevel is a station constant: the scenario clock never moves it, only this update does.
     demo.update_entity(entity_id, {"dangerLevel": 12.34}, tenant="okazaki")
@@ -159,6 +161,7 @@ def test_live_polling_changes_the_feature_in_place(dock, demo, qgis_iface):
     assert connection_status.status_board().state(DEMO).state == connection_status.CONNECTED
     dock.set_live_mode(layer, "off")
     assert dock.live.mode_of(layer)[0] == "off" and not updater.is_running()
+    assert dock.live_state_label.text() == live_state_text("stopped")
 
 
 def test_unreachable_connection_is_shown_offline(dock):
