@@ -15,10 +15,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureRequest,
+    QgsMessageLog,
     QgsPointXY,
     QgsProject,
     QgsVectorLayer,
@@ -44,6 +46,7 @@ from smartcity_qgis.layers.river_style import (
 RIVER_ENTITY_TYPES = ("WaterObserved",)
 ANNOTATION_FIELDS = (ALERT_LEVEL, TREND, MARGIN, STALE)
 STALE_CHECK_MS = 60_000
+LOG_TAG = "SmartCity"
 
 
 def is_river_layer(layer: Any, fields: RiverFieldMap | None = None) -> bool:
@@ -135,7 +138,7 @@ class RiverMonitor(QObject):
         self._stale_timer.setInterval(STALE_CHECK_MS)
         self._stale_timer.timeout.connect(self.refresh_staleness)
         self._stale_timer.start()
-        self.refresh()
+        self.refresh(strict=True)
 
     # -- wiring -------------------------------------------------------------------------
     def attach_updater(self, updater: Any) -> None:
@@ -175,8 +178,10 @@ class RiverMonitor(QObject):
         return self._log
 
     # -- reading the stations -------------------------------------------------------------
-    def refresh(self) -> list[str]:
-        """Read every station again; readings that are new are observed (and their crossings logged)."""
+    def refresh(self, strict: bool = False) -> list[str]:
+        """Read every station again; readings that are new are observed (and their crossings logged).
+
+        ``strict`` raises ``ValueError`` when the layer cannot take the computed fields."""
         layer = self.layer
         if layer is None:
             return []
@@ -187,7 +192,7 @@ class RiverMonitor(QObject):
             self._fids[station] = feature.id()
             if self._observe(feature, station):
                 changed.append(station)
-        self._annotate(None)
+        self._annotate(None, strict)
         self.stations_changed.emit(sorted(self._fids))
         return changed
 
@@ -305,7 +310,10 @@ class RiverMonitor(QObject):
         crossings = self.watch.observe(station, when, level, thresholds)
         if crossings:  # never on a station's first reading: that one only sets its level
             name = self._name(feature)
-            append_crossings(self.log_layer(), station, name, crossings, when, level, self._location(feature))
+            try:
+                append_crossings(self.log_layer(), station, name, crossings, when, level, self._location(feature))
+            except ValueError as exc:  # the crossings are still announced
+                QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
             for crossing in crossings:
                 self.crossed.emit(station, name, crossing.from_level, crossing.to_level)
         return True
@@ -359,12 +367,19 @@ class RiverMonitor(QObject):
             observed=observed if isinstance(observed, datetime) else None,
         )
 
-    def _annotate(self, fids: list[int] | None) -> None:
+    def _annotate(self, fids: list[int] | None, strict: bool = False) -> None:
         layer = self.layer
         if layer is None:
             return
         histories = {station: self.watch.history(station) for station in self._fids}
-        annotate_river_layer(layer, self.fields, self.station_table, histories, stale_after=self.stale_after, fids=fids)
+        try:
+            annotate_river_layer(
+                layer, self.fields, self.station_table, histories, stale_after=self.stale_after, fids=fids
+            )
+        except ValueError as exc:  # live updates go on; the layer keeps its previous levels
+            if strict:
+                raise
+            QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
 
     def _fields_changed(self) -> None:
         """Keep the computed fields after the entity's own ones.
