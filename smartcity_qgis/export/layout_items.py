@@ -64,6 +64,10 @@ def cjk_font(size: float, bold: bool = False) -> QFont:
     font = QFont(FONT_FAMILY)
     font.setPointSizeF(size)
     font.setBold(bold)
+    # Shaped Latin runs of this CJK font lose their text mapping in Qt's PDF output
+    # (digits after Latin letters cannot be searched or copied); Japanese needs no shaping.
+    if hasattr(QFont, "PreferNoShaping"):
+        font.setStyleStrategy(QFont.PreferNoShaping)
     return font
 
 

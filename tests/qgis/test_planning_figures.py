@@ -79,7 +79,7 @@ def run_figure(layers, districts, tmp_path, **extra):
         "LAYERS": [layers["entities"], layers["stations"], layers["hazard"], layers["people"]],
         "DISTRICTS": districts,
         "TITLE": TITLE,
-        "SUBTITLE": "先行地区 現況",
+        "SUBTITLE": "先行地区 現況 Rev 2",
         "PAGE_SIZE": 0,
         "ORIENTATION": 1,
         "FORMAT": 0,
@@ -97,6 +97,7 @@ def test_pdf_figure_page_text_legend_and_map(scene, tmp_path):
     assert (pages == 1 and size.startswith("841.89 x 595.276")) or size.startswith("842 x 595"), size
     text = pdf_text(result["OUTPUT"])
     assert nf(TITLE) in text
+    assert "Rev 2" in text, "digits after Latin text stay searchable"
     assert nf(tr("Legend")) in text and "洪水浸水想定区域" in text and "センサー" in text
     assert "水位観測所" not in text, "the legend lists what is on the map (the station lies outside it)"
     assert nf("出典：テスト浸水想定（合成データ）") in text
