@@ -11,7 +11,8 @@ baseline, ours, ...) so that a shared machine's load falls on both sides alike. 
 untimed setup each child resets the kernel's resident-set high-water mark
 (``echo 5 > /proc/self/clear_refs``) and notes its resident set; after the timed runs it
 reads the high-water mark again (``VmHWM`` in ``/proc/self/status``). The reported peak is
-that high-water mark minus the resident set before the first run: the extra memory the
+that high-water mark minus the resident set before the first run (after handing memory the
+setup freed back to the system with glibc's ``malloc_trim``): the extra memory the
 operation needed at its worst moment, whatever allocated it. Where the reset is refused, the
 child's whole-life ``VmHWM`` is reported instead (and said so in the results).
 
@@ -129,6 +130,21 @@ def _status_kib(key: str) -> int | None:
     return None
 
 
+def release_free_memory() -> None:
+    """Hand memory freed by the setup back to the system (glibc ``malloc_trim``).
+
+    Without it, a side whose untimed setup freed a lot (a big file written, a download) would
+    reuse those pages during its run without its resident set growing: a peak too low.
+    """
+    gc.collect()
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def reset_peak_rss() -> bool:
     """Reset this process's resident-set high-water mark (Linux ≥ 4.0); False when refused."""
     try:
@@ -158,7 +174,7 @@ class SideRunner:
         data = bench.make_input(size)
         self.state = self.side.prepare(data) if self.side.prepare else data
         del data
-        gc.collect()
+        release_free_memory()
         self.reset_ok = reset_peak_rss() if measure_memory else False
         self.measure_memory = measure_memory
         self.rss_before = _status_kib("VmRSS")
