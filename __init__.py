@@ -11,7 +11,7 @@ if _HERE not in sys.path:
     sys.path.append(_HERE)
 
 
-def classFactory(iface):  # noqa: N802 (QGIS's name)
+def classFactory(iface):
     """Create the plugin for QGIS."""
     from .plugin import SmartCityPlugin
 

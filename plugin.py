@@ -18,12 +18,12 @@ class SmartCityPlugin:
         self.provider: SmartCityProvider | None = None
         self.ui: PluginUI | None = None
 
-    def initProcessing(self) -> None:  # noqa: N802 (QGIS's name)
+    def initProcessing(self) -> None:
         if self.provider is None:
             self.provider = SmartCityProvider()
             QgsApplication.processingRegistry().addProvider(self.provider)
 
-    def initGui(self) -> None:  # noqa: N802 (QGIS's name)
+    def initGui(self) -> None:
         self.initProcessing()
         self.ui = PluginUI(self.iface)
         self.ui.build()

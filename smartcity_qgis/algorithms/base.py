@@ -22,11 +22,11 @@ class SmartCityAlgorithm(QgsProcessingAlgorithm):
     def name(self) -> str:
         return self.NAME
 
-    def groupId(self) -> str:  # noqa: N802
+    def groupId(self) -> str:
         return self.GROUP_ID
 
     def icon(self) -> QIcon:
         return QIcon(ICON_PATH)
 
-    def createInstance(self):  # noqa: N802
+    def createInstance(self):
         return type(self)()

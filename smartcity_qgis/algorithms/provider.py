@@ -38,21 +38,21 @@ def algorithm_classes() -> list[type[QgsProcessingAlgorithm]]:
 class SmartCityProvider(QgsProcessingProvider):
     """Processing provider with id ``smartcity``."""
 
-    def id(self) -> str:  # noqa: A003
+    def id(self) -> str:
         return PROVIDER_ID
 
     def name(self) -> str:
         return "SmartCity"
 
-    def longName(self) -> str:  # noqa: N802
+    def longName(self) -> str:
         return tr("SmartCity QGIS — city OS, people flow, hazards and planning")
 
     def icon(self) -> QIcon:
         return QIcon(ICON_PATH)
 
-    def svgIconPath(self) -> str:  # noqa: N802
+    def svgIconPath(self) -> str:
         return ICON_PATH
 
-    def loadAlgorithms(self) -> None:  # noqa: N802
+    def loadAlgorithms(self) -> None:
         for cls in algorithm_classes():
             self.addAlgorithm(cls())
