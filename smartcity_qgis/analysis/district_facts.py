@@ -156,6 +156,15 @@ def stations_within(district, stations: Iterable[tuple[Any, str, int | None]], d
     return sorted(found, key=lambda s: (s.distance_m, s.name))
 
 
+def alert_level_text(level: int | None) -> str:
+    """警戒レベル as read in a fact sheet (0 is below the 水防団待機水位, not a level)."""
+    if level is None:
+        return UNAVAILABLE
+    if level <= 0:
+        return "水防団待機水位未満"
+    return f"警戒レベル{level}"
+
+
 def _number(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
@@ -261,7 +270,7 @@ def build_fact_sheet(
         within = f"{station_distance_m:g} m以内" if station_distance_m is not None else ""
         rows.append(FactRow("河川", "river_stations", f"近傍の水位観測所（{within}）", _number(len(stations)), "箇所"))
         for station in stations:
-            level = UNAVAILABLE if station.alert_level is None else f"警戒レベル{station.alert_level}"
+            level = alert_level_text(station.alert_level)
             rows.append(
                 FactRow(
                     "河川",

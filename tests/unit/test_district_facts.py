@@ -152,6 +152,17 @@ def test_fact_sheet_marks_missing_inputs_unavailable():
     assert kpis[1].indicator == UNAVAILABLE
 
 
+def test_alert_level_wording():
+    from smartcity_qgis.analysis.district_facts import alert_level_text
+
+    assert [alert_level_text(v) for v in (None, 0, 2, 5)] == [
+        UNAVAILABLE,
+        "水防団待機水位未満",
+        "警戒レベル2",
+        "警戒レベル5",
+    ]
+
+
 def test_fact_sheet_with_known_contents():
     rows = build_fact_sheet(
         {"name": "A", "domain": "disaster_prevention", "phase": "initial"},
