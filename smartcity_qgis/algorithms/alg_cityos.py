@@ -114,9 +114,7 @@ class LoadEntitiesAlgorithm(SmartCityAlgorithm):
             extent = self.parameterAsExtent(parameters, self.EXTENT, context, WGS84)
         try:
             config, name = resolve_connection(self.parameterAsString(parameters, self.CONNECTION, context))
-            result = load_entity_layers(
-                config, entity_type, extent, attrs, feedback, connection_name=name
-            )
+            result = load_entity_layers(config, entity_type, extent, attrs, feedback, connection_name=name)
         except CityOSError as exc:
             raise QgsProcessingException(error_message(exc)) from exc
         except ValueError as exc:
@@ -125,17 +123,13 @@ class LoadEntitiesAlgorithm(SmartCityAlgorithm):
         for kind, other in result.layers.items():
             if other is not layer and other.featureCount():
                 feedback.pushWarning(
-                    tr("{0} entities with {1} geometries are not in the output.").format(
-                        other.featureCount(), kind
-                    )
+                    tr("{0} entities with {1} geometries are not in the output.").format(other.featureCount(), kind)
                 )
         for item in result.invalid[:_MAX_LISTED]:
             feedback.pushWarning(tr("Entity {0} left out: {1}").format(item.entity_id, item.reason))
         if len(result.invalid) > _MAX_LISTED:
             feedback.pushWarning(tr("… and {0} more").format(len(result.invalid) - _MAX_LISTED))
-        sink, dest_id = self.parameterAsSink(
-            parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(), WGS84
-        )
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(), WGS84)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
         sink.addFeatures(list(layer.getFeatures()), QgsFeatureSink.FastInsert)

@@ -46,7 +46,6 @@ class InvalidEntity:
     reason: str
 
 
-
 def type_label(entity_type: str) -> str:
     """A readable name for well-known entity types, in the user's language."""
     labels = {
@@ -79,10 +78,7 @@ def layer_name(meta: LayerMeta, kind: str, split: bool) -> str:
     return name
 
 
-
-def _group_by_kind(
-    entities: list[Any], invalid: list[InvalidEntity]
-) -> tuple[dict[str, list[Any]], list[Any]]:
+def _group_by_kind(entities: list[Any], invalid: list[InvalidEntity]) -> tuple[dict[str, list[Any]], list[Any]]:
     groups: dict[str, list[Any]] = {}
     for entity in entities:
         try:
@@ -93,7 +89,6 @@ def _group_by_kind(
         groups.setdefault(kind, []).append(entity)
     without = groups.pop(NO_GEOMETRY, [])
     return groups, without
-
 
 
 def _needs_multipoint(entities: list[Any]) -> bool:
@@ -109,9 +104,7 @@ def _needs_multipoint(entities: list[Any]) -> bool:
 class LayerGroupBuilder:
     """Memory layers (one per geometry kind) of one entity type, filled page by page."""
 
-    def __init__(
-        self, meta: LayerMeta, invalid: list[InvalidEntity], received_at: datetime | None = None
-    ) -> None:
+    def __init__(self, meta: LayerMeta, invalid: list[InvalidEntity], received_at: datetime | None = None) -> None:
         self.meta = meta
         self.invalid = invalid
         self.received_at = received_at or datetime.now(UTC)

@@ -149,9 +149,7 @@ def to_qgs_geometry(geom: Any, layer_kind: str, multipoint: bool = False) -> Qgs
     return qgeom
 
 
-def create_memory_layer(
-    name: str, kind: str, schema: EntitySchema, multipoint: bool = False
-) -> QgsVectorLayer:
+def create_memory_layer(name: str, kind: str, schema: EntitySchema, multipoint: bool = False) -> QgsVectorLayer:
     """An empty EPSG:4326 memory layer of ``kind`` with the schema's fields."""
     geometry = "MultiPoint" if kind == POINT and multipoint else _URI_OF_KIND[kind]
     layer = QgsVectorLayer(f"{geometry}?crs={CRS_AUTHID}", name, "memory")

@@ -109,9 +109,7 @@ def to_bbox(extent: Any) -> BBox | None:
         crs = extent.crs()
         rect = QgsRectangle(extent)
         if crs.isValid() and crs.authid() != "EPSG:4326":
-            transform = QgsCoordinateTransform(
-                crs, QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
-            )
+            transform = QgsCoordinateTransform(crs, QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance())
             rect = transform.transformBoundingBox(rect)
         extent = rect
     if isinstance(extent, QgsRectangle):
@@ -408,4 +406,3 @@ class EntityLoadTask(QgsTask):
             self.failed.emit(tr("Loading was cancelled."))
         else:
             self.failed.emit(self.error or tr("Loading was cancelled."))
-

@@ -81,6 +81,8 @@ def qgs_field(name: str, kind: str) -> QgsField:
 
         return QgsField(name, getattr(QMetaType, type_name))
     return QgsField(name, getattr(QVariant, _VARIANT_NAMES.get(type_name, type_name)))
+
+
 SCHEMA_PROPERTY = "smartcity/schema"
 _UNSAFE = re.compile(r"[^\w]", re.UNICODE)
 
@@ -236,9 +238,11 @@ class EntitySchema:
     """The growing field layout of one entity layer."""
 
     def __init__(self, specs: Iterable[FieldSpec] | None = None) -> None:
-        self.specs: list[FieldSpec] = list(specs) if specs is not None else [
-            FieldSpec(name, name, ROLE_FIXED, kind) for name, kind in FIXED_FIELDS
-        ]
+        self.specs: list[FieldSpec] = (
+            list(specs)
+            if specs is not None
+            else [FieldSpec(name, name, ROLE_FIXED, kind) for name, kind in FIXED_FIELDS]
+        )
         self._by_key = {(s.attr, s.role): s for s in self.specs}
         self._names = {s.name.lower() for s in self.specs}
 

@@ -157,9 +157,7 @@ class HistoryLoadTask(QgsTask):
 
         try:
             with CityOSClient(self.config) as client:
-                layer = load_history_layer(
-                    client, self.entity_ids, self.attrs, feedback=self._feedback, **self.options
-                )
+                layer = load_history_layer(client, self.entity_ids, self.attrs, feedback=self._feedback, **self.options)
         except Exception as exc:  # reported in finished()
             self.error = error_message(exc)
             return False

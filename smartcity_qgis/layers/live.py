@@ -60,9 +60,7 @@ def _fingerprint(entity: Any) -> int:
     geometry = lazy_point(entity)
     if geometry is None and entity.geometry is not None:
         geometry = entity.geometry.wkb
-    parts = [
-        (name, repr(a.value), a.observed_at, a.unit_code) for name, a in sorted(entity.attributes.items())
-    ]
+    parts = [(name, repr(a.value), a.observed_at, a.unit_code) for name, a in sorted(entity.attributes.items())]
     return hash((geometry, entity.observed_at, entity.modified_at, tuple(parts)))
 
 

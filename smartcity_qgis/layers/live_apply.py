@@ -257,9 +257,7 @@ class EntityApplier(QObject):
                 old = feature.attributes()
                 row = self.builder.row(entity, now)
                 changed = {
-                    i: value
-                    for i, value in enumerate(row)
-                    if i != received_index and _plain(old[i]) != _plain(value)
+                    i: value for i, value in enumerate(row) if i != received_index and _plain(old[i]) != _plain(value)
                 }
                 try:
                     geometry = entity_geometry(entity, kind, multipoint)

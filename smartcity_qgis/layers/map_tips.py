@@ -89,10 +89,7 @@ def map_tip_template(layer: QgsVectorLayer) -> str:
     observed_ref = _observed_ref()
     time_expr = f"format_date({observed_ref}, 'yyyy-MM-dd HH:mm:ss')"
     age = _age_expression(OBSERVED_AT).replace(QgsExpression.quotedColumnRef(OBSERVED_AT), observed_ref)
-    footer = (
-        f"<p><small>{static_html(tr('Observed'))}: [% {_escaped(time_expr)} %] "
-        f"([% {_escaped(age)} %])</small></p>"
-    )
+    footer = f"<p><small>{static_html(tr('Observed'))}: [% {_escaped(time_expr)} %] ([% {_escaped(age)} %])</small></p>"
     return f"<p><b>[% {title} %]</b></p><table>{''.join(rows)}</table>{footer}"
 
 
@@ -135,8 +132,7 @@ def feature_html(layer: QgsVectorLayer, feature: QgsFeature, now: datetime | Non
         unit = unit_symbol(units.get(spec.attr, ""))
         shown = "" if value is None else str(value)
         rows.append(
-            f"<tr><th align='left'>{html.escape(spec.attr)}</th>"
-            f"<td>{html.escape(shown)} {html.escape(unit)}</td></tr>"
+            f"<tr><th align='left'>{html.escape(spec.attr)}</th><td>{html.escape(shown)} {html.escape(unit)}</td></tr>"
         )
     observed = values.get(OBSERVED_AT) or values.get(RECEIVED_AT)
     footer = ""

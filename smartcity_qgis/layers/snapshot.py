@@ -304,9 +304,7 @@ class ProjectSnapshots(QObject):
             try:
                 config = self.resolve(meta)
             except Exception as exc:  # a missing connection: the layer keeps its snapshot
-                QgsMessageLog.logMessage(
-                    tr("Live mode of {0} cannot resume: {1}").format(first.name(), exc), LOG_TAG
-                )
+                QgsMessageLog.logMessage(tr("Live mode of {0} cannot resume: {1}").format(first.name(), exc), LOG_TAG)
                 continue
             updater = LiveLayerUpdater(
                 group,

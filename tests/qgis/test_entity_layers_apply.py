@@ -26,8 +26,14 @@ def station(n: int, level: float | int = 1.5, lon: float = 137.17, **extra: Attr
         "dateObserved": Attribute("dateObserved", T0, "DateTime"),
         **extra,
     }
-    return Entity(f"urn:ngsi:WaterObserved:{n}", "WaterObserved", Point(lon + n * 0.001, 34.95), attrs,
-                  observed_at=T0, modified_at=T0)
+    return Entity(
+        f"urn:ngsi:WaterObserved:{n}",
+        "WaterObserved",
+        Point(lon + n * 0.001, 34.95),
+        attrs,
+        observed_at=T0,
+        modified_at=T0,
+    )
 
 
 def values(layer, entity_id: str, field: str):

@@ -22,8 +22,6 @@ def sim():
     server.stop()
 
 
-
-
 def station_ids(sim, flavor="ngsi-v2") -> set[str]:
     with CityOSClient(ConnectionConfig(url=sim.url, flavor=flavor, tenant="okazaki")) as client:
         return {e.id for e in client.iter_entities("WaterObserved")}
