@@ -119,3 +119,66 @@ def test_fact_sheet_dock_follows_the_selection(qgis_iface, tmp_path):
     finally:
         dock.stop_watching()
         QgsProject.instance().removeAllMapLayers()
+
+
+def test_drawing_tool_snaps_to_existing_vertices(qgis_iface, district_layer):
+    from qgis.core import QgsPointXY, QgsSnappingConfig, QgsSnappingUtils, QgsTolerance
+    from qgis.gui import QgsAdvancedDigitizingDockWidget, QgsMapMouseEvent
+    from qgis.PyQt.QtCore import QEvent, QPoint, Qt
+
+    canvas = qgis_iface.mapCanvas()
+    canvas.resize(400, 400)
+    canvas.setDestinationCrs(district_layer.crs())
+    neighbour = memory_layer(
+        "Polygon",
+        "隣接地区",
+        {"code": QVariant.String},
+        [("POLYGON((137.10 34.90,137.12 34.90,137.12 34.92,137.10 34.92,137.10 34.90))", {"code": "x"})],
+        crs="EPSG:6668",
+    )
+    QgsProject.instance().addMapLayer(neighbour)
+    canvas.setLayers([neighbour, district_layer])
+    canvas.setExtent(neighbour.extent().buffered(0.02))
+    canvas.refresh()
+    config = QgsSnappingConfig(QgsProject.instance())
+    config.setEnabled(True)
+    config.setMode(QgsSnappingConfig.AllLayers)
+    config.setTypeFlag(QgsSnappingConfig.VertexFlag)
+    config.setTolerance(15)
+    config.setUnits(QgsTolerance.Pixels)
+    utils = QgsSnappingUtils(canvas)
+    utils.setMapSettings(canvas.mapSettings())
+    utils.setConfig(config)
+    # The canvas's own utils index layers in the background as the map is shown; here the
+    # index is built up front (tools snap "relaxed": they never wait for an index).
+    assert utils.snapToMap(QgsPointXY(137.1201, 34.9001)).isValid()
+    previous_utils = canvas.snappingUtils()
+    canvas.setSnappingUtils(utils)
+    cad = QgsAdvancedDigitizingDockWidget(canvas)  # QGIS's main window owns one; keep ours alive
+    qgis_iface.cadDockWidget = lambda: cad
+
+    tools = DistrictTools(qgis_iface)
+    tools.start_drawing()
+    assert canvas.mapTool() is tools.tool
+
+    def click(x: float, y: float, button=Qt.LeftButton) -> None:
+        pixel = canvas.getCoordinateTransform().transform(QgsPointXY(x, y))
+        position = QPoint(round(pixel.x()) + 3, round(pixel.y()) - 2)  # a few pixels off the vertex
+        tools.tool.canvasMoveEvent(QgsMapMouseEvent(canvas, QEvent.MouseMove, position, Qt.NoButton))
+        tools.tool.canvasReleaseEvent(QgsMapMouseEvent(canvas, QEvent.MouseButtonRelease, position, button))
+
+    for x, y in ((137.12, 34.90), (137.13, 34.90), (137.13, 34.92), (137.12, 34.92)):
+        click(x, y)
+    click(137.12, 34.92, Qt.RightButton)
+    assert district_layer.featureCount() == 1
+    ring = next(district_layer.getFeatures()).geometry().asMultiPolygon()[0][0]
+    assert QgsPointXY(137.12, 34.90) in [QgsPointXY(round(p.x(), 9), round(p.y(), 9)) for p in ring], ring
+    assert QgsPointXY(137.12, 34.92) in [QgsPointXY(round(p.x(), 9), round(p.y(), 9)) for p in ring], ring
+    assert all(round(p.x(), 9) != 137.13 for p in ring), "no vertex to snap to there: the click stays"
+    canvas.unsetMapTool(tools.tool)
+    canvas.setSnappingUtils(previous_utils)
+    canvas.setLayers([])
+    # The interface lives for the whole session: drop what this test gave it, while QGIS runs.
+    del qgis_iface.cadDockWidget
+    tools.tool = None
+    del cad
