@@ -181,4 +181,3 @@ def test_drawing_tool_snaps_to_existing_vertices(qgis_iface, district_layer):
     # The interface lives for the whole session: drop what this test gave it, while QGIS runs.
     del qgis_iface.cadDockWidget
     tools.tool = None
-    del cad
