@@ -27,6 +27,7 @@ from smartcity_qgis.layers.live import (
 from smartcity_qgis.layers.snapshot import layer_groups, resolve_config
 
 OFF = "off"
+LIVE_RETRIES = {"max_retries": 1, "retry_budget": 2.0}
 LOG_TAG = "SmartCity"
 
 
@@ -87,7 +88,9 @@ class LiveController(QObject):
             layer.customProperty("smartcity/geometry_kind") or "point": layer
         }
         meta = LayerMeta.from_layer(layer)
-        config = resolve_config(meta)
+        # The updater retries with its own backoff and shows "reconnecting" meanwhile; the client's
+        # long retry budget (meant for one-off loads) would hide a dropped city OS for a minute.
+        config = resolve_config(meta).with_changes(**LIVE_RETRIES)
         if mode == MQTT and not getattr(config, "mqtt_url", None):
             raise ValueError(
                 tr("MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.")

@@ -312,3 +312,35 @@ def test_the_neighbouring_demo_city_is_another_tenant(dock):
     wait_for(lambda: results)
     ids_toyota = {f["entity_id"] for f in results[0].main_layer.getFeatures()}
     assert ids_toyota and not ids_toyota & ids_okazaki
+
+
+def test_a_failing_city_os_shows_reconnecting_then_connected(dock, qgis_iface):
+    from smartcity_qgis.cityos_sim.server import start_server
+
+    server = start_server(scenario="okazaki", auto_advance=False)
+    name = "不調な都市OS"
+    dock.store.save(Connection(name=name, url=server.url, flavor="ngsi-v2", tenant="okazaki", timeout=3))
+    dock.refresh_connections()
+    board = connection_status.status_board()
+    try:
+        results = []
+        dock.layers_loaded.connect(results.append)
+        dock.add_type_layer(name, "WaterObserved")
+        wait_for(lambda: results)
+        layer = results[0].main_layer
+        count = layer.featureCount()
+        qgis_iface.setActiveLayer(layer)
+        dock.set_live_mode(layer, "polling", 1)
+        wait_for(lambda: board.state(name).state == connection_status.CONNECTED, 30)
+        server.set_faults(1.0, ["reset"])  # every request now fails
+        wait_for(lambda: board.state(name).state == connection_status.RECONNECTING, 60)
+        assert dock.tree.connection_item(name).text(1) == board.state(name).describe()
+        assert dock.live_state_label.text() != live_state_text("live")
+        assert layer.featureCount() == count  # the last data stays
+        server.set_faults(0.0)
+        wait_for(lambda: board.state(name).state == connection_status.CONNECTED, 90)
+        assert dock.live_state_label.text() == live_state_text("live")
+        assert layer.featureCount() == count  # caught up without duplicates
+    finally:
+        dock.live.stop_all()
+        server.stop()
