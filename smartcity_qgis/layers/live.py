@@ -12,9 +12,10 @@ place on the main thread in small time-boxed batches with throttled repaints.
   did not change are filtered out in the background thread, so the main thread
   only touches what changed.
 * **mqtt** / **http** — the broker pushes each change through a subscription;
-  a complete poll still runs at start, after every reconnection and every
-  ``interval`` seconds as a safety net, so nothing missed while a broker was
-  down stays missed.
+  a complete poll still runs at start, after every reconnection and, as a
+  safety net, every ``interval`` seconds but at most every ``PUSH_SAFETY_POLL``
+  seconds (a push layer should not list a large type every few seconds), so
+  nothing missed while a broker was down stays missed.
 
 A failed request marks the layer stale (it keeps its last data) and is retried
 with exponential backoff; on recovery a complete list catches up, by entity id,
@@ -41,6 +42,7 @@ POLLING = "polling"
 MQTT = "mqtt"
 HTTP = "http"
 MODES = (POLLING, MQTT, HTTP)
+PUSH_SAFETY_POLL = 120.0  # seconds between complete listings in push modes, at least
 
 # States reported by `LiveLayerUpdater.state_changed`.
 CONNECTING = "connecting"
@@ -334,7 +336,7 @@ class LiveLayerUpdater(QObject):
                     post(SYNC, (self._changed_only(seen, entities, complete=True), [e.id for e in entities]))
                     post("synced", None)
                     polls, need_full = 0, False
-                    next_poll = now + self.interval
+                    next_poll = now + max(self.interval, PUSH_SAFETY_POLL)
                 elif not push:
                     since = watermark - timedelta(seconds=1) if (incremental and watermark) else None
                     q = f"dateModified>{_iso(since)}" if since else None
