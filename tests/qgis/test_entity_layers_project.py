@@ -142,6 +142,15 @@ def test_no_secret_in_project_snapshot_settings_or_log(project, tmp_path):
         updater.start()
         wait_until(lambda: updater.state == LIVE)
         updater.stop()
+        # A wrong token: the layer goes offline with a message that shows no credential.
+        details: list[str] = []
+        wrong = LiveLayerUpdater(layer, cfg.with_changes(token=token[::-1]), interval=0.3)
+        wrong.state_changed.connect(lambda _state, detail: details.append(detail))
+        wrong.start()
+        wait_until(lambda: wrong.state == RECONNECTING)
+        wrong.stop()
+        assert any(details)
+        messages.extend(details)
         path = tmp_path / "secure.qgz"
         assert project.write(str(path))
     finally:
@@ -154,7 +163,7 @@ def test_no_secret_in_project_snapshot_settings_or_log(project, tmp_path):
         blobs.append(settings_file.read_text("utf-8", "replace"))
     blobs.extend(messages)
     for blob in blobs:
-        assert token not in blob
+        assert token not in blob and token[::-1] not in blob
         assert "pw-Secret" not in blob
 
 
