@@ -75,8 +75,13 @@ class CityOSDock(QgsDockWidget):
     history_loaded = pyqtSignal(object)  # QgsVectorLayer
     types_listed = pyqtSignal(str)  # connection name
 
-    def __init__(self, iface, store: ConnectionStore | None = None, live: LiveController | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        iface,
+        store: ConnectionStore | None = None,
+        live: LiveController | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(tr("City OS"), parent)
         self.setObjectName(CITYOS_DOCK_OBJECT_NAME)
         self.setWindowIcon(icon("cityos.svg"))
@@ -304,8 +309,9 @@ class CityOSDock(QgsDockWidget):
                 if not (LayerMeta.from_layer(layer).bbox() or LayerMeta.from_layer(layer).attrs())
             }
         try:
-            task = EntityLoadTask(config, entity_type, extent, attrs, connection_name=connection,
-                                  apply_to=existing or None)
+            task = EntityLoadTask(
+                config, entity_type, extent, attrs, connection_name=connection, apply_to=existing or None
+            )
         except ValueError as exc:
             self._tell(str(exc), error=True)
             return None
@@ -361,9 +367,7 @@ class CityOSDock(QgsDockWidget):
         self.interval_spin.setValue(interval)
         updater = self.live.updater_for(layer)
         running = updater is not None and updater.is_running()
-        self.live_state_label.setText(
-            live_state_text(updater.state, updater.last_error) if running else tr("Not live")
-        )
+        self.live_state_label.setText(live_state_text(updater.state, updater.last_error) if running else tr("Not live"))
 
     def _live_state_changed(self, key: str, state: str, detail: str) -> None:
         layer = self._current_layer()
@@ -426,15 +430,19 @@ class CityOSDock(QgsDockWidget):
         locations = {f["entity_id"]: f.geometry() for f in features if f.hasGeometry()}
         task = HistoryLoadTask(config, ids, attrs, start=start, locations=locations)
         task.loaded.connect(self._history_loaded)
-        task.failed.connect(lambda message: self._tell(tr("History could not be loaded: {0}").format(message),
-                                                       error=True))
+        task.failed.connect(
+            lambda message: self._tell(tr("History could not be loaded: {0}").format(message), error=True)
+        )
         self._start(task)
         return task
 
     def _history_loaded(self, layer: QgsVectorLayer) -> None:
         QgsProject.instance().addMapLayer(layer)
-        self._tell(tr("History layer {0}: {1} observations. Open the Temporal Controller to animate it.").format(
-            layer.name(), layer.featureCount()))
+        self._tell(
+            tr("History layer {0}: {1} observations. Open the Temporal Controller to animate it.").format(
+                layer.name(), layer.featureCount()
+            )
+        )
         self.history_loaded.emit(layer)
 
     # -- helpers ------------------------------------------------------------------------------

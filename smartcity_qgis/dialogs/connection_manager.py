@@ -165,9 +165,7 @@ class ConnectionManagerDialog(QDialog):
         if not name:
             return
         if confirm:
-            answer = QMessageBox.question(
-                self, tr("Remove connection"), tr("Remove the connection {0}?").format(name)
-            )
+            answer = QMessageBox.question(self, tr("Remove connection"), tr("Remove the connection {0}?").format(name))
             if answer != QMessageBox.Yes:
                 return
         try:

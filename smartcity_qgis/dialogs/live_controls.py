@@ -145,9 +145,7 @@ class LiveController(QObject):
 
     def _project_entity_layers(self) -> list[QgsVectorLayer]:
         return [
-            lyr
-            for lyr in self.project.mapLayers().values()
-            if isinstance(lyr, QgsVectorLayer) and is_entity_layer(lyr)
+            lyr for lyr in self.project.mapLayers().values() if isinstance(lyr, QgsVectorLayer) and is_entity_layer(lyr)
         ]
 
     def _layers_removed(self, layer_ids: list[str]) -> None:

@@ -45,12 +45,16 @@ class CityOSUI:
         self.dock.on_layer_added = self.attach_layer_actions
         ui.add_dock(self.dock)
         ui.add_dock(self.chart)
-        ui.add_action(tr("City OS panel"), self.show_dock, icon_name="cityos.svg", toolbar=True,
-                      object_name="SmartCityShowCityOS")
-        ui.add_action(tr("City OS connections…"), self.dock.manage_connections, icon_name="cityos.svg",
-                      object_name="SmartCityConnections")
-        ui.add_action(tr("City OS chart"), self.show_chart, icon_name="chart.svg",
-                      object_name="SmartCityShowChart")
+        ui.add_action(
+            tr("City OS panel"), self.show_dock, icon_name="cityos.svg", toolbar=True, object_name="SmartCityShowCityOS"
+        )
+        ui.add_action(
+            tr("City OS connections…"),
+            self.dock.manage_connections,
+            icon_name="cityos.svg",
+            object_name="SmartCityConnections",
+        )
+        ui.add_action(tr("City OS chart"), self.show_chart, icon_name="chart.svg", object_name="SmartCityShowChart")
         self.layer_actions: list[QAction] = []
         for text, slot, name in (
             (tr("Live mode: polling"), lambda: self.set_live(POLLING), "SmartCityLivePolling"),

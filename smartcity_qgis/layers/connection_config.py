@@ -114,9 +114,7 @@ def auth_options(authcfg: str) -> dict[str, Any]:
     if method == "OAuth2":
         return _from_oauth2(cfg, authcfg)
     raise ConnectionRecordError(
-        tr(
-            "Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2."
-        ).format(method)
+        tr("Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.").format(method)
     )
 
 
@@ -134,9 +132,7 @@ def _from_headers(headers: dict[str, str], authcfg: str) -> dict[str, Any]:
     if value.lower().startswith("bearer "):
         return _token(value[7:].strip(), "Authorization", authcfg)
     raise ConnectionRecordError(
-        tr(
-            "Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header."
-        ).format(authcfg)
+        tr("Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.").format(authcfg)
     )
 
 
@@ -194,9 +190,7 @@ def proxies_for(url: str, settings: QgsSettings | None = None) -> dict[str, str]
     s = settings or QgsSettings()
     if not s.value("proxy/proxyEnabled", False, type=bool):
         return _direct(url)
-    excluded = _string_list(s.value("proxy/proxyExcludedUrls", [])) + _string_list(
-        s.value("proxy/noProxyUrls", [])
-    )
+    excluded = _string_list(s.value("proxy/proxyExcludedUrls", [])) + _string_list(s.value("proxy/noProxyUrls", []))
     if any(prefix and url.startswith(prefix) for prefix in excluded):
         return _direct(url)
     kind = s.value("proxy/proxyType", "", type=str)

@@ -40,13 +40,11 @@ class ProbeResult:
         return None if any(c is None for c in counts) else sum(counts)
 
     def summary(self) -> str:
-        """"connected: Orion 4.0.0, 12 types, 48,210 entities" in the user's language."""
+        """ "connected: Orion 4.0.0, 12 types, 48,210 entities" in the user's language."""
         total = self.entity_count
         if total is None:
             return tr("connected: {0}, {1} types").format(self.broker, len(self.types))
-        return tr("connected: {0}, {1} types, {2} entities").format(
-            self.broker, len(self.types), f"{total:,}"
-        )
+        return tr("connected: {0}, {1} types, {2} entities").format(self.broker, len(self.types), f"{total:,}")
 
 
 def broker_label(version: dict[str, Any], flavor: str) -> str:
@@ -79,9 +77,7 @@ def detect_connection_flavor(conn: Connection) -> str:
 
     base = to_client_config(conn, flavor="ngsi-v2").with_changes(**PROBE_RETRIES)
     options = {
-        f.name: getattr(base, f.name)
-        for f in dataclasses.fields(base)
-        if f.init and f.name not in ("url", "flavor")
+        f.name: getattr(base, f.name) for f in dataclasses.fields(base) if f.init and f.name not in ("url", "flavor")
     }
     flavor = detect_flavor(base.url, **options)
     remember_flavor(conn, flavor)

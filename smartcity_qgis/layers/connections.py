@@ -90,9 +90,7 @@ class Connection:
         if not 1 <= float(self.timeout) <= 600:
             found.append(tr("The timeout must be between 1 and 600 seconds."))
         aoi = self.area_of_interest
-        if aoi is not None and not (
-            -180 <= aoi[0] < aoi[2] <= 180 and -90 <= aoi[1] < aoi[3] <= 90
-        ):
+        if aoi is not None and not (-180 <= aoi[0] < aoi[2] <= 180 and -90 <= aoi[1] < aoi[3] <= 90):
             found.append(tr("The area of interest must be west, south, east, north in degrees."))
         return found
 
@@ -327,9 +325,9 @@ class ConnectionStore:
             try:
                 if isinstance(entry, dict) and any(_SECRET_KEYS.search(str(k)) for k in entry):
                     messages.append(
-                        tr(
-                            "Ignored secret fields in {0}: secrets belong in the QGIS authentication database."
-                        ).format(entry.get("name"))
+                        tr("Ignored secret fields in {0}: secrets belong in the QGIS authentication database.").format(
+                            entry.get("name")
+                        )
                     )
                 conn = Connection.from_dict(entry)
                 conn.demo = False

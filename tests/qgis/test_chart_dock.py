@@ -27,8 +27,9 @@ def wait_for(condition, timeout: float = 60.0) -> None:
 @pytest.fixture(scope="module")
 def river_layer(qgis_app):
     server = demo_server()
-    layer = load_entity_layer(to_client_config(demo_connection()), "WaterObserved",
-                              connection_name=DEMO_CONNECTION_NAME)
+    layer = load_entity_layer(
+        to_client_config(demo_connection()), "WaterObserved", connection_name=DEMO_CONNECTION_NAME
+    )
     QgsProject.instance().addMapLayer(layer)
     entity_id = next(layer.getFeatures())["entity_id"]
     for level in (1.1, 1.6, 2.2, 2.9):  # a rising river: four more observations, a minute apart

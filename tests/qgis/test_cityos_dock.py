@@ -287,8 +287,11 @@ def test_adding_a_type_again_refreshes_its_layer_instead_of_duplicating_it(dock,
     assert again is first
     wait_for(lambda: any(f["dangerLevel"] == 6.66 for f in first.getFeatures()))
     assert first.featureCount() == count and sorted(f.id() for f in first.getFeatures()) == fids
-    water = [lyr for lyr in QgsProject.instance().mapLayers().values()
-             if lyr.customProperty("smartcity/entity_type") == "WaterObserved"]
+    water = [
+        lyr
+        for lyr in QgsProject.instance().mapLayers().values()
+        if lyr.customProperty("smartcity/entity_type") == "WaterObserved"
+    ]
     assert water == [first]
     dock.extent_check.setChecked(True)  # a restricted query is a layer of its own
     assert load(dock, "WaterObserved").main_layer is not first

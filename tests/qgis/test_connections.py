@@ -139,8 +139,14 @@ def test_export_import_round_trip(store):
 
 @pytest.mark.parametrize(
     "text",
-    ["", "{", "[1, 2", '{"format": "something-else"}', '"just a string"', '{"format": '
-     '"smartcity-qgis-connections", "connections": 5}'],
+    [
+        "",
+        "{",
+        "[1, 2",
+        '{"format": "something-else"}',
+        '"just a string"',
+        '{"format": "smartcity-qgis-connections", "connections": 5}',
+    ],
 )
 def test_broken_import_files_get_a_clear_message_and_change_nothing(store, text):
     with pytest.raises(ConnectionRecordError) as info:

@@ -134,8 +134,17 @@ def test_no_secret_in_settings_export_or_project(auth_config, store, tmp_path):
 # -- proxy -----------------------------------------------------------------------------------
 @pytest.fixture
 def proxy_settings(qgis_app):
-    keys = ["proxyEnabled", "proxyType", "proxyHost", "proxyPort", "proxyUser", "proxyPassword",
-            "proxyExcludedUrls", "noProxyUrls", "authcfg"]
+    keys = [
+        "proxyEnabled",
+        "proxyType",
+        "proxyHost",
+        "proxyPort",
+        "proxyUser",
+        "proxyPassword",
+        "proxyExcludedUrls",
+        "noProxyUrls",
+        "authcfg",
+    ]
     settings = QgsSettings()
     saved = {k: settings.value(f"proxy/{k}") for k in keys}
 
@@ -154,8 +163,15 @@ def proxy_settings(qgis_app):
 def test_proxy_settings_become_requests_proxies(proxy_settings):
     proxy_settings(proxyEnabled=False)
     assert proxies_for("http://orion.example.jp:1026") == {"no_proxy": "orion.example.jp"}
-    proxy_settings(proxyEnabled=True, proxyType="HttpProxy", proxyHost="proxy.city.lg.jp", proxyPort="8080",
-                   proxyUser="職員", proxyPassword="p@ss:word", proxyExcludedUrls="")
+    proxy_settings(
+        proxyEnabled=True,
+        proxyType="HttpProxy",
+        proxyHost="proxy.city.lg.jp",
+        proxyPort="8080",
+        proxyUser="職員",
+        proxyPassword="p@ss:word",
+        proxyExcludedUrls="",
+    )
     proxies = proxies_for("http://orion.example.jp:1026")
     assert proxies["http"] == proxies["https"] == "http://%E8%81%B7%E5%93%A1:p%40ss%3Aword@proxy.city.lg.jp:8080"
     proxy_settings(proxyExcludedUrls=["http://orion.example.jp"])
@@ -166,8 +182,16 @@ def test_proxy_settings_become_requests_proxies(proxy_settings):
 
 def test_proxy_credentials_from_the_auth_database(proxy_settings, auth_config):
     authcfg = auth_config("Basic", username="proxyuser", password=SECRET)
-    proxy_settings(proxyEnabled=True, proxyType="HttpProxy", proxyHost="proxy.city.lg.jp", proxyPort="3128",
-                   proxyUser="", proxyPassword="", proxyExcludedUrls="", authcfg=authcfg)
+    proxy_settings(
+        proxyEnabled=True,
+        proxyType="HttpProxy",
+        proxyHost="proxy.city.lg.jp",
+        proxyPort="3128",
+        proxyUser="",
+        proxyPassword="",
+        proxyExcludedUrls="",
+        authcfg=authcfg,
+    )
     proxies = proxies_for("https://orion.example.jp")
     assert proxies["https"] == f"http://proxyuser:{SECRET}@proxy.city.lg.jp:3128"
     proxy_settings(authcfg="missing9")
@@ -202,9 +226,15 @@ def test_requests_go_through_the_qgis_proxy(proxy_settings, qgis_app):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        proxy_settings(proxyEnabled=True, proxyType="HttpProxy", proxyHost="127.0.0.1",
-                       proxyPort=str(server.server_address[1]), proxyUser="", proxyPassword="",
-                       proxyExcludedUrls="")
+        proxy_settings(
+            proxyEnabled=True,
+            proxyType="HttpProxy",
+            proxyHost="127.0.0.1",
+            proxyPort=str(server.server_address[1]),
+            proxyUser="",
+            proxyPassword="",
+            proxyExcludedUrls="",
+        )
         _RecordingProxy.seen = []
         cfg = to_client_config(connection(url="http://cityos.invalid:1026"))
         types = CityOSClient(cfg).types()

@@ -86,8 +86,9 @@ def test_plugin_snapshots_city_os_layers_when_the_project_is_saved(plugin_module
     plugin.initGui()
     project = QgsProject.instance()
     try:
-        layer = load_entity_layer(to_client_config(demo_connection()), "WaterObserved",
-                                  connection_name=DEMO_CONNECTION_NAME)
+        layer = load_entity_layer(
+            to_client_config(demo_connection()), "WaterObserved", connection_name=DEMO_CONNECTION_NAME
+        )
         project.addMapLayer(layer)
         assert project.write(str(tmp_path / "岡崎.qgz"))
         snapshots = list((tmp_path / "岡崎_cityos").glob("*.gpkg"))
@@ -111,8 +112,9 @@ def test_a_reopened_live_project_shows_its_state_and_live_values(plugin_module, 
     project = QgsProject.instance()
     city = ui_cityos.current()
     try:
-        layer = load_entity_layer(to_client_config(demo_connection()), "WaterObserved",
-                                  connection_name=DEMO_CONNECTION_NAME)
+        layer = load_entity_layer(
+            to_client_config(demo_connection()), "WaterObserved", connection_name=DEMO_CONNECTION_NAME
+        )
         project.addMapLayer(layer)
         assert city.dock.set_live_mode(layer, "polling", 1) is not None
         path = tmp_path / "live.qgz"
