@@ -243,8 +243,9 @@ class ChartDock(QgsDockWidget):
                 self._task.cancel()
         task = HistorySeriesTask(config, list(self.labels), attr, start)
         task.fetched.connect(lambda series, t=task: self._fetched(t, series))
-        task.failed.connect(lambda message: self.status_label.setText(
-            tr("History could not be loaded: {0}").format(message)))
+        task.failed.connect(
+            lambda message: self.status_label.setText(tr("History could not be loaded: {0}").format(message))
+        )
         self._task = task
         self.status_label.setText(tr("Loading history…"))
         QgsApplication.taskManager().addTask(task)
@@ -255,8 +256,7 @@ class ChartDock(QgsDockWidget):
             return  # an older request finished late
         self._task = None
         self.series = {
-            entity_id: [(t, float(v)) for t, v in points if _is_number(v)]
-            for entity_id, points in series.items()
+            entity_id: [(t, float(v)) for t, v in points if _is_number(v)] for entity_id, points in series.items()
         }
         count = sum(len(p) for p in self.series.values())
         self.status_label.setText(tr("{0} observations of {1} sensors").format(count, len(self.series)))
@@ -303,8 +303,9 @@ class ChartDock(QgsDockWidget):
                 axes.xaxis.set_major_formatter(mdates.DateFormatter("%m/%d %H:%M", tz=local))
                 self.figure.autofmt_xdate()
             else:
-                axes.text(0.5, 0.5, tr("No observations in this period"), ha="center", va="center",
-                          transform=axes.transAxes)
+                axes.text(
+                    0.5, 0.5, tr("No observations in this period"), ha="center", va="center", transform=axes.transAxes
+                )
             self.canvas.draw()
         self.drawn.emit()
 
