@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 NAME=$1
 OUT=$2
+[[ $OUT = /* ]] || OUT=$PWD/$OUT
 lrelease -silent i18n/smartcity_qgis_ja.ts -qm i18n/smartcity_qgis_ja.qm
 STAGE=$(mktemp -d)
 trap 'rm -rf "$STAGE"' EXIT
@@ -25,5 +26,5 @@ done
 find "$STAGE" -name '__pycache__' -prune -exec rm -rf {} +
 mkdir -p "$(dirname "$OUT")"
 rm -f "$OUT"
-(cd "$STAGE" && zip -qr -X "$OLDPWD/$OUT" "$NAME")
+(cd "$STAGE" && zip -qr -X "$OUT" "$NAME")
 echo "$OUT"
