@@ -23,6 +23,7 @@ from smartcity_qgis.cityos_client.parse_common import ParseOptions
 from smartcity_qgis.cityos_client.queries import (
     LD_ROOT,
     V2_ROOT,
+    V2_SYSTEM_TIMES,
     limit_from_error,
     listing_params,
     tenancy_headers,
@@ -187,6 +188,7 @@ class CityOSClient:
         georel: str = "intersects",
         representation: str = "normalized",
         on_invalid: Callable[[InvalidEntityError], Any] | None = None,
+        sys_attrs: bool = False,
     ) -> Iterator[Entity]:
         """Every entity matching the query, page by page, each id once.
 
@@ -196,7 +198,9 @@ class CityOSClient:
         None); ``cancel()`` is checked between pages and raises `CancelledError`.
         Entities that cannot be used go to ``on_invalid`` (and ``self.rejected``)
         and the rest still arrives. ``representation`` is 'normalized',
-        'keyValues' or (NGSI-LD) 'geojson'.
+        'keyValues' or (NGSI-LD) 'geojson'. ``sys_attrs`` asks the broker for each
+        entity's modification time (`Entity.modified_at`): NGSI-LD ``modifiedAt``,
+        NGSI-v2 ``dateModified`` (kept out of the attributes unless named in ``attrs``).
         """
         key_values = representation == "keyValues"
         geojson = representation == "geojson"
@@ -211,7 +215,10 @@ class CityOSClient:
             id_pattern=id_pattern,
             georel=georel,
             key_values=key_values,
+            sys_attrs=sys_attrs,
         )
+        # NGSI-v2 answers the built-in times as attributes: only asked for to fill modified_at.
+        hidden = [n for n in V2_SYSTEM_TIMES if n not in (attrs or ())] if sys_attrs and not self.config.is_ld else []
         extra = {"Accept": "application/geo+json"} if geojson else None
         limit = min(page_size or self.config.page_size or self._page_limit, self._page_limit)
         offset = 0
@@ -260,6 +267,8 @@ class CityOSClient:
                     repeated += 1
                     continue
                 seen.add(entity.id)
+                for name in hidden:
+                    entity.attributes.pop(name, None)
                 yield entity
             # Entities seen before mean the window slid back (entities removed before it, or a
             # broker's unstable order): step on by the new ones only, or the ones the slide

@@ -11,6 +11,7 @@ from smartcity_qgis.cityos_client.config import ConnectionConfig
 LD_ROOT = "/ngsi-ld/v1"
 V2_ROOT = "/v2"
 JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
+V2_SYSTEM_TIMES = ("dateCreated", "dateModified")
 
 
 def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
@@ -79,9 +80,18 @@ def listing_params(
     id_pattern: str | None = None,
     georel: str = "intersects",
     key_values: bool = False,
+    sys_attrs: bool = False,
 ) -> dict[str, str]:
-    """Query parameters (without limit/offset) to list entities."""
+    """Query parameters (without limit/offset) to list entities.
+
+    ``sys_attrs`` asks for the broker's creation and modification times: NGSI-LD
+    ``options=sysAttrs`` (``createdAt`` / ``modifiedAt``), NGSI-v2 the built-in
+    ``dateCreated`` / ``dateModified`` added to ``attrs`` (all attributes when none are named).
+    """
     params: dict[str, str] = {}
+    if sys_attrs and not config.is_ld:
+        names = list(attrs or ["*"])
+        attrs = names + [n for n in V2_SYSTEM_TIMES if n not in names]
     if type:
         params["type"] = type if isinstance(type, str) else ",".join(type)
     if id_pattern:
@@ -98,8 +108,9 @@ def listing_params(
         if bbox is not None:
             params.update(ld_geo_params(bbox, georel, config.primary_geo_attribute))
         params["count"] = "true"
-        if key_values:
-            params["options"] = "keyValues"
+        options = [o for o, wanted in (("keyValues", key_values), ("sysAttrs", sys_attrs)) if wanted]
+        if options:
+            params["options"] = ",".join(options)
     else:
         if bbox is not None:
             params.update(v2_geo_params(bbox, georel))

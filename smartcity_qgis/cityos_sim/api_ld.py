@@ -164,10 +164,12 @@ def query_entities(sim: SimServer, req: Request) -> Response:
         raise ApiError(400, f"invalid pattern: {exc}", "BadRequestData") from exc
     headers = {"NGSILD-Results-Count": str(total)} if total is not None else {}
     fmt = _format(req)
+    sys_attrs = "sysAttrs" in req.options()
     if accept == "application/geo+json":
-        features = [ld_feature(r, fmt, attrs) for r in page]
+        features = [ld_feature(r, fmt, attrs, sys_attrs=sys_attrs) for r in page]
         return Response.json(ld_feature_collection(features), 200, accept, headers)
-    body = "[" + ",".join(ld_fragment(r, fmt, attrs, accept == "application/ld+json", store.lock) for r in page) + "]"
+    ld_json = accept == "application/ld+json"
+    body = "[" + ",".join(ld_fragment(r, fmt, attrs, ld_json, store.lock, sys_attrs) for r in page) + "]"
     return _json(body, accept, headers=headers)
 
 
@@ -178,7 +180,7 @@ def get_entity(sim: SimServer, req: Request, eid: str) -> Response:
     attrs = [short_type(a) for a in req.csv("attrs") or []] or None
     fmt = _format(req)
     if accept == "application/geo+json":
-        feature = ld_feature(rec, fmt, attrs)
+        feature = ld_feature(rec, fmt, attrs, sys_attrs="sysAttrs" in req.options())
         feature["@context"] = LD_CORE_CONTEXT
         return Response.json(feature, 200, accept)
     body = ld_entity(rec, fmt, attrs, accept == "application/ld+json", "sysAttrs" in req.options())

@@ -121,13 +121,25 @@ def _compare(op: str, actual: Any, wanted: Any, attr_type: str | None) -> bool:
 _MISSING = object()
 
 
+# The broker's own times of an entity, by the name each flavor gives them in ``q``.
+_SYSTEM_TIMES_V2 = {"dateCreated": "created", "dateModified": "modified"}
+_SYSTEM_TIMES_LD = {"createdAt": "created", "modifiedAt": "modified"}
+
+
 def _resolve(rec: EntityRecord, path: list[str], ld: bool) -> tuple[Any, str | None]:
-    """The value at an attribute path (``attr``, ``attr.sub``, LD ``attr[key]``), or _MISSING."""
+    """The value at an attribute path (``attr``, ``attr.sub``, LD ``attr[key]``), or _MISSING.
+
+    The built-in times are attributes too: ``dateCreated`` / ``dateModified`` (NGSI-v2, as in
+    Orion) and ``createdAt`` / ``modifiedAt`` (NGSI-LD system attributes, also ``attr.modifiedAt``).
+    """
     name = path[0]
     if name == "id":
         return rec.id, "Text"
     if name == "type" and "type" not in rec.attrs:
         return rec.type, "Text"
+    system = (_SYSTEM_TIMES_LD if ld else _SYSTEM_TIMES_V2).get(name)
+    if system is not None and len(path) == 1 and name not in rec.attrs:
+        return _iso_or_none(getattr(rec, system)), "DateTime"
     attr = rec.attrs.get(name)
     if attr is None:
         return _MISSING, None
@@ -136,6 +148,8 @@ def _resolve(rec: EntityRecord, path: list[str], ld: bool) -> tuple[Any, str | N
     rest = path[1:]
     if rest and ld and rest[0] == "observedAt":
         return (attr.observed_at and _iso_or_none(attr.observed_at)), "DateTime"
+    if rest and ld and rest[0] == "modifiedAt" and len(rest) == 1:
+        return (_iso_or_none(attr.modified) if attr.modified else _MISSING), "DateTime"
     if rest and attr.metadata and rest[0] in attr.metadata and not isinstance(value, dict):
         value, atype, rest = attr.metadata[rest[0]].get("value"), attr.metadata[rest[0]].get("type"), rest[1:]
     for key in rest:
@@ -152,7 +166,24 @@ def _iso_or_none(ts: float) -> str | None:
     return iso(ts)
 
 
+def _as_date(wanted: Any) -> Any:
+    """A double-quoted NGSI-LD value that is a date-time (``"2026-11-25T10:00:00Z"``) as a date."""
+    if isinstance(wanted, list):
+        return [_as_date(w) for w in wanted]
+    if isinstance(wanted, tuple) and wanted and wanted[0] == "range":
+        return ("range", _as_date(wanted[1]), _as_date(wanted[2]))
+    if isinstance(wanted, str) and not isinstance(wanted, _Date) and looks_like_date(wanted):
+        try:
+            return _Date(parse_time(wanted))
+        except ValueError:
+            return wanted
+    return wanted
+
+
 def _term(path: list[str], op: str | None, wanted: Any, ld: bool, negate_exists: bool = False) -> Predicate:
+    # NGSI-LD clients (Orion-LD, Scorpio) often quote date-times: against a DateTime they compare as dates.
+    wanted_date = _as_date(wanted) if ld and op not in (None, "~=", "!~=") else wanted
+
     def predicate(rec: EntityRecord) -> bool:
         value, atype = _resolve(rec, path, ld)
         if op is None:
@@ -160,7 +191,7 @@ def _term(path: list[str], op: str | None, wanted: Any, ld: bool, negate_exists:
             return not exists if negate_exists else exists
         if value is _MISSING:
             return False
-        return _compare(op, value, wanted, atype)
+        return _compare(op, value, wanted_date if atype == "DateTime" else wanted, atype)
 
     return predicate
 

@@ -85,7 +85,7 @@ def _ld_value(attr: Attr) -> Any:
     return attr.value
 
 
-def _ld_attr(attr: Attr, fmt: str) -> Any:
+def _ld_attr(attr: Attr, fmt: str, sys_attrs: bool = False) -> Any:
     if fmt == "keyValues":
         return _ld_value(attr)
     if attr.type == "Relationship":
@@ -98,6 +98,8 @@ def _ld_attr(attr: Attr, fmt: str) -> Any:
         body = {"type": "Property", "value": _ld_value(attr)}
     if attr.observed_at is not None:
         body["observedAt"] = iso(attr.observed_at)
+    if sys_attrs and attr.modified:
+        body["modifiedAt"] = iso(attr.modified)
     for mname, meta in (attr.metadata or {}).items():
         if mname == "unitCode":
             body["unitCode"] = meta.get("value")
@@ -117,38 +119,47 @@ def ld_entity(
     context: bool = False,
     sys_attrs: bool = False,
 ) -> dict:
-    """fmt: normalized | concise | keyValues. ``context`` adds ``@context`` (application/ld+json)."""
+    """fmt: normalized | concise | keyValues. ``context`` adds ``@context`` (application/ld+json).
+
+    ``sys_attrs`` (``options=sysAttrs``) adds the system attributes: the entity's ``createdAt`` and
+    ``modifiedAt``, and each attribute's ``modifiedAt`` (normalized and concise forms).
+    """
     out: dict[str, Any] = {"id": rec.id, "type": rec.type}
     if sys_attrs:
         out["createdAt"], out["modifiedAt"] = iso(rec.created), iso(rec.modified)
     for name, attr in list(rec.attrs.items()):
         if attrs is None or name in attrs:
-            out[name] = _ld_attr(attr, fmt)
+            out[name] = _ld_attr(attr, fmt, sys_attrs)
     if context:
         out["@context"] = LD_CORE_CONTEXT
     return out
 
 
-def ld_fragment(rec: EntityRecord, fmt: str, attrs: list[str] | None, context: bool, lock: Any) -> str:
+def ld_fragment(
+    rec: EntityRecord, fmt: str, attrs: list[str] | None, context: bool, lock: Any, sys_attrs: bool = False
+) -> str:
+    """The JSON text of one entity; cached when the whole entity is asked for."""
     if attrs is not None:
-        return dumps(ld_entity(rec, fmt, attrs, context))
-    key = f"ld{fmt}{int(context)}"
+        return dumps(ld_entity(rec, fmt, attrs, context, sys_attrs))
+    key = f"ld{fmt}{int(context)}{int(sys_attrs)}"
     cache = rec.cache
     if cache is not None:
         text = cache.get(key)
         if text is not None:
             return text
     with lock:
-        text = dumps(ld_entity(rec, fmt, None, context))
+        text = dumps(ld_entity(rec, fmt, None, context, sys_attrs))
         if rec.cache is None:
             rec.cache = {}
         rec.cache[key] = text
     return text
 
 
-def ld_feature(rec: EntityRecord, fmt: str, attrs: list[str] | None, geoproperty: str = "location") -> dict:
+def ld_feature(
+    rec: EntityRecord, fmt: str, attrs: list[str] | None, geoproperty: str = "location", sys_attrs: bool = False
+) -> dict:
     """One entity as a GeoJSON Feature (NGSI-LD ``application/geo+json``)."""
-    body = ld_entity(rec, fmt, attrs)
+    body = ld_entity(rec, fmt, attrs, sys_attrs=sys_attrs)
     geo = rec.attrs.get(geoproperty)
     geometry = as_geojson(geo) if geo is not None and geo.type in GEO_TYPES else None
     props = {k: v for k, v in body.items() if k != "id"}
