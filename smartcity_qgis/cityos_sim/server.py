@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import math
 import random
 import socket
@@ -25,6 +27,7 @@ FAULT_KINDS = ("500", "503", "reset", "truncate", "slow", "shift")
 TICK_SECONDS = 0.5
 ORION_VERSION = "3.10.1"
 MAX_BODY_BYTES = 1024 * 1024
+ACCESS_LOG_SIZE = 1000
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -50,9 +53,40 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class _HTTPServer(ThreadingHTTPServer):
+    """Serves each connection in a thread and knows which connections are open, to drop them on stop."""
+
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
+        self._dropping = False
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            if self._dropping:
+                self.shutdown_request(request)
+                return
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def drop_connections(self) -> int:
+        """Shut down every open connection (keep-alive ones waiting for their next request too)."""
+        with self._open_lock:
+            self._dropping = True
+            open_now = list(self._open)
+        for sock in open_now:
+            with contextlib.suppress(OSError):  # already closed by its handler (a reset fault)
+                sock.shutdown(socket.SHUT_RDWR)
+        return len(open_now)
 
 
 class SimServer:
@@ -92,6 +126,8 @@ class SimServer:
         self.mqtt = MqttPublisher()
         self.subs = SubscriptionManager(self.mqtt, mqtt_url, self)
         self._counters: dict[str, Any] = {"requests": 0, "by_status": {}, "faults": {}}
+        # The latest requests answered, oldest first: (method, path with its query string, status).
+        self.access_log: collections.deque[tuple[str, str, int]] = collections.deque(maxlen=ACCESS_LOG_SIZE)
         self._counter_lock = threading.Lock()
         self.scenario.populate(self.store, self.clock)
         self.store.tenant(None)
@@ -134,12 +170,19 @@ class SimServer:
         return out
 
     def stop(self) -> None:
-        """Stop serving, stop the clock, close MQTT connections."""
+        """Stop serving and drop the city OS like a broker that goes down.
+
+        The listening socket closes and every open connection is shut down, including the
+        keep-alive connections a client's pool holds, so a client's next request fails with a
+        connection error instead of being answered by a server that was stopped. The clock
+        stops and the MQTT connections close.
+        """
         if self._stop.is_set():
             return
         self._stop.set()
         self._http.shutdown()
         self._http.server_close()
+        self._http.drop_connections()
         self.subs.close()
         self.mqtt.close()
 
@@ -337,6 +380,7 @@ class SimServer:
         if flavor == "v2":  # Orion echoes the caller's correlator or makes one
             resp.headers.setdefault("Fiware-Correlator", req.header("fiware-correlator") or str(uuid.uuid4()))
         self._count("by_status", str(resp.status))
+        self.access_log.append((req.method, handler.path, resp.status))
         self._write(handler, resp, truncate=fault == "truncate")
 
     @staticmethod
