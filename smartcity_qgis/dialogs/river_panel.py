@@ -37,7 +37,7 @@ from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.river_alerts import ALERT_LOG_PROPERTY, export_alert_log
 from smartcity_qgis.layers.river_monitor import RiverMonitor, StationState, is_river_layer
-from smartcity_qgis.layers.river_style import ARROWS, LEVEL_COLOURS, STALE_COLOUR
+from smartcity_qgis.layers.river_style import ARROWS, LEVEL_COLOURS, STALE_COLOUR, apply_river_style
 
 RIVER_DOCK_OBJECT_NAME = "SmartCityRiverDock"
 LAST_EXPORT_KEY = "smartcity/river/last_export"
@@ -169,6 +169,12 @@ class RiverPanel(QgsDockWidget):
                 self.refused[layer.id()] = text
                 self._tell(text, Qgis.Warning)
                 continue
+            # Stations get the 警戒レベル style once, when first watched; a style the user sets
+            # afterwards (and saves with the project) is left alone.
+            if not layer.customProperty("smartcity/river_styled", False):
+                apply_river_style(layer)
+                layer.setCustomProperty("smartcity/river_styled", True)
+                layer.triggerRepaint()
             monitor.crossed.connect(lambda sid, name, a, b, lid=layer.id(): self._crossed(lid, sid, name, a, b))
             monitor.stations_changed.connect(lambda _ids: self.rebuild())
             self.monitors[layer.id()] = monitor

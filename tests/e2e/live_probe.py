@@ -34,6 +34,8 @@ def run_extra(finish):
             river.raise_()
         live["layer"] = layer.name()
         live["features"] = layer.featureCount()
+        wait_until(lambda: layer.renderer().type() == "RuleRenderer", 30, "the 警戒レベル style")
+        live["renderer"] = layer.renderer().type()
         canvas = iface.mapCanvas()  # noqa: F821
         canvas.setExtent(layer.extent().buffered(0.01))
         canvas.refresh()

@@ -67,6 +67,7 @@ def test_live_river_stations_from_the_demo_city_os(japanese):
     live = japanese.report["live"]
     assert "error" not in live, live.get("error")
     assert live["features"] > 0 and live["layer"] in live["canvas_layers"]
+    assert live["renderer"] == "RuleRenderer", "stations coloured by 警戒レベル"
     assert live["hazard_layers"] and set(live["hazard_layers"]) <= set(live["canvas_layers"])
     assert live["after"] != live["before"], "the live value changed on the map"
     assert live["same_fid"] and live["features_after"] == live["features"], "changed in place"
