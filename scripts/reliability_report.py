@@ -45,8 +45,9 @@ def lines() -> list[str]:
                    f"{secrets['secrets_found']} |")
     saves = load("saves")
     if saves:
-        out.append(f"| saves interrupted by killing the writer | {saves['kills']} kills; every GeoPackage "
-                   f"readable with the old or new content: {saves['all_readable']} |")
+        out.append(f"| district saves interrupted by killing the writer | {saves['kills']} kills "
+                   f"({saves['inside_transaction']} inside a transaction); every GeoPackage readable with the old "
+                   f"or the new districts: {'yes' if saves['all_readable'] else 'no'} |")
     longrun = load("longrun")
     if longrun:
         out.append(
