@@ -48,6 +48,11 @@ def lines() -> list[str]:
         out.append(f"| district saves interrupted by killing the writer | {saves['kills']} kills "
                    f"({saves['inside_transaction']} inside a transaction); every GeoPackage readable with the old "
                    f"or the new districts: {'yes' if saves['all_readable'] else 'no'} |")
+    snapshots = load("snapshots")
+    if snapshots:
+        out.append(f"| city-OS cache (snapshot) saves interrupted by killing the writer | {snapshots['kills']} kills; "
+                   f"every snapshot readable with one complete version: "
+                   f"{'yes' if snapshots['all_readable'] else 'no'} |")
     longrun = load("longrun")
     if longrun:
         out.append(
