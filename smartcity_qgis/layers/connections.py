@@ -309,7 +309,7 @@ class ConnectionStore:
         """
         try:
             doc = json.loads(text)
-        except (ValueError, TypeError) as exc:
+        except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
             raise ConnectionRecordError(tr("The file is not valid JSON: {0}").format(exc)) from exc
         if isinstance(doc, dict) and doc.get("format") == EXPORT_FORMAT:
             entries = doc.get("connections")
