@@ -130,13 +130,16 @@ def _accepts(func: Callable, name: str) -> bool:
 
 
 def _invalid_collector(client: Any, invalid: list[InvalidEntity]) -> dict[str, Any]:
-    if not _accepts(client.iter_entities, "on_invalid"):
-        return {}
-    return {
-        "on_invalid": lambda error: invalid.append(
+    """Listing options: unusable entities reported to ``invalid``, and the broker's modification
+    times asked for (the ``modified_at`` field), as live polling asks for them."""
+    extra: dict[str, Any] = {}
+    if _accepts(client.iter_entities, "sys_attrs"):
+        extra["sys_attrs"] = True
+    if _accepts(client.iter_entities, "on_invalid"):
+        extra["on_invalid"] = lambda error: invalid.append(
             InvalidEntity(getattr(error, "entity_id", None), getattr(error, "reason", str(error)))
         )
-    }
+    return extra
 
 
 def fetch_entities(

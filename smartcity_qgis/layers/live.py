@@ -4,13 +4,15 @@
 thread) and hands entities to an `EntityApplier`, which changes the features in
 place on the main thread in small time-boxed batches with throttled repaints.
 
-* **polling** — every ``interval`` seconds. On NGSI-v2 brokers that filter on
-  ``dateModified`` only the entities modified since the last poll are fetched;
-  there every ``full_sync_every`` polls a complete list also removes entities
-  that disappeared from the broker. Otherwise (NGSI-LD, or a broker that does
-  not filter on it) every poll lists the type completely; entities whose values
-  did not change are filtered out in the background thread, so the main thread
-  only touches what changed.
+* **polling** — every ``interval`` seconds. On brokers that filter on the
+  modification time (NGSI-v2 ``q=dateModified>…`` as Orion does, NGSI-LD
+  ``q=modifiedAt>"…"`` with ``options=sysAttrs`` as Orion-LD and Scorpio do)
+  only the entities modified since the newest modification time seen are
+  fetched; there every ``full_sync_every`` polls a complete list also removes
+  entities that disappeared from the broker. A broker that does not filter on
+  it (the filter is refused or does not match every entity) has every poll
+  list the type completely; entities whose values did not change are filtered
+  out in the background thread, so the main thread only touches what changed.
 * **mqtt** / **http** — the broker pushes each change through a subscription;
   a complete poll still runs at start, after every reconnection and, as a
   safety net, every ``interval`` seconds but at most every ``PUSH_SAFETY_POLL``
@@ -24,11 +26,12 @@ so no entity is ever duplicated.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import queue
 import random
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from qgis.core import QgsVectorLayer
@@ -122,6 +125,9 @@ class LiveLayerUpdater(QObject):
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._take_inbox)
         self._fingerprints: dict[str, int] = {}
+        # (kind, entities received) of the latest polls: kind is "full" or "changes".
+        self.poll_log: collections.deque[tuple[str, int]] = collections.deque(maxlen=100)
+        self.incremental: bool | None = None  # whether polls fetch only modified entities
         for layer in layers.values():
             layer.willBeDeleted.connect(self._layer_deleted)
 
@@ -243,36 +249,55 @@ class LiveLayerUpdater(QObject):
 
         return CityOSClient(config)
 
-    def _list(
-        self, client: Any, stop: threading.Event, q: str | None = None, attrs: list[str] | None = None
-    ) -> list[Any]:
+    def _query(self, q: str | None) -> str | None:
+        """The layer's own ``q`` AND ``q`` (an NGSI-LD OR in the layer's query stays grouped)."""
+        user_q = self.meta.query.get("q")
+        if user_q and q and self.config.is_ld and "|" in user_q:
+            user_q = f"({user_q})"
+        return ";".join(p for p in (user_q, q) if p) or None
+
+    def _list(self, client: Any, stop: threading.Event, q: str | None = None) -> list[Any]:
+        """The layer's entities (those matching ``q`` too), with the broker's modification times."""
         meta = self.meta
-        user_q = meta.query.get("q")
-        query = ";".join(p for p in (user_q, q) if p) or None
-        entities = list(
+        return list(
             client.iter_entities(
-                meta.entity_type, bbox=meta.bbox(), q=query, attrs=attrs or meta.attrs(), cancel=stop.is_set
+                meta.entity_type,
+                bbox=meta.bbox(),
+                q=self._query(q),
+                attrs=meta.attrs(),
+                cancel=stop.is_set,
+                sys_attrs=True,
             )
         )
-        if attrs and "dateModified" in attrs:
-            # Asked for only to learn modification times (kept in modified_at), not as a field.
-            for entity in entities:
-                entity.attributes.pop("dateModified", None)
-        return entities
 
-    def _modified_filter_works(self, client: Any) -> bool:
-        """True if the broker filters on ``dateModified`` (NGSI-v2 Orion does)."""
+    def _modified_since(self, moment: datetime) -> str:
+        """The ``q`` term selecting entities modified after ``moment`` in this broker's flavor."""
         if self.config.is_ld:
-            return False
-        try:
-            everything = client.count(self.meta.entity_type)
-            filtered = client.count(self.meta.entity_type, q="dateModified>1970-01-01T00:00:00.000Z")
-        except Exception:
-            return False
-        return everything is not None and everything > 0 and filtered == everything
+            return f'modifiedAt>"{_iso(moment)}"'
+        return f"dateModified>{_iso(moment)}"
 
-    def _attrs_with_modified(self) -> list[str]:
-        return [*(self.meta.attrs() or ["*"]), "dateModified"]
+    def _modified_filter_works(self, client: Any) -> bool | None:
+        """Whether the broker filters on modification times (None: no entity yet to tell).
+
+        A broker that refuses the filter, or matches fewer entities with it than without
+        (one that does not know the system attribute), gets complete listings instead.
+        """
+        from smartcity_qgis.cityos_client.errors import CityOSError
+
+        try:
+            everything = client.count(self.meta.entity_type, q=self._query(None))
+            filtered = client.count(
+                self.meta.entity_type, q=self._query(self._modified_since(datetime(1970, 1, 1, tzinfo=UTC)))
+            )
+        except CityOSError as exc:
+            if exc.status is not None and 400 <= exc.status < 500:
+                return False
+            raise  # the broker is down: decide once it answers
+        if everything is None:
+            return False
+        if everything == 0:
+            return None
+        return filtered is not None and filtered >= everything  # entities may be created in between
 
     def _changed_only(self, seen: dict[str, int], entities: list[Any], complete: bool = False) -> list[Any]:
         """The entities that differ from what this updater last passed on (worker thread).
@@ -326,22 +351,25 @@ class LiveLayerUpdater(QObject):
                     elif push_was_up and not up:
                         post("state", (RECONNECTING, tr("The push connection was lost.")))
                     push_was_up = up
-                if incremental is None:
-                    incremental = self._modified_filter_works(client)
-                attrs = self._attrs_with_modified() if incremental else None
+                if incremental is None and not push:
+                    incremental = self.incremental = self._modified_filter_works(client)
                 now = time.monotonic()
-                full_poll = not incremental or polls >= self.full_sync_every
+                full_poll = not incremental or watermark is None or polls >= self.full_sync_every
                 if need_full or (push and now >= next_poll) or (not push and full_poll):
-                    entities = self._list(client, stop, attrs=attrs)
+                    entities = self._list(client, stop)
                     post(SYNC, (self._changed_only(seen, entities, complete=True), [e.id for e in entities]))
                     post("synced", None)
+                    self.poll_log.append(("full", len(entities)))
                     polls, need_full = 0, False
                     next_poll = now + max(self.interval, PUSH_SAFETY_POLL)
                 elif not push:
-                    since = watermark - timedelta(seconds=1) if (incremental and watermark) else None
-                    q = f"dateModified>{_iso(since)}" if since else None
-                    entities = self._list(client, stop, q=q, attrs=attrs)
+                    # Strictly after the newest time seen: nothing already here comes again. A change
+                    # stamped with that same time but made after this poll (a broker that keeps whole
+                    # seconds) is caught by the complete list every `full_sync_every` polls.
+                    q = self._modified_since(watermark)
+                    entities = self._list(client, stop, q=q)
                     post(UPSERT, self._changed_only(seen, entities))
+                    self.poll_log.append(("changes", len(entities)))
                     polls += 1
                 else:
                     entities = []

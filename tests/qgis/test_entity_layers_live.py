@@ -276,3 +276,110 @@ def test_stop_and_start_again_keeps_one_poller(qgis_app, sim):
         assert record.updated.count(before[station]) == 1
     finally:
         updater.stop()
+
+
+def entity_listings(server, since: int) -> list[str]:
+    """The entity-list requests the city OS answered after access-log entry ``since``, query decoded."""
+    from urllib.parse import unquote_plus
+
+    return [unquote_plus(path) for _m, path, _s in list(server.access_log)[since:] if "/entities?" in path]
+
+
+@pytest.mark.parametrize("flavor", ["ngsi-v2", "ngsi-ld"])
+def test_polling_fetches_only_the_changed_entities(qgis_app, sim, flavor):
+    cfg = ConnectionConfig(url=sim.url, flavor=flavor, tenant="okazaki")
+    layer = load_entity_layer(cfg, "WaterObserved")
+    before = fid_map(layer)
+    start = len(sim.access_log)
+    updater = LiveLayerUpdater(layer, cfg, mode="polling", interval=0.2, full_sync_every=1000)
+    record = Recorder(updater)
+    updater.start()
+    try:
+        wait_until(lambda: record.syncs >= 1 and len(updater.poll_log) >= 3)
+        assert updater.incremental is True
+        polls = list(updater.poll_log)
+        assert polls[0] == ("full", len(before))
+        assert all(entry == ("changes", 0) for entry in polls[1:])  # nothing changed: nothing fetched
+        station = sorted(before)[2]
+        sim.update_entity(station, {"waterLevel": 3.75}, tenant="okazaki")
+        wait_until(lambda: value_of(layer, station, "waterLevel") == pytest.approx(3.75))
+        seen = len(updater.poll_log)
+        wait_until(lambda: len(updater.poll_log) >= seen + 2)  # and later polls fetch nothing again
+        polls = list(updater.poll_log)
+        assert [kind for kind, _n in polls].count("full") == 1
+        assert sum(n for kind, n in polls if kind == "changes") == 1
+        assert polls[-1] == ("changes", 0)
+        assert set(record.updated) == {before[station]} and fid_map(layer) == before
+        # What went over the wire: the broker was asked for modified entities only.
+        asked = entity_listings(sim, start)
+        term = "dateModified>" if flavor == "ngsi-v2" else 'modifiedAt>"'
+        assert sum(term in path for path in asked) >= len(polls) - 1
+        if flavor == "ngsi-ld":  # each listing asks for modifiedAt (only counting does not)
+            assert all("sysAttrs" in path for path in asked if term in path and "limit=0" not in path)
+    finally:
+        updater.stop()
+
+
+def test_ld_polling_still_lists_completely_now_and_then_for_deletions(qgis_app, sim):
+    import requests
+
+    cfg = ConnectionConfig(url=sim.url, flavor="ngsi-ld", tenant="okazaki")
+    layer = load_entity_layer(cfg, "WaterObserved")
+    before = fid_map(layer)
+    updater = LiveLayerUpdater(layer, cfg, mode="polling", interval=0.2, full_sync_every=3)
+    record = Recorder(updater)
+    updater.start()
+    try:
+        wait_until(lambda: record.syncs >= 1)
+        gone = sorted(before)[0]
+        deleted = requests.delete(
+            f"{sim.url}/ngsi-ld/v1/entities/{gone}", headers={"NGSILD-Tenant": "okazaki"}, timeout=10
+        )
+        assert deleted.status_code == 204
+        wait_until(lambda: record.removed == [before[gone]])
+        kinds = [kind for kind, _n in updater.poll_log]
+        assert updater.incremental is True and kinds.count("full") >= 2 and "changes" in kinds
+        assert fid_map(layer) == {k: v for k, v in before.items() if k != gone}
+    finally:
+        updater.stop()
+
+
+class _NoTimeFilterServer:
+    """A broker that refuses ``q`` on modification times (as some deployments answer 400)."""
+
+    def __init__(self) -> None:
+        from smartcity_qgis.cityos_sim.http_api import ApiError
+        from smartcity_qgis.cityos_sim.server import SimServer
+
+        class Server(SimServer):
+            def _route(self, req):
+                q = req.params.get("q") or ""
+                if "dateModified" in q or "modifiedAt" in q:
+                    raise ApiError(400, "unknown attribute in q", "BadRequestData")
+                return super()._route(req)
+
+        self.server = Server(scenario="okazaki", auto_advance=False)
+
+
+@pytest.mark.parametrize("flavor", ["ngsi-v2", "ngsi-ld"])
+def test_polling_falls_back_to_complete_lists_without_the_time_filter(qgis_app, flavor):
+    server = _NoTimeFilterServer().server
+    cfg = ConnectionConfig(url=server.url, flavor=flavor, tenant="okazaki")
+    layer = load_entity_layer(cfg, "WaterObserved")
+    before = fid_map(layer)
+    updater = LiveLayerUpdater(layer, cfg, mode="polling", interval=0.2)
+    record = Recorder(updater)
+    updater.start()
+    try:
+        wait_until(lambda: record.syncs >= 1)
+        assert updater.incremental is False
+        station = sorted(before)[1]
+        server.update_entity(station, {"waterLevel": 2.25}, tenant="okazaki")
+        wait_until(lambda: value_of(layer, station, "waterLevel") == pytest.approx(2.25))
+        assert {kind for kind, _n in updater.poll_log} == {"full"}
+        assert all(n == len(before) for _kind, n in updater.poll_log)
+        assert set(record.updated) == {before[station]} and fid_map(layer) == before
+        assert updater.state == LIVE
+    finally:
+        updater.stop()
+        server.stop()
