@@ -314,7 +314,8 @@ class OkazakiScenario:
             target = store.tenants.get(tenant)
             if target is None:
                 continue
-            self._step_tenant(target, tenant, clock, hour, now)
+            with target.lock:  # one moment: a query sees all of the step's changes or none
+                self._step_tenant(target, tenant, clock, hour, now)
 
     def _set(self, store: TenantStore, eid: str, values: dict[str, Any], clock: float, now: float) -> None:
         rec = store.get(eid)

@@ -112,9 +112,13 @@ class SyntheticScenario:
             return
         target = store.tenant(None)
         k = min(int(self.rng.poisson(self.updates_per_second * dt)), 10_000)
-        for j in self.rng.integers(0, len(self._ids), k):
-            rec = target.get(self._ids[j])
-            if rec is None:
-                continue
-            name = MEASURES.get(rec.type, GENERIC)[0]
-            target.update(rec, changed(rec, {name: self._value(rec.type, float(self.rng.random()))}, clock, now), now)
+        # One step is one moment (its changes share `now`): a query sees all of it or none, so a
+        # client asking for dateModified > the newest time it saw misses nothing.
+        with target.lock:
+            for j in self.rng.integers(0, len(self._ids), k):
+                rec = target.get(self._ids[j])
+                if rec is None:
+                    continue
+                name = MEASURES.get(rec.type, GENERIC)[0]
+                value = self._value(rec.type, float(self.rng.random()))
+                target.update(rec, changed(rec, {name: value}, clock, now), now)
