@@ -144,6 +144,25 @@ def query_entities(sim: SimServer, req: Request) -> Response:
     if attrs:
         preds.append(lambda rec: any(a in rec.attrs for a in attrs))
     count = req.params.get("count") == "true"
+    # One request reads one state of the store: no change lands between choosing and rendering a page.
+    with store.lock:
+        return _query_page(store, req, accept, ids, types, attrs, preds, geo, geoprop, limit, offset, count)
+
+
+def _query_page(
+    store: TenantStore,
+    req: Request,
+    accept: str,
+    ids: list[str] | None,
+    types: list[str] | None,
+    attrs: list[str] | None,
+    preds: list,
+    geo: Any,
+    geoprop: str,
+    limit: int,
+    offset: int,
+    count: bool,
+) -> Response:
     try:
         page, total = find(
             store,

@@ -135,6 +135,23 @@ def list_entities(sim: SimServer, req: Request) -> Response:
     types = req.csv("type")
     if types is not None and req.params.get("typePattern"):
         raise ApiError(400, "Incompatible parameters: type, typePattern")
+    # One request reads one state of the store: no change lands between choosing and rendering a page.
+    with store.lock:
+        return _list_page(store, req, ids, types, paths, q, geo, limit, offset, mode)
+
+
+def _list_page(
+    store: TenantStore,
+    req: Request,
+    ids: list[str] | None,
+    types: list[str] | None,
+    paths: list[str],
+    q: list,
+    geo: Any,
+    limit: int,
+    offset: int,
+    mode: str,
+) -> Response:
     try:
         page, total = find(
             store,
