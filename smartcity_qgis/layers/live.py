@@ -256,19 +256,34 @@ class LiveLayerUpdater(QObject):
             user_q = f"({user_q})"
         return ";".join(p for p in (user_q, q) if p) or None
 
-    def _list(self, client: Any, stop: threading.Event, q: str | None = None) -> list[Any]:
-        """The layer's entities (those matching ``q`` too), with the broker's modification times."""
+    def _list(self, client: Any, stop: threading.Event, q: str | None = None) -> tuple[list[Any], int]:
+        """The layer's entities (those matching ``q`` too), with the broker's modification times,
+        and how many of them came in the first page.
+
+        Pages are read one after the other while the broker keeps changing: a change made
+        after the first page was read, to an entity of that page, is only in the next poll.
+        It is newer than everything the first page holds, so the newest time of the first
+        page (not of the whole list) is the one the next poll may ask after.
+        """
         meta = self.meta
-        return list(
-            client.iter_entities(
-                meta.entity_type,
-                bbox=meta.bbox(),
-                q=self._query(q),
-                attrs=meta.attrs(),
-                cancel=stop.is_set,
-                sys_attrs=True,
-            )
-        )
+        entities: list[Any] = []
+        first_page: list[int] = []
+
+        def progress(_done: int, _total: int | None = None) -> None:
+            if not first_page:
+                first_page.append(len(entities))
+
+        for entity in client.iter_entities(
+            meta.entity_type,
+            bbox=meta.bbox(),
+            q=self._query(q),
+            attrs=meta.attrs(),
+            cancel=stop.is_set,
+            progress=progress,
+            sys_attrs=True,
+        ):
+            entities.append(entity)
+        return entities, first_page[0] if first_page else len(entities)
 
     def _modified_since(self, moment: datetime) -> str:
         """The ``q`` term selecting entities modified after ``moment`` in this broker's flavor."""
@@ -356,7 +371,7 @@ class LiveLayerUpdater(QObject):
                 now = time.monotonic()
                 full_poll = not incremental or watermark is None or polls >= self.full_sync_every
                 if need_full or (push and now >= next_poll) or (not push and full_poll):
-                    entities = self._list(client, stop)
+                    entities, settled = self._list(client, stop)
                     post(SYNC, (self._changed_only(seen, entities, complete=True), [e.id for e in entities]))
                     post("synced", None)
                     self.poll_log.append(("full", len(entities)))
@@ -367,13 +382,13 @@ class LiveLayerUpdater(QObject):
                     # stamped with that same time but made after this poll (a broker that keeps whole
                     # seconds) is caught by the complete list every `full_sync_every` polls.
                     q = self._modified_since(watermark)
-                    entities = self._list(client, stop, q=q)
+                    entities, settled = self._list(client, stop, q=q)
                     post(UPSERT, self._changed_only(seen, entities))
                     self.poll_log.append(("changes", len(entities)))
                     polls += 1
                 else:
-                    entities = []
-                stamps = [e.modified_at for e in entities if e.modified_at is not None]
+                    entities, settled = [], 0
+                stamps = [e.modified_at for e in entities[:settled] if e.modified_at is not None]
                 if stamps:
                     watermark = max([*stamps, watermark] if watermark else stamps)
                 if not push or push_was_up:

@@ -383,3 +383,45 @@ def test_polling_falls_back_to_complete_lists_without_the_time_filter(qgis_app, 
     finally:
         updater.stop()
         server.stop()
+
+
+@pytest.mark.parametrize("flavor", ["ngsi-v2", "ngsi-ld"])
+def test_incremental_polling_misses_no_change_while_the_city_os_keeps_changing(qgis_app, flavor):
+    from smartcity_qgis.cityos_client import CityOSClient
+
+    server = start_server(
+        scenario="synthetic", entities=1500, types=["CrowdFlowObserved"], updates_per_second=20, auto_advance=False
+    )
+    cfg = ConnectionConfig(url=server.url, flavor=flavor, tenant="synthetic")
+    layer = load_entity_layer(cfg, "CrowdFlowObserved")
+    # No complete list after the first: every change must come through the modification-time filter.
+    updater = LiveLayerUpdater(layer, cfg, mode="polling", interval=0.1, full_sync_every=100_000)
+    record = Recorder(updater)
+    stop = threading.Event()
+
+    def keep_changing() -> None:  # about 1,200 changes a step, while the updater polls
+        while not stop.wait(0.05):
+            server.advance(60)
+
+    changer = threading.Thread(target=keep_changing, daemon=True)
+    updater.start()
+    try:
+        wait_until(lambda: record.syncs >= 1)
+        changer.start()
+        spin(3.0)
+        stop.set()
+        changer.join(timeout=10)
+        seen = len(updater.poll_log)
+        wait_until(lambda: len(updater.poll_log) >= seen + 3 and updater.poll_log[-1] == ("changes", 0))
+        spin(0.5)  # the last batches reach the layer
+        assert updater.incremental is True
+        assert [kind for kind, _n in updater.poll_log].count("full") == 1
+        assert sum(n for kind, n in updater.poll_log if kind == "changes") > 1500
+        with CityOSClient(cfg) as client:
+            truth = {e.id: e.attributes["peopleCount"].value for e in client.iter_entities("CrowdFlowObserved")}
+        on_map = {f["entity_id"]: f["peopleCount"] for f in layer.getFeatures()}
+        assert on_map == truth
+    finally:
+        stop.set()
+        updater.stop()
+        server.stop()
