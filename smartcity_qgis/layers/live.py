@@ -128,6 +128,7 @@ class LiveLayerUpdater(QObject):
         # (kind, entities received) of the latest polls: kind is "full" or "changes".
         self.poll_log: collections.deque[tuple[str, int]] = collections.deque(maxlen=100)
         self.incremental: bool | None = None  # whether polls fetch only modified entities
+        self._ld_quoted_time = True  # NGSI-LD q: modifiedAt>"…" (else modifiedAt>…)
         for layer in layers.values():
             layer.willBeDeleted.connect(self._layer_deleted)
 
@@ -288,7 +289,9 @@ class LiveLayerUpdater(QObject):
     def _modified_since(self, moment: datetime) -> str:
         """The ``q`` term selecting entities modified after ``moment`` in this broker's flavor."""
         if self.config.is_ld:
-            return f'modifiedAt>"{_iso(moment)}"'
+            # Orion-LD and Scorpio take the date-time quoted; some NGSI-LD brokers only bare.
+            value = f'"{_iso(moment)}"' if self._ld_quoted_time else _iso(moment)
+            return f"modifiedAt>{value}"
         return f"dateModified>{_iso(moment)}"
 
     def _modified_filter_works(self, client: Any) -> bool | None:
@@ -296,23 +299,33 @@ class LiveLayerUpdater(QObject):
 
         A broker that refuses the filter, or matches fewer entities with it than without
         (one that does not know the system attribute), gets complete listings instead.
+        On NGSI-LD a bare date-time is tried when the quoted one is refused.
         """
         from smartcity_qgis.cityos_client.errors import CityOSError
 
         try:
             everything = client.count(self.meta.entity_type, q=self._query(None))
-            filtered = client.count(
-                self.meta.entity_type, q=self._query(self._modified_since(datetime(1970, 1, 1, tzinfo=UTC)))
-            )
         except CityOSError as exc:
             if exc.status is not None and 400 <= exc.status < 500:
-                return False
-            raise  # the broker is down: decide once it answers
+                return False  # no count here: complete listings tell what changed
+            raise
         if everything is None:
             return False
         if everything == 0:
             return None
-        return filtered is not None and filtered >= everything  # entities may be created in between
+        epoch = datetime(1970, 1, 1, tzinfo=UTC)
+        for quoted in (True, False) if self.config.is_ld else (True,):
+            self._ld_quoted_time = quoted
+            try:
+                filtered = client.count(self.meta.entity_type, q=self._query(self._modified_since(epoch)))
+            except CityOSError as exc:
+                if exc.status is not None and 400 <= exc.status < 500:
+                    continue
+                raise  # the broker is down: decide once it answers
+            if filtered is not None and filtered >= everything:  # entities may be created in between
+                return True
+        self._ld_quoted_time = True
+        return False
 
     def _changed_only(self, seen: dict[str, int], entities: list[Any], complete: bool = False) -> list[Any]:
         """The entities that differ from what this updater last passed on (worker thread).

@@ -345,20 +345,42 @@ def test_ld_polling_still_lists_completely_now_and_then_for_deletions(qgis_app, 
 
 
 class _NoTimeFilterServer:
-    """A broker that refuses ``q`` on modification times (as some deployments answer 400)."""
+    """A broker that refuses some ``q`` on modification times (as some deployments answer 400)."""
 
-    def __init__(self) -> None:
+    def __init__(self, refused: tuple[str, ...] = ("dateModified", "modifiedAt")) -> None:
         from smartcity_qgis.cityos_sim.http_api import ApiError
         from smartcity_qgis.cityos_sim.server import SimServer
 
         class Server(SimServer):
             def _route(self, req):
                 q = req.params.get("q") or ""
-                if "dateModified" in q or "modifiedAt" in q:
+                if any(text in q for text in refused):
                     raise ApiError(400, "unknown attribute in q", "BadRequestData")
                 return super()._route(req)
 
         self.server = Server(scenario="okazaki", auto_advance=False)
+
+
+def test_ld_polling_uses_bare_date_times_where_quoted_ones_are_refused(qgis_app):
+    server = _NoTimeFilterServer(refused=('modifiedAt>"',)).server
+    cfg = ConnectionConfig(url=server.url, flavor="ngsi-ld", tenant="okazaki")
+    layer = load_entity_layer(cfg, "WaterObserved")
+    before = fid_map(layer)
+    updater = LiveLayerUpdater(layer, cfg, mode="polling", interval=0.2, full_sync_every=1000)
+    record = Recorder(updater)
+    updater.start()
+    try:
+        wait_until(lambda: record.syncs >= 1 and len(updater.poll_log) >= 2)
+        assert updater.incremental is True
+        station = sorted(before)[4]
+        server.update_entity(station, {"waterLevel": 1.75}, tenant="okazaki")
+        wait_until(lambda: value_of(layer, station, "waterLevel") == pytest.approx(1.75))
+        assert sum(n for kind, n in updater.poll_log if kind == "changes") == 1
+        assert any("modifiedAt>2" in path for path in entity_listings(server, 0))
+        assert updater.state == LIVE and set(record.updated) == {before[station]}
+    finally:
+        updater.stop()
+        server.stop()
 
 
 @pytest.mark.parametrize("flavor", ["ngsi-v2", "ngsi-ld"])
