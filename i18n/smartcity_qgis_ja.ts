@@ -174,27 +174,27 @@
             <translation>認証方式 {0} は都市OSには使えません。Basic、API ヘッダー、OAuth2 のいずれかを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="125" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="123" />
             <source>Authentication configuration {0} holds no token.</source>
             <translation>認証設定 {0} にトークンがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="136" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="134" />
             <source>Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.</source>
             <translation>認証設定 {0} には X-Auth-Token または Authorization: Bearer ヘッダーが必要です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="149" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="145" />
             <source>Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password.</source>
             <translation>Basic 認証設定 {0}: ユーザー名を __token__ にしてパスワード欄にトークンを入力するか、ユーザー名とパスワードには OAuth2 方式を使ってください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="163" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="159" />
             <source>OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported).</source>
             <translation>OAuth2 設定 {0} にトークン URL がありません (定義済みの OAuth2 設定には対応していません)。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="182" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="178" />
             <source>OAuth2 configuration {0}: use the resource owner grant, or give a client secret.</source>
             <translation>OAuth2 設定 {0}: リソースオーナー (パスワード) 方式を使うか、クライアントシークレットを設定してください。</translation>
         </message>
@@ -264,67 +264,67 @@
             <translation>タイムアウトは 1〜600 秒で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="96" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="94" />
             <source>The area of interest must be west, south, east, north in degrees.</source>
             <translation>対象範囲は 西, 南, 東, 北 の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="109" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="107" />
             <source>A connection entry must be a JSON object.</source>
             <translation>接続の項目は JSON オブジェクトである必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="114" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="112" />
             <source>A connection entry has no name.</source>
             <translation>名前のない接続の項目があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="131" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="129" />
             <source>Connection {0} has an unusable value: {1}</source>
             <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="263" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="261" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="228" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="226" />
             <source>A connection called {0} already exists.</source>
             <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="253" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="251" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="272" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="270" />
             <source>There is no connection called {0}.</source>
             <translation>接続 {0} はありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="273" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="271" />
             <source>{0} (copy)</source>
             <translation>{0} (コピー)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="277" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="275" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="315" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="313" />
             <source>The file is not valid JSON: {0}</source>
             <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="323" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="321" />
             <source>The file is not a SmartCity connections file.</source>
             <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="329" />
+            <location filename="../smartcity_qgis/layers/connections.py" line="327" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
@@ -514,107 +514,107 @@
             <translation>地区を追加できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="85" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="88" />
             <source>Loaded {0} entities</source>
             <translation>{0} 件のエンティティを読み込みました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="87" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="90" />
             <source>; {0} entities could not be used</source>
             <translation>、{0} 件のエンティティは使用できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="89" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="92" />
             <source>; {0} warnings</source>
             <translation>、警告 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="91" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="94" />
             <source> (cancelled)</source>
             <translation>（中止）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="96" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="99" />
             <source>Entities that could not be used:</source>
             <translation>使用できなかったエンティティ:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="99" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="102" />
             <source>Warnings:</source>
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="53" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="52" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="54" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="53" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="55" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="54" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="56" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="55" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="60" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="59" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="61" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="60" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="62" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="61" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="63" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="62" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="64" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="63" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="76" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="75" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="76" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="75" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="76" />
+            <location filename="../smartcity_qgis/layers/entity_builder.py" line="75" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="123" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="124" />
             <source>The extent must be west, south, east, north in degrees.</source>
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="327" />
+            <location filename="../smartcity_qgis/layers/entity_loader.py" line="364" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="174" />
+            <location filename="../smartcity_qgis/layers/history_layer.py" line="172" />
             <source>Loading was cancelled.</source>
             <translation>読み込みを中止しました。</translation>
         </message>
@@ -743,17 +743,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>エンティティタイプを指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="127" />
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="125" />
             <source>{0} entities with {1} geometries are not in the output.</source>
             <translation>{1} ジオメトリの {0} 件のエンティティは出力に含まれていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="133" />
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="129" />
             <source>Entity {0} left out: {1}</source>
             <translation>エンティティ {0} を除外しました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="135" />
+            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="131" />
             <source>… and {0} more</source>
             <translation>…ほか {0} 件</translation>
         </message>
@@ -873,12 +873,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="94" />
+            <location filename="../smartcity_qgis/layers/live.py" line="97" />
             <source>Unknown live mode: {0}</source>
             <translation>不明なライブモードです: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="101" />
+            <location filename="../smartcity_qgis/layers/live.py" line="104" />
             <source>Layer {0} is not a city OS layer.</source>
             <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
@@ -888,27 +888,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}（オフライン）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="327" />
+            <location filename="../smartcity_qgis/layers/live.py" line="380" />
             <source>The push connection was lost.</source>
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="116" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="113" />
             <source>just now</source>
             <translation>たった今</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="118" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="115" />
             <source>{0} min ago</source>
             <translation>{0} 分前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="119" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="116" />
             <source>{0} h ago</source>
             <translation>{0} 時間前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="144" />
+            <location filename="../smartcity_qgis/layers/map_tips.py" line="140" />
             <source>Observed</source>
             <translation>観測日時</translation>
         </message>
@@ -1063,7 +1063,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続テスト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="185" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="183" />
             <source>Connecting to {0}…</source>
             <translation>{0} に接続中…</translation>
         </message>
@@ -1143,37 +1143,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続 {0} を削除しますか？</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="188" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="186" />
             <source>{0}: not connected: {1}</source>
             <translation>{0}: 接続できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="206" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
             <source>Import connections</source>
             <translation>接続を読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="206" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
             <source>Connections (*.json);;All files (*)</source>
             <translation>接続 (*.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="214" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
             <source>Could not read {0}: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="221" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="219" />
             <source>Imported {0} connections.</source>
             <translation>接続を {0} 件読み込みました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="229" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
             <source>Export connections</source>
             <translation>接続を書き出す</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="229" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
             <source>Connections (*.json)</source>
             <translation>接続 (*.json)</translation>
         </message>
@@ -1183,7 +1183,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} を書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="244" />
+            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="242" />
             <source>Exported the connections to {0}.</source>
             <translation>接続を {0} に書き出しました。</translation>
         </message>
@@ -1238,12 +1238,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続済み: {0}、{1} 種類、{2} エンティティ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="63" />
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="61" />
             <source>Embedded city OS</source>
             <translation>内蔵都市OS</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="114" />
+            <location filename="../smartcity_qgis/layers/connection_probe.py" line="110" />
             <source>Connecting to {0}</source>
             <translation>{0} に接続中</translation>
         </message>
@@ -1673,7 +1673,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="170" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="171" />
             <source>{0}: reconnecting: {1}</source>
             <translation>{0}: 再接続中: {1}</translation>
         </message>
@@ -1818,7 +1818,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="57" />
             <source>City OS chart</source>
             <translation>都市OSグラフ</translation>
         </message>
@@ -1843,12 +1843,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="429" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="433" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="249" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="250" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
@@ -1868,142 +1868,142 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="314" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="315" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="314" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="315" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="328" />
+            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="329" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="102" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="107" />
             <source>Filter types and attributes</source>
             <translation>種類と属性で絞り込み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="105" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="110" />
             <source>Refresh the entity types</source>
             <translation>エンティティの種類を更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="105" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="110" />
             <source>Manage connections…</source>
             <translation>接続の管理…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="123" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="128" />
             <source>Only the current map extent</source>
             <translation>現在の地図の範囲のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="126" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="131" />
             <source>Only the ticked attributes</source>
             <translation>チェックした属性のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="129" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="134" />
             <source>Add layer</source>
             <translation>レイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="134" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="139" />
             <source>Live mode of the current layer</source>
             <translation>現在のレイヤのライブモード</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
             <source>Off</source>
             <translation>オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
             <source>Polling</source>
             <translation>ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
             <source>MQTT push</source>
             <translation>MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="140" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
             <source>HTTP push</source>
             <translation>HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="154" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="159" />
             <source>Polling interval (push modes also catch up at this interval)</source>
             <translation>ポーリング間隔 (プッシュ方式でもこの間隔で取りこぼしを補います)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="156" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="161" />
             <source>Apply</source>
             <translation>適用</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="173" />
             <source>History</source>
             <translation>履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="170" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="175" />
             <source>Last</source>
             <translation>過去</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="175" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="180" />
             <source> h</source>
             <translation> 時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
             <source>Load history as layer</source>
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="179" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="184" />
             <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="321" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="344" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="350" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="405" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="409" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="394" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="398" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="396" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="400" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="416" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="420" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="436" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="441" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
@@ -2013,32 +2013,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="51" />
             <source>City OS connections…</source>
             <translation>都市OSの接続…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
             <source>Live mode: polling</source>
             <translation>ライブモード: ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
             <source>Live mode: MQTT push</source>
             <translation>ライブモード: MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
             <source>Live mode: HTTP push</source>
             <translation>ライブモード: HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
             <source>Live mode: off</source>
             <translation>ライブモード: オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
             <source>Chart of the selected sensors</source>
             <translation>選択したセンサーのグラフ</translation>
         </message>
@@ -2823,7 +2823,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画資料一式…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="92" />
+            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="95" />
             <source>MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.</source>
             <translation>MQTT プッシュにはブローカーの MQTT URL が必要です。接続に設定するか、HTTP プッシュを使ってください。</translation>
         </message>
@@ -2838,7 +2838,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="232" />
+            <location filename="../smartcity_qgis/layers/connection_config.py" line="226" />
             <source>The proxy authentication configuration {0} is missing or is not Basic.</source>
             <translation>プロキシの認証設定 {0} が見つからないか、Basic 認証ではありません。</translation>
         </message>
@@ -2938,47 +2938,47 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="234" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="240" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="234" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="240" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="236" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="242" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="249" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="255" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="252" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="258" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="342" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="348" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="347" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="353" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="347" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="353" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="361" />
+            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="367" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
@@ -2998,7 +2998,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>再接続中 (レイヤは最後のデータを表示しています): {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="392" />
+            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="396" />
             <source>Not live</source>
             <translation>ライブではありません</translation>
         </message>
