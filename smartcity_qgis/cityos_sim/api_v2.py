@@ -8,8 +8,8 @@ from urllib.parse import quote
 from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
 from smartcity_qgis.cityos_sim.model import PayloadError, attr_from_v2, entity_from_v2
-from smartcity_qgis.cityos_sim.query import QueryError, compile_q_v2
-from smartcity_qgis.cityos_sim.render import dumps, v2_entity, v2_fragment
+from smartcity_qgis.cityos_sim.query import QueryError, compile_mq_v2, compile_q_v2
+from smartcity_qgis.cityos_sim.render import dumps, v2_entity, v2_fragment, v2_metadata
 from smartcity_qgis.cityos_sim.search import find
 from smartcity_qgis.cityos_sim.store import PathError, TenantStore, parse_service_paths, path_matches
 
@@ -125,10 +125,10 @@ def list_entities(sim: SimServer, req: Request) -> Response:
     try:
         if req.params.get("q"):
             q.append(compile_q_v2(req.params["q"]))
+        if req.params.get("mq"):
+            q.append(compile_mq_v2(req.params["mq"]))
     except QueryError as exc:
         raise ApiError(400, str(exc)) from exc
-    if req.params.get("mq"):
-        raise ApiError(400, "mq is not supported by this broker")
     ids = req.csv("id")
     if ids is not None and req.params.get("idPattern"):
         raise ApiError(400, "Incompatible parameters: id, IdPattern")
@@ -172,7 +172,8 @@ def _list_page(
             raise
         raise ApiError(400, f"invalid pattern: {exc}") from exc
     attrs = req.csv("attrs")
-    body = "[" + ",".join(v2_fragment(r, mode, attrs, store.lock) for r in page) + "]"
+    metadata = req.csv("metadata")
+    body = "[" + ",".join(v2_fragment(r, mode, attrs, store.lock, metadata) for r in page) + "]"
     headers = {"Fiware-Total-Count": str(total)} if total is not None else {}
     return Response.json(body, headers=headers)
 
@@ -180,7 +181,7 @@ def _list_page(
 def get_entity(sim: SimServer, req: Request, eid: str, attrs_only: bool = False) -> Response:
     _, rec = _record(sim, req, eid)
     mode = _mode(req)
-    body = v2_entity(rec, mode, req.csv("attrs"))
+    body = v2_entity(rec, mode, req.csv("attrs"), req.csv("metadata"))
     if attrs_only and isinstance(body, dict):
         body.pop("id")
         body.pop("type")
@@ -267,7 +268,9 @@ def single_attr(sim: SimServer, req: Request, eid: str, name: str, value_only: b
             raise ApiError(404, "The entity does not have such an attribute")
         if value_only:
             return Response.json(dumps(attr.value))
-        return Response.json({"type": attr.type, "value": attr.value, "metadata": dict(attr.metadata or {})})
+        return Response.json(
+            {"type": attr.type, "value": attr.value, "metadata": v2_metadata(attr, req.csv("metadata"))}
+        )
     if req.method == "DELETE" and not value_only:
         if attr is None:
             raise ApiError(404, "The entity does not have such an attribute")

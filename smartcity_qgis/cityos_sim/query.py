@@ -180,12 +180,43 @@ def _as_date(wanted: Any) -> Any:
     return wanted
 
 
-def _term(path: list[str], op: str | None, wanted: Any, ld: bool, negate_exists: bool = False) -> Predicate:
+def _resolve_metadata(rec: EntityRecord, path: list[str]) -> tuple[Any, str | None]:
+    """The value of ``attr.metadataName[.sub...]`` (NGSI-v2 ``mq``), or _MISSING.
+
+    Metadata are kept as ``{type, value}`` objects or plain values. The attribute's built-in
+    ``dateModified`` counts as metadata unless the attribute carries one of its own.
+    """
+    attr = rec.attrs.get(path[0])
+    if attr is None:
+        return _MISSING, None
+    user = attr.metadata or {}
+    name = path[1]
+    if name in user:
+        meta = user[name]
+        if isinstance(meta, dict) and "value" in meta:
+            value, atype = meta.get("value"), meta.get("type")
+        else:
+            value, atype = meta, None
+    elif name == "dateModified" and attr.modified:
+        value, atype = _iso_or_none(attr.modified), "DateTime"
+    else:
+        return _MISSING, None
+    for key in path[2:]:
+        if isinstance(value, dict) and key in value:
+            value, atype = value[key], None
+        else:
+            return _MISSING, None
+    return value, atype
+
+
+def _term(
+    path: list[str], op: str | None, wanted: Any, ld: bool, negate_exists: bool = False, metadata: bool = False
+) -> Predicate:
     # NGSI-LD clients (Orion-LD, Scorpio) often quote date-times: against a DateTime they compare as dates.
     wanted_date = _as_date(wanted) if ld and op not in (None, "~=", "!~=") else wanted
 
     def predicate(rec: EntityRecord) -> bool:
-        value, atype = _resolve(rec, path, ld)
+        value, atype = _resolve_metadata(rec, path) if metadata else _resolve(rec, path, ld)
         if op is None:
             exists = value is not _MISSING
             return not exists if negate_exists else exists
@@ -214,28 +245,59 @@ def _v2_value(op: str, text: str) -> Any:
 
 def compile_q_v2(q: str) -> Predicate:
     """NGSI-v2 ``q``: ``;``-separated statements (AND) of ``attr``, ``!attr`` or ``attr<op>value``."""
+    return _compile_v2(q, metadata=False)
+
+
+def compile_mq_v2(mq: str) -> Predicate:
+    """NGSI-v2 ``mq``: the ``q`` grammar over attribute metadata, each left side ``attr.metadataName``.
+
+    ``waterLevel.unitCode==MTR``, ``temperature.accuracy<0.5``, ``waterLevel.unitCode`` (exists),
+    ``!waterLevel.unitCode`` (does not exist); ``;`` joins statements (AND). A malformed ``mq``
+    raises ``QueryError`` with Orion's wording.
+    """
+    return _compile_v2(mq, metadata=True)
+
+
+def _compile_v2(text: str, metadata: bool) -> Predicate:
     terms: list[Predicate] = []
-    for statement in _split_outside_quotes(q, ";", "'"):
+    for statement in _split_outside_quotes(text, ";", "'"):
         statement = statement.strip()
         if not statement:
-            raise QueryError("empty q statement")
+            raise QueryError("empty q-item" if metadata else "empty q statement")
         if statement.startswith("!"):
-            terms.append(_term(_v2_path(statement[1:]), None, None, False, negate_exists=True))
+            path = _v2_path(statement[1:], metadata)
+            terms.append(_term(path, None, None, False, negate_exists=True, metadata=metadata))
             continue
         pos, op = _find_op(statement)
         if op is None:
-            terms.append(_term(_v2_path(statement), None, None, False))
+            terms.append(_term(_v2_path(statement, metadata), None, None, False, metadata=metadata))
             continue
         left, right = statement[:pos].strip(), statement[pos + len(op) :].strip()
+        if metadata and not left:
+            raise QueryError("empty left-hand-side in q-item")
         if not right:
-            raise QueryError(f"empty right-hand-side for {op} in q")
+            raise QueryError("empty right-hand-side in q-item" if metadata else f"empty right-hand-side for {op} in q")
         canonical = "==" if op == ":" else op
-        terms.append(_term(_v2_path(left), canonical, _v2_value(canonical, right), False))
+        value = _v2_value(canonical, right)
+        if canonical == "~=":
+            try:
+                re.compile(value)
+            except re.error as exc:
+                if metadata:
+                    raise QueryError(f"error compiling filter regex: '{value}'") from exc
+        terms.append(_term(_v2_path(left, metadata), canonical, value, False, metadata=metadata))
     return lambda rec: all(t(rec) for t in terms)
 
 
-def _v2_path(text: str) -> list[str]:
+def _v2_path(text: str, metadata: bool = False) -> list[str]:
     text = text.strip()
+    if metadata:
+        if not text or any(c in text for c in '<>=!~;()"'):
+            raise QueryError("invalid character found in URI param /mq/")
+        parts = [p.strip("'") for p in _split_outside_quotes(text, ".", "'")]
+        if len(parts) < 2 or not all(parts):
+            raise QueryError("no metadata in right-hand-side of q-item")
+        return parts
     if not text or any(c in text for c in "<>=!~"):
         raise QueryError(f"invalid attribute name in q: {text!r}")
     return [p.strip("'") for p in _split_outside_quotes(text, ".", "'")]

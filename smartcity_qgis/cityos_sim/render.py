@@ -15,8 +15,28 @@ def dumps(obj: Any) -> str:
 # ---------------------------------------------------------------- NGSI-v2
 
 
-def _v2_attr(attr: Attr) -> dict:
-    return {"type": attr.type, "value": attr.value, "metadata": dict(attr.metadata or {})}
+def v2_metadata(attr: Attr, wanted: list[str] | None = None) -> dict:
+    """An attribute's metadata as Orion renders it for the ``metadata`` URI parameter.
+
+    ``None``: the user metadata. Otherwise only the names listed; ``*`` stands for all user
+    metadata, and the built-in ``dateModified`` appears only when named.
+    """
+    user = attr.metadata or {}
+    if wanted is None:
+        return dict(user)
+    out = dict(user) if "*" in wanted else {}
+    for name in wanted:
+        if name == "*" or name in out:
+            continue
+        if name in user:
+            out[name] = user[name]
+        elif name == "dateModified" and attr.modified:
+            out[name] = {"type": "DateTime", "value": iso(attr.modified)}
+    return out
+
+
+def _v2_attr(attr: Attr, metadata: list[str] | None = None) -> dict:
+    return {"type": attr.type, "value": attr.value, "metadata": v2_metadata(attr, metadata)}
 
 
 def v2_special(rec: EntityRecord, name: str) -> Attr | None:
@@ -45,21 +65,28 @@ def _selected(rec: EntityRecord, attrs: list[str] | None) -> list[tuple[str, Att
     return out
 
 
-def v2_entity(rec: EntityRecord, mode: str = "normalized", attrs: list[str] | None = None) -> Any:
-    """mode: normalized | keyValues | values (values: list of values in ``attrs`` order)."""
+def v2_entity(
+    rec: EntityRecord, mode: str = "normalized", attrs: list[str] | None = None, metadata: list[str] | None = None
+) -> Any:
+    """mode: normalized | keyValues | values (values: list of values in ``attrs`` order).
+
+    ``metadata`` (normalized only): the metadata names to keep in each attribute (see ``v2_metadata``).
+    """
     selected = _selected(rec, attrs)
     if mode == "values":
         return [a.value for _, a in selected]
     out: dict[str, Any] = {"id": rec.id, "type": rec.type}
     for name, attr in selected:
-        out[name] = attr.value if mode == "keyValues" else _v2_attr(attr)
+        out[name] = attr.value if mode == "keyValues" else _v2_attr(attr, metadata)
     return out
 
 
-def v2_fragment(rec: EntityRecord, mode: str, attrs: list[str] | None, lock: Any) -> str:
-    """The JSON text of one entity; cached when the whole entity is asked for."""
-    if attrs is not None:
-        return dumps(v2_entity(rec, mode, attrs))
+def v2_fragment(
+    rec: EntityRecord, mode: str, attrs: list[str] | None, lock: Any, metadata: list[str] | None = None
+) -> str:
+    """The JSON text of one entity; cached when the whole entity is asked for with its user metadata."""
+    if attrs is not None or (metadata is not None and mode == "normalized"):
+        return dumps(v2_entity(rec, mode, attrs, metadata))
     key = "v2" + mode
     cache = rec.cache
     if cache is not None:
