@@ -24,7 +24,7 @@ build() {
   if [[ ! -x $ROOT/usr/bin/apt-get || ! -f $ROOT/.debootstrapped ]]; then
     echo "qgis340: creating a Debian 13 root (about three minutes, once)"
     # Never delete through a mount left by a crashed run (/proc, /dev, the repository...).
-    findmnt -rn -o TARGET | grep "^$ROOT/" | sort -r | xargs -r -n1 umount -l
+    { findmnt -rn -o TARGET | grep "^$ROOT/" || true; } | sort -r | xargs -r -n1 umount -l
     rm -rf --one-file-system "$ROOT"
     debootstrap --variant=minbase trixie "$ROOT" "$MIRROR" >"$REPO/.cache/qgis340/debootstrap.log" 2>&1 \
       || { tail -20 "$REPO/.cache/qgis340/debootstrap.log"; exit 1; }
