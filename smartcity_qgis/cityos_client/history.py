@@ -8,19 +8,13 @@ from urllib.parse import quote
 
 from smartcity_qgis.cityos_client.errors import CityOSError, ServerError
 from smartcity_qgis.cityos_client.queries import LD_ROOT, tenancy_headers
-from smartcity_qgis.cityos_client.values import UTC, parse_datetime, typed_datetime
+from smartcity_qgis.cityos_client.values import format_datetime, parse_datetime, typed_datetime
 
 if TYPE_CHECKING:
     from smartcity_qgis.cityos_client.client import CityOSClient
 
 QUANTUMLEAP_PAGE = 10000  # QuantumLeap's default and maximum limit
 _MAX_PAGES = 1000
-
-
-def _iso(value: datetime) -> str:
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def fetch_history(
@@ -43,11 +37,11 @@ def fetch_history(
 def _ld_params(attr: str, start: datetime | None, end: datetime | None, last_n: int | None) -> dict[str, Any]:
     params: dict[str, Any] = {"attrs": attr, "options": "temporalValues"}
     if start is not None and end is not None:
-        params.update(timerel="between", timeAt=_iso(start), endTimeAt=_iso(end))
+        params.update(timerel="between", timeAt=format_datetime(start), endTimeAt=format_datetime(end))
     elif start is not None:
-        params.update(timerel="after", timeAt=_iso(start))
+        params.update(timerel="after", timeAt=format_datetime(start))
     elif end is not None:
-        params.update(timerel="before", timeAt=_iso(end))
+        params.update(timerel="before", timeAt=format_datetime(end))
     if last_n:
         params["lastN"] = int(last_n)
     return params
@@ -117,9 +111,9 @@ def _quantumleap_history(
     headers = tenancy_headers(client.config)
     params: dict[str, Any] = {"limit": QUANTUMLEAP_PAGE}
     if start is not None:
-        params["fromDate"] = _iso(start)
+        params["fromDate"] = format_datetime(start)
     if end is not None:
-        params["toDate"] = _iso(end)
+        params["toDate"] = format_datetime(end)
     if last_n:
         params["lastN"] = int(last_n)
     points: list[tuple[datetime, Any]] = []

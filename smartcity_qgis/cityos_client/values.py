@@ -6,6 +6,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 
+def format_datetime(value: datetime) -> str:
+    """``value`` as brokers write times: UTC, milliseconds, ``Z`` (a naive value is taken as UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
 def parse_datetime(text: Any) -> datetime | None:
     """An aware datetime for an ISO 8601 string (naive times are UTC, as in Orion); None if not a date."""
     if type(text) is not str or len(text) < 10:

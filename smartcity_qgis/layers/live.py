@@ -37,6 +37,7 @@ from typing import Any
 from qgis.core import QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
+from smartcity_qgis.cityos_client.values import format_datetime
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.entity_layer_meta import LayerMeta, is_stale, mark_offline
 from smartcity_qgis.layers.live_apply import SYNC, UPSERT, EntityApplier
@@ -52,10 +53,6 @@ CONNECTING = "connecting"
 LIVE = "live"
 RECONNECTING = "reconnecting"
 STOPPED = "stopped"
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 def _fingerprint(entity: Any) -> int:
@@ -220,7 +217,7 @@ class LiveLayerUpdater(QObject):
         for layer in self.layers.values():
             try:
                 if state == RECONNECTING:
-                    mark_offline(layer, True, _iso(datetime.now(UTC)))
+                    mark_offline(layer, True, format_datetime(datetime.now(UTC)))
                 elif state == LIVE and is_stale(layer):
                     mark_offline(layer, False)
             except RuntimeError:  # the layer was deleted under us
@@ -290,9 +287,9 @@ class LiveLayerUpdater(QObject):
         """The ``q`` term selecting entities modified after ``moment`` in this broker's flavor."""
         if self.config.is_ld:
             # Orion-LD and Scorpio take the date-time quoted; some NGSI-LD brokers only bare.
-            value = f'"{_iso(moment)}"' if self._ld_quoted_time else _iso(moment)
+            value = f'"{format_datetime(moment)}"' if self._ld_quoted_time else format_datetime(moment)
             return f"modifiedAt>{value}"
-        return f"dateModified>{_iso(moment)}"
+        return f"dateModified>{format_datetime(moment)}"
 
     def _modified_filter_works(self, client: Any) -> bool | None:
         """Whether the broker filters on modification times (None: no entity yet to tell).
