@@ -44,3 +44,19 @@ def ensure_smartcity_processing():
 def processing(qgis_app):
     """The ``processing`` module, with every SmartCity algorithm available by id."""
     return ensure_smartcity_processing()
+
+
+@pytest.fixture
+def no_provider_registered(qgis_app):
+    """Other modules keep a SmartCity provider registered; loading the plugin needs a clean registry."""
+    from qgis.core import QgsApplication
+
+    from smartcity_qgis.algorithms.provider import PROVIDER_ID
+
+    registry = QgsApplication.processingRegistry()
+    existing = registry.providerById(PROVIDER_ID)
+    if existing is not None:
+        registry.removeProvider(existing)
+    yield
+    if existing is not None:
+        ensure_smartcity_processing()

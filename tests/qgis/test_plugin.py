@@ -9,19 +9,11 @@ from qgis.PyQt.QtCore import QCoreApplication
 from smartcity_qgis.algorithms.provider import PROVIDER_ID, algorithm_classes
 from smartcity_qgis.dialogs.plugin_ui import MENU_OBJECT_NAME, TOOLBAR_OBJECT_NAME
 from smartcity_qgis.i18n import install_translator, remove_translator, tr
-from tests.qgis.conftest import ensure_smartcity_processing
 
 
 @pytest.fixture(autouse=True)
-def no_provider_registered():
-    """Other modules keep a SmartCity provider registered; these tests need a clean registry."""
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById(PROVIDER_ID)
-    if existing is not None:
-        registry.removeProvider(existing)
-    yield
-    if existing is not None:
-        ensure_smartcity_processing()
+def _clean_registry(no_provider_registered):
+    """Every test here loads the plugin, which registers its own provider."""
 
 
 def smartcity_menus(iface):

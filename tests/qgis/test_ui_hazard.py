@@ -2,25 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-from qgis.core import Qgis, QgsApplication, QgsProject
+from qgis.core import Qgis, QgsProject
 
-from smartcity_qgis.algorithms.provider import PROVIDER_ID
 from smartcity_qgis.dialogs.ui_hazard import add_hazard_files
 from smartcity_qgis.layers.tiles import TILE_KEY_PROPERTY, TILE_SOURCES
-from tests.qgis.conftest import ensure_smartcity_processing
-
-
-@pytest.fixture
-def no_provider_registered():
-    """Other modules keep a SmartCity provider registered; loading the plugin needs a clean registry."""
-    registry = QgsApplication.processingRegistry()
-    existing = registry.providerById(PROVIDER_ID)
-    if existing is not None:
-        registry.removeProvider(existing)
-    yield
-    if existing is not None:
-        ensure_smartcity_processing()
 
 
 def find_action(plugin, name):
