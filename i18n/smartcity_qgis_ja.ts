@@ -19,12 +19,12 @@
             <translation>スマートシティ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/plugin_ui.py" line="58" />
+            <location filename="../smartcity_qgis/dialogs/plugin_ui.py" line="68" />
             <source>Panels</source>
             <translation>パネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/plugin_ui.py" line="74" />
+            <location filename="../smartcity_qgis/dialogs/plugin_ui.py" line="89" />
             <source>Could not set up {0}: {1}</source>
             <translation>{0} を準備できませんでした: {1}</translation>
         </message>
@@ -154,522 +154,522 @@
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="91" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="91" />
             <source>Connection {0} cannot be used: {1}</source>
             <translation>接続 {0} は使用できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="98" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="98" />
             <source>The QGIS authentication system is not available.</source>
             <translation>QGIS の認証システムが利用できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="104" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="104" />
             <source>Authentication configuration {0} was not found or could not be unlocked.</source>
             <translation>認証設定 {0} が見つからないか、ロックを解除できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="116" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="116" />
             <source>Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.</source>
             <translation>認証方式 {0} は都市OSには使えません。Basic、API ヘッダー、OAuth2 のいずれかを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="123" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="123" />
             <source>Authentication configuration {0} holds no token.</source>
             <translation>認証設定 {0} にトークンがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="134" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="134" />
             <source>Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.</source>
             <translation>認証設定 {0} には X-Auth-Token または Authorization: Bearer ヘッダーが必要です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="145" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="145" />
             <source>Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password.</source>
             <translation>Basic 認証設定 {0}: ユーザー名を __token__ にしてパスワード欄にトークンを入力するか、ユーザー名とパスワードには OAuth2 方式を使ってください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="159" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="159" />
             <source>OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported).</source>
             <translation>OAuth2 設定 {0} にトークン URL がありません (定義済みの OAuth2 設定には対応していません)。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="178" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="178" />
             <source>OAuth2 configuration {0}: use the resource owner grant, or give a client secret.</source>
             <translation>OAuth2 設定 {0}: リソースオーナー (パスワード) 方式を使うか、クライアントシークレットを設定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_status.py" line="35" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="35" />
             <source>connected</source>
             <translation>接続済み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_status.py" line="37" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="37" />
             <source>connecting…</source>
             <translation>接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_status.py" line="39" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="39" />
             <source>reconnecting (since {0})</source>
             <translation>再接続中 ({0} から)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_status.py" line="41" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="41" />
             <source>offline since {0}</source>
             <translation>{0} からオフライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_status.py" line="42" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="42" />
             <source>not connected yet</source>
             <translation>未接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="70" />
             <source>The connection needs a name.</source>
             <translation>接続名を入力してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="74" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="74" />
             <source>The URL must start with http:// or https:// and name a host.</source>
             <translation>URL は http:// または https:// で始まり、ホスト名を含む必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="76" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="76" />
             <source>Do not put a user name or password in the URL: choose an authentication configuration.</source>
             <translation>URL にユーザー名やパスワードを含めないでください。認証設定を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="82" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="82" />
             <source>Unknown NGSI flavor: {0}</source>
             <translation>不明な NGSI の種類です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="84" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="84" />
             <source>A tenant has at most 50 letters, digits or underscores.</source>
             <translation>テナントは英数字またはアンダースコア 50 文字以内です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="87" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="87" />
             <source>Service path {0} must be absolute, like /river or /river/#.</source>
             <translation>サービスパス {0} は /river や /river/# のように / から始めてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="89" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="89" />
             <source>At most 10 service paths can be queried together.</source>
             <translation>同時に問い合わせできるサービスパスは 10 個までです。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="91" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="91" />
             <source>The timeout must be between 1 and 600 seconds.</source>
             <translation>タイムアウトは 1〜600 秒で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="94" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="94" />
             <source>The area of interest must be west, south, east, north in degrees.</source>
             <translation>対象範囲は 西, 南, 東, 北 の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="107" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="107" />
             <source>A connection entry must be a JSON object.</source>
             <translation>接続の項目は JSON オブジェクトである必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="112" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="112" />
             <source>A connection entry has no name.</source>
             <translation>名前のない接続の項目があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="129" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="129" />
             <source>Connection {0} has an unusable value: {1}</source>
             <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="261" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="261" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="226" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="226" />
             <source>A connection called {0} already exists.</source>
             <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="251" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="251" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="270" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="270" />
             <source>There is no connection called {0}.</source>
             <translation>接続 {0} はありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="271" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="271" />
             <source>{0} (copy)</source>
             <translation>{0} (コピー)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="275" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="275" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="313" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="313" />
             <source>The file is not valid JSON: {0}</source>
             <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="321" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="321" />
             <source>The file is not a SmartCity connections file.</source>
             <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="327" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="327" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="32" />
+            <location filename="../smartcity_qgis/layers/districts/geometry.py" line="32" />
             <source>The geometry is empty</source>
             <translation>ジオメトリが空です</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="73" />
+            <location filename="../smartcity_qgis/layers/districts/geometry.py" line="73" />
             <source>Select the features that make up the district first</source>
             <translation>先に地区とする地物を選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="85" />
+            <location filename="../smartcity_qgis/layers/districts/geometry.py" line="85" />
             <source>Points and lines need a buffer distance in metres to make a district</source>
             <translation>点や線から地区を作るにはバッファ距離（m）を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="88" />
+            <location filename="../smartcity_qgis/layers/districts/geometry.py" line="88" />
             <source>The selection does not make an area</source>
             <translation>選択した地物から面を作れません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="96" />
+            <location filename="../smartcity_qgis/layers/districts/geometry.py" line="96" />
             <source>Choose a mesh layer (polygons) and select its cells</source>
             <translation>メッシュレイヤ（ポリゴン）を選び、セルを選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="58" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="58" />
             <source>District name</source>
             <translation>地区名</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="59" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="59" />
             <source>Domain</source>
             <translation>分野</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="60" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="60" />
             <source>Phase</source>
             <translation>段階</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="61" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="61" />
             <source>Goal and vision</source>
             <translation>目標・ビジョン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="62" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="62" />
             <source>Main initiatives</source>
             <translation>主な取組内容</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="63" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="63" />
             <source>KPI (outcome)</source>
             <translation>KPI（アウトカム）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="64" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="64" />
             <source>KPI (outcome) target value</source>
             <translation>KPI（アウトカム）目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="65" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="65" />
             <source>KPI (outcome) unit</source>
             <translation>KPI（アウトカム）単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="66" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="66" />
             <source>KPI (outcome) target year</source>
             <translation>KPI（アウトカム）目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="67" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="67" />
             <source>KPI (output)</source>
             <translation>KPI（アウトプット）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="68" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="68" />
             <source>KPI (output) target value</source>
             <translation>KPI（アウトプット）目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="69" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="69" />
             <source>KPI (output) unit</source>
             <translation>KPI（アウトプット）単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="70" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="70" />
             <source>KPI (output) target year</source>
             <translation>KPI（アウトプット）目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="71" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="71" />
             <source>Lead body</source>
             <translation>推進主体</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="72" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="72" />
             <source>Notes</source>
             <translation>備考</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="73" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="73" />
             <source>Created</source>
             <translation>作成日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="74" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="74" />
             <source>Updated</source>
             <translation>更新日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="103" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="103" />
             <source>Choose a value from the list</source>
             <translation>一覧から選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="111" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="111" />
             <source>A district needs a name</source>
             <translation>地区名を入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="116" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="116" />
             <source>A target year between {0} and {1}</source>
             <translation>目標年次は {0}～{1} 年の範囲で入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="151" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="151" />
             <source>District file not found: {0}</source>
             <translation>地区ファイルが見つかりません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="155" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="155" />
             <source>Cannot create the district file: {0}</source>
             <translation>地区ファイルを作成できません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="160" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="160" />
             <source>Pilot districts</source>
             <translation>先行地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="162" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="162" />
             <source>{0} is not a district GeoPackage</source>
             <translation>{0} は先行地区の GeoPackage ではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="166" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="166" />
             <source>Pilot district form</source>
             <translation>先行地区の入力フォーム</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="212" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="212" />
             <source>District {0} cannot be saved: {1}</source>
             <translation>地区 {0} を保存できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="231" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="231" />
             <source>The districts were not saved: {0}</source>
             <translation>先行地区は保存されませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="251" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="251" />
             <source>The district has no area</source>
             <translation>地区に面積がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="253" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="253" />
             <source>A district must be a polygon</source>
             <translation>地区はポリゴンで指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="259" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="259" />
             <source>The district layer cannot be edited</source>
             <translation>先行地区レイヤを編集できません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="263" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="263" />
             <source>Add district</source>
             <translation>地区を追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts.py" line="266" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
             <source>The district could not be added</source>
             <translation>地区を追加できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="88" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="85" />
             <source>Loaded {0} entities</source>
             <translation>{0} 件のエンティティを読み込みました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="90" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="87" />
             <source>; {0} entities could not be used</source>
             <translation>、{0} 件のエンティティは使用できませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="92" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="89" />
             <source>; {0} warnings</source>
             <translation>、警告 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="94" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="91" />
             <source> (cancelled)</source>
             <translation>（中止）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="99" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="96" />
             <source>Entities that could not be used:</source>
             <translation>使用できなかったエンティティ:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="102" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="99" />
             <source>Warnings:</source>
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="52" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="52" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="53" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="53" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="54" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="54" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="55" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="59" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="59" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="60" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="60" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="61" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="61" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="62" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="63" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="63" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="75" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="75" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_builder.py" line="75" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="124" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="121" />
             <source>The extent must be west, south, east, north in degrees.</source>
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_loader.py" line="364" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="361" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="172" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="172" />
             <source>Loading was cancelled.</source>
             <translation>読み込みを中止しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS refused the credentials.</source>
             <translation>都市OSが認証情報を受け付けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS does not know this entity or type.</source>
             <translation>都市OSにこのエンティティまたはタイプがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS refused the request.</source>
             <translation>都市OSがリクエストを受け付けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The query matched more entities than the city OS will answer.</source>
             <translation>条件に一致するエンティティが多すぎて、都市OSが応答できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS did not answer in time.</source>
             <translation>都市OSが時間内に応答しませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS cannot be reached.</source>
             <translation>都市OSに接続できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS answer is too large.</source>
             <translation>都市OSの応答が大きすぎます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The city OS reported an error.</source>
             <translation>都市OSがエラーを返しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>The connection settings cannot be used.</source>
             <translation>接続設定を使用できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>Cancelled.</source>
             <translation>キャンセルしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/messages.py" line="28" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="28" />
             <source>Unexpected error: {0}</source>
             <translation>予期しないエラー: {0}</translation>
         </message>
@@ -689,7 +689,7 @@
             <translation>都市OSのエンティティを読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="66" />
             <source>City OS</source>
             <translation>都市OS</translation>
         </message>
@@ -758,172 +758,172 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>…ほか {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="66" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="66" />
             <source>The .dbf file is truncated.</source>
             <translation>.dbf ファイルが途中で切れています。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="123" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="123" />
             <source>The attribute text is neither UTF-8 nor Shift_JIS (CP932); the file may be damaged.</source>
             <translation>属性の文字が UTF-8 でも Shift_JIS（CP932）でもありません。ファイルが壊れている可能性があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="132" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="132" />
             <source>The Shapefile {0} has no .dbf file with its attributes.</source>
             <translation>シェープファイル {0} に属性の .dbf ファイルがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="165" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="165" />
             <source>{0} is not a readable zip file: {1}</source>
             <translation>{0} は読み込める zip ファイルではありません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="169" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="169" />
             <source>The zip file holds too many files ({0}).</source>
             <translation>zip ファイルに含まれるファイルが多すぎます（{0} 個）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="172" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="172" />
             <source>The zip file would expand to {0} MB, more than allowed.</source>
             <translation>zip ファイルを展開すると {0} MB になり、上限を超えます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="175" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="175" />
             <source>The zip file looks like a zip bomb and was not opened.</source>
             <translation>zip ファイルが zip 爆弾のように見えるため開きませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="195" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="195" />
             <source>The zip file expands beyond what it declares; not opened.</source>
             <translation>zip ファイルが申告より大きく展開されるため開きませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="239" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="239" />
             <source>{0} is not a Shapefile, a zip or a GeoJSON file.</source>
             <translation>{0} はシェープファイル、zip、GeoJSON のいずれでもありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="241" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="241" />
             <source>{0} could not be read as vector data.</source>
             <translation>{0} をベクタデータとして読み込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="243" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="243" />
             <source>{0} has no polygons, so it is not a hazard zone file.</source>
             <translation>{0} にはポリゴンがないため、ハザード区域のファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="246" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="246" />
             <source>{0} is not a 国土数値情報 hazard file (A31a, A31b, A33 or A40): its fields are {1}.</source>
             <translation>{0} は国土数値情報のハザードファイル（A31a、A31b、A33、A40）ではありません。属性: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="268" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="268" />
             <source>{0} does not exist.</source>
             <translation>{0} は存在しません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_files.py" line="273" />
+            <location filename="../smartcity_qgis/layers/hazards/files.py" line="273" />
             <source>The zip file {0} holds no Shapefile or GeoJSON.</source>
             <translation>zip ファイル {0} にシェープファイルも GeoJSON もありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="101" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="101" />
             <source>Flood inundation, planned scale</source>
             <translation>洪水浸水想定区域（計画規模）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="102" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="102" />
             <source>Flood inundation, maximum assumed scale</source>
             <translation>洪水浸水想定区域（想定最大規模）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="103" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="103" />
             <source>Flood inundation duration</source>
             <translation>浸水継続時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="104" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="104" />
             <source>Zones of house collapse by flooding</source>
             <translation>家屋倒壊等氾濫想定区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="107" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="107" />
             <source>Sediment disaster warning zones</source>
             <translation>土砂災害警戒区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazard_kinds.py" line="108" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="108" />
             <source>Tsunami inundation</source>
             <translation>津波浸水想定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="62" />
             <source>City OS history</source>
             <translation>都市OSの履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="127" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="127" />
             <source>History: {0}</source>
             <translation>履歴: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/history_layer.py" line="138" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="138" />
             <source>Loading history from the city OS</source>
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="97" />
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="94" />
             <source>Unknown live mode: {0}</source>
             <translation>不明なライブモードです: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="104" />
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="101" />
             <source>Layer {0} is not a city OS layer.</source>
             <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_layer_meta.py" line="157" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_layer_meta.py" line="157" />
             <source>{0} (offline)</source>
             <translation>{0}（オフライン）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live.py" line="380" />
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="377" />
             <source>The push connection was lost.</source>
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="113" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="113" />
             <source>just now</source>
             <translation>たった今</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="115" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="115" />
             <source>{0} min ago</source>
             <translation>{0} 分前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="116" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="116" />
             <source>{0} h ago</source>
             <translation>{0} 時間前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/map_tips.py" line="140" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="140" />
             <source>Observed</source>
             <translation>観測日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="85" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="85" />
             <source>Could not write the snapshot {0}: {1}</source>
             <translation>スナップショット {0} を書き込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="93" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="93" />
             <source>The snapshot {0} cannot be read.</source>
             <translation>スナップショット {0} を読み込めません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/snapshot.py" line="307" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="307" />
             <source>Live mode of {0} cannot resume: {1}</source>
             <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
@@ -933,247 +933,247 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>区域 {0} は日本の平面直角座標系の範囲外にあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="43" />
             <source>Edit city OS connection</source>
             <translation>都市OSの接続を編集</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="43" />
             <source>New city OS connection</source>
             <translation>新しい都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="57" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="57" />
             <source>Name</source>
             <translation>名前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="61" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="61" />
             <source>URL</source>
             <translation>URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="64" />
             <source>Detect from /version</source>
             <translation>/version から判定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="70" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="70" />
             <source>Flavor</source>
             <translation>種類</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="73" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="73" />
             <source>Fiware-Service / NGSILD-Tenant, e.g. okazaki</source>
             <translation>Fiware-Service / NGSILD-Tenant (例: okazaki)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="74" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="74" />
             <source>Tenant</source>
             <translation>テナント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="77" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="77" />
             <source>/ or /river,/crowd/# (comma-separated)</source>
             <translation>/ または /river,/crowd/# (カンマ区切り)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="78" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="78" />
             <source>Service paths</source>
             <translation>サービスパス</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="81" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="81" />
             <source>NGSI-LD @context URL (optional)</source>
             <translation>NGSI-LD の @context の URL (任意)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="82" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="82" />
             <source>@context</source>
             <translation>@context</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="85" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="85" />
             <source>QuantumLeap URL for NGSI-v2 history (optional)</source>
             <translation>NGSI-v2 の履歴用 QuantumLeap の URL (任意)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="86" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="86" />
             <source>Time-series URL</source>
             <translation>時系列 URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="91" />
             <source>Connection</source>
             <translation>接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="97" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="97" />
             <source>Token (API header, or Basic with user __token__), or OAuth2:</source>
             <translation>トークン (API ヘッダー、またはユーザー名 __token__ の Basic)、または OAuth2:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="99" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="99" />
             <source>Verify the TLS certificate</source>
             <translation>TLS 証明書を検証する</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="104" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="104" />
             <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
             <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="105" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="105" />
             <source>CA bundle</source>
             <translation>CA 証明書</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="110" />
             <source> s</source>
             <translation> 秒</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="111" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="111" />
             <source>Timeout</source>
             <translation>タイムアウト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="112" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="112" />
             <source>Security and network</source>
             <translation>セキュリティとネットワーク</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="116" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="116" />
             <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
             <translation>対象範囲: 範囲外の点で緯度と経度が入れ替わっていそうなものに警告を付けます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="120" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="120" />
             <source>Not set</source>
             <translation>未設定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="126" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="126" />
             <source>Area of interest</source>
             <translation>対象範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="128" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="128" />
             <source>Test connection</source>
             <translation>接続テスト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="183" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="183" />
             <source>Connecting to {0}…</source>
             <translation>{0} に接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="207" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="207" />
             <source>Detected flavor: {0}</source>
             <translation>判定した種類: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="211" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="211" />
             <source>Not connected: {0}</source>
             <translation>接続できません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="38" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="38" />
             <source>City OS connections</source>
             <translation>都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Add…</source>
             <translation>追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Edit…</source>
             <translation>編集…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Duplicate</source>
             <translation>複製</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Remove</source>
             <translation>削除</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Test</source>
             <translation>テスト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Import…</source>
             <translation>読み込み…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
             <source>Export…</source>
             <translation>書き出し…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="67" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="67" />
             <source>Export authentication configuration ids</source>
             <translation>認証設定の ID を書き出す</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="68" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="68" />
             <source>Only the id of each QGIS authentication configuration is written, never a token or password.</source>
             <translation>QGIS の認証設定の ID だけを書き出します。トークンやパスワードは書き出しません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="93" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="93" />
             <source>Embedded demo city OS</source>
             <translation>内蔵のデモ都市OS</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="168" />
             <source>Remove connection</source>
             <translation>接続を削除</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="168" />
             <source>Remove the connection {0}?</source>
             <translation>接続 {0} を削除しますか？</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="186" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="186" />
             <source>{0}: not connected: {1}</source>
             <translation>{0}: 接続できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="204" />
             <source>Import connections</source>
             <translation>接続を読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="204" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="204" />
             <source>Connections (*.json);;All files (*)</source>
             <translation>接続 (*.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="212" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="212" />
             <source>Could not read {0}: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="219" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="219" />
             <source>Imported {0} connections.</source>
             <translation>接続を {0} 件読み込みました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="227" />
             <source>Export connections</source>
             <translation>接続を書き出す</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="227" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="227" />
             <source>Connections (*.json)</source>
             <translation>接続 (*.json)</translation>
         </message>
@@ -1183,132 +1183,132 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} を書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="242" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="242" />
             <source>Exported the connections to {0}.</source>
             <translation>接続を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="62" />
             <source>Hazard file</source>
             <translation>ハザードファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="34" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="32" />
             <source>{0} could not be read: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="40" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="38" />
             <source>Some files in {0} were not hazard layers: {1}</source>
             <translation>{0} の中にハザードレイヤではないファイルがありました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="51" />
             <source>Add hazard layer</source>
             <translation>ハザードレイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="51" />
             <source>国土数値情報 hazard files (*.shp *.zip *.geojson *.json);;All files (*)</source>
             <translation>国土数値情報のハザードファイル (*.shp *.zip *.geojson *.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="62" />
             <source>Added {0} hazard layer(s).</source>
             <translation>ハザードレイヤを {0} 件追加しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="151" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="80" />
             <source>Add hazard layer…</source>
             <translation>ハザードレイヤを追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="157" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="86" />
             <source>Add hazard/base map tiles</source>
             <translation>ハザード・背景地図タイルを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="46" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_probe.py" line="46" />
             <source>connected: {0}, {1} types</source>
             <translation>接続済み: {0}、{1} 種類</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="47" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_probe.py" line="47" />
             <source>connected: {0}, {1} types, {2} entities</source>
             <translation>接続済み: {0}、{1} 種類、{2} エンティティ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="61" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_probe.py" line="61" />
             <source>Embedded city OS</source>
             <translation>内蔵都市OS</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_probe.py" line="110" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_probe.py" line="110" />
             <source>Connecting to {0}</source>
             <translation>{0} に接続中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="62" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="62" />
             <source>Flood inundation, maximum assumed scale (tiles)</source>
             <translation>洪水浸水想定区域（想定最大規模）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="63" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="63" />
             <source>Flood inundation, planned scale (tiles)</source>
             <translation>洪水浸水想定区域（計画規模）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="64" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="64" />
             <source>Flood inundation duration (tiles)</source>
             <translation>浸水継続時間タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="65" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="65" />
             <source>House collapse zones, flood flow (tiles)</source>
             <translation>家屋倒壊等氾濫想定区域（氾濫流）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="66" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="66" />
             <source>House collapse zones, bank erosion (tiles)</source>
             <translation>家屋倒壊等氾濫想定区域（河岸侵食）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="67" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="67" />
             <source>Storm surge inundation (tiles)</source>
             <translation>高潮浸水想定区域タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="68" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="68" />
             <source>Tsunami inundation (tiles)</source>
             <translation>津波浸水想定タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="69" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="69" />
             <source>Debris flow warning zones (tiles)</source>
             <translation>土砂災害警戒区域（土石流）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="70" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="70" />
             <source>Steep slope failure warning zones (tiles)</source>
             <translation>土砂災害警戒区域（急傾斜地の崩壊）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="71" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="71" />
             <source>Landslide warning zones (tiles)</source>
             <translation>土砂災害警戒区域（地すべり）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="72" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="72" />
             <source>GSI standard map</source>
             <translation>地理院地図（標準地図）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="73" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="73" />
             <source>GSI pale map</source>
             <translation>地理院地図（淡色地図）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/tiles.py" line="74" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="74" />
             <source>GSI aerial photographs</source>
             <translation>地理院地図（写真）</translation>
         </message>
@@ -1433,7 +1433,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>半径内の人数が {1} 人未満の {0} ピクセルを空欄にしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="103" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="94" />
             <source>Mesh level</source>
             <translation>メッシュ階層</translation>
         </message>
@@ -1478,7 +1478,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>セル数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="235" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="235" />
             <source>Unknown mesh level: {0}</source>
             <translation>不明なメッシュ階層です: {0}</translation>
         </message>
@@ -1648,62 +1648,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} 行を出力し、{1} 行をスキップしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="32" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="32" />
             <source>Entities / state</source>
             <translation>エンティティ数 / 状態</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="73" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="73" />
             <source>Expand to connect…</source>
             <translation>展開すると接続します…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_tree.py" line="125" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="125" />
             <source>No entity types</source>
             <translation>エンティティの種類がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="89" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="89" />
             <source>mqtt://host:1883 of the broker's MQTT server, for MQTT push (optional)</source>
             <translation>MQTT プッシュ用のブローカーの MQTT サーバー mqtt://host:1883 (任意)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_dialog.py" line="90" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="90" />
             <source>MQTT URL</source>
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="171" />
+            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="171" />
             <source>{0}: reconnecting: {1}</source>
             <translation>{0}: 再接続中: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="27" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="27" />
             <source>Entities that could not be used</source>
             <translation>使用できなかったエンティティ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="30" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="30" />
             <source>(no id)</source>
             <translation>(ID なし)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="29" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="29" />
             <source>left out</source>
             <translation>除外</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="30" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="30" />
             <source>warning</source>
             <translation>警告</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="33" />
             <source>Entity id</source>
             <translation>エンティティ ID</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="33" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="33" />
             <source>Reason</source>
             <translation>理由</translation>
         </message>
@@ -1713,92 +1713,92 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>種別</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/load_notice.py" line="68" />
+            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="68" />
             <source>Details</source>
             <translation>詳細</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connections.py" line="80" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="80" />
             <source>The MQTT URL must look like mqtt://host:1883.</source>
             <translation>MQTT URL は mqtt://host:1883 の形式で入力してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_alerts.py" line="37" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="37" />
             <source>River level alerts</source>
             <translation>河川水位アラート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_alerts.py" line="79" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="79" />
             <source>The alert log did not accept the new rows.</source>
             <translation>アラート記録に行を追加できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_alerts.py" line="90" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="90" />
             <source>Export the alert log as .gpkg, .geojson or .csv.</source>
             <translation>アラート記録は .gpkg、.geojson、.csv のいずれかで書き出してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_alerts.py" line="98" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="98" />
             <source>The alert log could not be written to {0}: {1}</source>
             <translation>アラート記録を {0} に書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="106" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="106" />
             <source>The layer {0} cannot take new fields.</source>
             <translation>レイヤ {0} に属性を追加できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="201" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="201" />
             <source>The layer {0} did not accept the computed levels.</source>
             <translation>レイヤ {0} に計算した水位レベルを書き込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="209" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="209" />
             <source>Level 5: flooding (levee crown reached)</source>
             <translation>レベル5：氾濫発生（堤防高以上）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="210" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="210" />
             <source>Level 4: flood danger level (氾濫危険水位)</source>
             <translation>レベル4：氾濫危険水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="211" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="211" />
             <source>Level 3: evacuation decision level (避難判断水位)</source>
             <translation>レベル3：避難判断水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="212" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
             <source>Level 2: flood caution level (氾濫注意水位)</source>
             <translation>レベル2：氾濫注意水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="213" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
             <source>Level 1: flood-fighting standby level (水防団待機水位)</source>
             <translation>レベル1：水防団待機水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="214" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
             <source>Below the standby level</source>
             <translation>水防団待機水位未満</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="228" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="228" />
             <source>No recent reading</source>
             <translation>最近の観測値なし</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="236" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="236" />
             <source>Level unknown</source>
             <translation>レベル不明</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="246" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="246" />
             <source>{0} m to the next level</source>
             <translation>次のレベルまで {0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/river_style.py" line="247" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="247" />
             <source>no recent reading</source>
             <translation>観測値が古い</translation>
         </message>
@@ -1818,307 +1818,307 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="57" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="48" />
             <source>City OS chart</source>
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="149" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="153" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="153" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="157" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="157" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="230" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="230" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="433" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="433" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="250" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="250" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="262" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="262" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="298" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="298" />
             <source>Time</source>
             <translation>時刻</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="306" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="306" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="315" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="315" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/chart_dock.py" line="329" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="329" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="107" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="107" />
             <source>Filter types and attributes</source>
             <translation>種類と属性で絞り込み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="110" />
             <source>Refresh the entity types</source>
             <translation>エンティティの種類を更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="110" />
             <source>Manage connections…</source>
             <translation>接続の管理…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="128" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="128" />
             <source>Only the current map extent</source>
             <translation>現在の地図の範囲のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="131" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="131" />
             <source>Only the ticked attributes</source>
             <translation>チェックした属性のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="134" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="134" />
             <source>Add layer</source>
             <translation>レイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="139" />
             <source>Live mode of the current layer</source>
             <translation>現在のレイヤのライブモード</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
             <source>Off</source>
             <translation>オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
             <source>Polling</source>
             <translation>ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
             <source>MQTT push</source>
             <translation>MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
             <source>HTTP push</source>
             <translation>HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="159" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="159" />
             <source>Polling interval (push modes also catch up at this interval)</source>
             <translation>ポーリング間隔 (プッシュ方式でもこの間隔で取りこぼしを補います)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="161" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="161" />
             <source>Apply</source>
             <translation>適用</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="173" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="173" />
             <source>History</source>
             <translation>履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="175" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="175" />
             <source>Last</source>
             <translation>過去</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="180" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="180" />
             <source> h</source>
             <translation> 時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
             <source>Load history as layer</source>
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="184" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="184" />
             <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="321" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="321" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="350" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="350" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="409" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="409" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="398" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="398" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="400" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="400" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="420" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="420" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="441" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="441" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="48" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="39" />
             <source>City OS panel</source>
             <translation>都市OSパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="51" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="42" />
             <source>City OS connections…</source>
             <translation>都市OSの接続…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
             <source>Live mode: polling</source>
             <translation>ライブモード: ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
             <source>Live mode: MQTT push</source>
             <translation>ライブモード: MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
             <source>Live mode: HTTP push</source>
             <translation>ライブモード: HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
             <source>Live mode: off</source>
             <translation>ライブモード: オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_cityos.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
             <source>Chart of the selected sensors</source>
             <translation>選択したセンサーのグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="36" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="36" />
             <source>1st mesh (80 km)</source>
             <translation>第1次メッシュ（80km）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="37" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="37" />
             <source>2nd mesh (10 km)</source>
             <translation>第2次メッシュ（10km）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="38" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="38" />
             <source>5x mesh (5 km)</source>
             <translation>5倍地域メッシュ（5km）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="39" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="39" />
             <source>2x mesh (2 km)</source>
             <translation>2倍地域メッシュ（2km）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="40" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="40" />
             <source>3rd mesh (1 km)</source>
             <translation>第3次メッシュ（1km）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="41" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="41" />
             <source>1/2 mesh (500 m)</source>
             <translation>2分の1地域メッシュ（500m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="42" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="42" />
             <source>1/4 mesh (250 m)</source>
             <translation>4分の1地域メッシュ（250m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="43" />
             <source>1/8 mesh (125 m)</source>
             <translation>8分の1地域メッシュ（125m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="44" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="44" />
             <source>1/10 mesh (100 m)</source>
             <translation>10分の1細分メッシュ（100m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="61" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="61" />
             <source>JIS mesh codes</source>
             <translation>地域メッシュコード</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="68" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="68" />
             <source>Move the cursor over the map.</source>
             <translation>地図上にカーソルを置いてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="80" />
             <source>Copy codes</source>
             <translation>コードをコピー</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="100" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="100" />
             <source>This position cannot be converted to latitude and longitude.</source>
             <translation>この位置は緯度経度に変換できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="104" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="104" />
             <source>Outside the JIS mesh (Japan only).</source>
             <translation>地域メッシュの範囲外です（日本国内のみ）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="106" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="106" />
             <source>Latitude {0:.6f}, longitude {1:.6f}</source>
             <translation>緯度 {0:.6f}、経度 {1:.6f}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_mesh_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_mesh_panel.py" line="133" />
             <source>JIS mesh codes panel</source>
             <translation>地域メッシュコードパネル</translation>
         </message>
@@ -2183,12 +2183,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測所の検索距離（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/district_dock.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="52" />
             <source>District fact sheet</source>
             <translation>先行地区ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="136" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="136" />
             <source>Pilot districts and planning</source>
             <translation>先行地区と計画資料</translation>
         </message>
@@ -2258,27 +2258,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="126" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="126" />
             <source>The geometry is empty.</source>
             <translation>ジオメトリが空です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="83" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="83" />
             <source>Geometry type {0} is not supported.</source>
             <translation>ジオメトリの種類 {0} には対応していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="136" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="136" />
             <source>A multi-point cannot be stored in a single-point layer.</source>
             <translation>マルチポイントはシングルポイントのレイヤに保存できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/entity_features.py" line="141" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="141" />
             <source>The {0} geometry could not be converted.</source>
             <translation>{0} ジオメトリを変換できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/live_apply.py" line="216" />
+            <location filename="../smartcity_qgis/layers/cityos/live_apply.py" line="216" />
             <source>There is no {0} layer for this entity type.</source>
             <translation>このエンティティタイプには {0} のレイヤがありません。</translation>
         </message>
@@ -2368,47 +2368,47 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}: 人数が少ない {1} セルは書き出しませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="100" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="28" />
             <source>River level style</source>
             <translation>河川水位スタイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="102" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="30" />
             <source>Choose a point layer of water-level stations.</source>
             <translation>水位観測所のポイントレイヤを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="106" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="34" />
             <source>The layer has no {0} field with the water level.</source>
             <translation>レイヤに水位の属性 {0} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="115" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="43" />
             <source>The station table cannot be used: {0}</source>
             <translation>観測所表を使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="124" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="52" />
             <source>{0} stations have no level: {1}</source>
             <translation>{0} 観測所は水位レベルを判定できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="131" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="59" />
             <source>{0} stations styled by 警戒レベル.</source>
             <translation>{0} 観測所を警戒レベルで表示しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
             <source>Station table with the reference levels</source>
             <translation>基準水位の観測所表</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
             <source>CSV files (*.csv *.txt);;All files (*)</source>
             <translation>CSV ファイル (*.csv *.txt);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_hazard.py" line="171" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="80" />
             <source>River level style…</source>
             <translation>河川水位スタイル…</translation>
         </message>
@@ -2533,42 +2533,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画資料: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="156" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="156" />
             <source>Crowd heatmap weighted by {0}. The privacy rule is switched off: every counter is drawn.</source>
             <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護の規則は無効です: すべてのカウンタを描画します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="159" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="159" />
             <source>Crowd heatmap weighted by {0}. Privacy: counters reporting fewer than {1} people are not drawn (k-anonymity, the MLIT publication rule).</source>
             <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護: {1} 人未満を示すカウンタは描画しません（k-匿名性。国土交通省の公表基準）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="177" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="177" />
             <source>A crowd heatmap needs a point layer of people counters.</source>
             <translation>人流ヒートマップには人数カウンタのポイントレイヤが必要です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="238" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="238" />
             <source>The layer {0} has no attribute with a count of people.</source>
             <translation>レイヤ {0} には人数を表す属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="183" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="183" />
             <source>The layer {0} has no numeric attribute {1}.</source>
             <translation>レイヤ {0} には数値の属性 {1} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="242" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="242" />
             <source>The privacy threshold k cannot be used: {0}</source>
             <translation>プライバシー保護のしきい値 k が使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="249" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="249" />
             <source>{0} on the {1} mesh ({2})</source>
             <translation>{0}（{1} メッシュ、{2}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/crowd_heatmap.py" line="271" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="271" />
             <source>People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer than {5} people are not included.</source>
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
@@ -2673,62 +2673,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="39" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="30" />
             <source>Choose a city OS point layer of people counters (for example CrowdFlowObserved).</source>
             <translation>都市OSの人数カウンタのポイントレイヤ（例: CrowdFlowObserved）を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="128" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="119" />
             <source>Crowd heatmap</source>
             <translation>人流ヒートマップ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="54" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="45" />
             <source>{0} is drawn as a heatmap of {1}; counters with fewer than {2} people are not drawn.</source>
             <translation>{0} を {1} のヒートマップで表示しました。{2} 人未満のカウンタは描画しません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="159" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="150" />
             <source>Snapshot to mesh</source>
             <translation>メッシュに集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="71" />
             <source>{0} cells of {1} from {2} counters; {3} cells with fewer than {4} people were suppressed.</source>
             <translation>{2} 個のカウンタから {1} メッシュのセル {0} 個を作成しました。{4} 人未満の {3} セルは秘匿しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="75" />
             <source>{0} counters without a count were left out.</source>
             <translation>人数のない {0} 個のカウンタは除外しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="98" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="89" />
             <source>Sum the current counts of {0} per mesh cell.</source>
             <translation>{0} の現在の人数をメッシュのセルごとに合計します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="107" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="98" />
             <source>Cells with fewer people than this are not included (k-anonymity).</source>
             <translation>この人数未満のセルは含めません（k-匿名性）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="108" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="99" />
             <source>Smallest published cell (people)</source>
             <translation>公表するセルの最少人数（人）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="128" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="119" />
             <source>Snapshot to mesh…</source>
             <translation>メッシュに集計…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="137" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="128" />
             <source>Crowd heatmap of the active layer</source>
             <translation>選択中のレイヤを人流ヒートマップで表示</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_crowd.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/peopleflow/ui_crowd.py" line="130" />
             <source>Snapshot crowd counts to mesh…</source>
             <translation>現在の人数をメッシュに集計…</translation>
         </message>
@@ -2753,252 +2753,252 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/district_dock.py" line="121" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="121" />
             <source>Select a pilot district on the map</source>
             <translation>地図上で先行地区を選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="59" />
             <source>District added: fill in its attributes, then save the districts</source>
             <translation>地区を追加しました。属性を入力してから先行地区を保存してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="87" />
             <source>District from selection</source>
             <translation>選択地物から地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="87" />
             <source>Buffer around selected points and lines (metres)</source>
             <translation>選択した点・線の周囲のバッファ（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="118" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="118" />
             <source>There is no district layer in the project</source>
             <translation>プロジェクトに先行地区レイヤがありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="125" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="125" />
             <source>Saved {0} districts</source>
             <translation>{0} 地区を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="138" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="138" />
             <source>Draw a pilot district</source>
             <translation>先行地区を描画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="141" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="141" />
             <source>District from selection…</source>
             <translation>選択地物から地区を作成…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="144" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="144" />
             <source>District from mesh cells</source>
             <translation>メッシュセルから地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="147" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="147" />
             <source>Save pilot districts</source>
             <translation>先行地区を保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="150" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="150" />
             <source>District fact sheet panel</source>
             <translation>先行地区ファクトシートパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="162" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="162" />
             <source>Export layers…</source>
             <translation>レイヤのエクスポート…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="168" />
             <source>Planning map figure…</source>
             <translation>計画用の地図図面…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_districts.py" line="174" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="174" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/live_controls.py" line="95" />
+            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="95" />
             <source>MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.</source>
             <translation>MQTT プッシュにはブローカーの MQTT URL が必要です。接続に設定するか、HTTP プッシュを使ってください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/district_geometry.py" line="44" />
+            <location filename="../smartcity_qgis/layers/districts/geometry.py" line="44" />
             <source>The area ({0:.4f}, {1:.4f}) lies outside Japan's plane-rectangular zones</source>
             <translation>位置（{0:.4f}, {1:.4f}）は日本の平面直角座標系の範囲外です</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/connection_manager.py" line="96" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="96" />
             <source>{0} (damaged)</source>
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/connection_config.py" line="226" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="226" />
             <source>The proxy authentication configuration {0} is missing or is not Basic.</source>
             <translation>プロキシの認証設定 {0} が見つからないか、Basic 認証ではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="53" />
             <source>flood-fighting standby level</source>
             <translation>水防団待機水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="54" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="54" />
             <source>flood caution level</source>
             <translation>氾濫注意水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="55" />
             <source>evacuation decision level</source>
             <translation>避難判断水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="56" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="56" />
             <source>flood danger level</source>
             <translation>氾濫危険水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="57" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="57" />
             <source>levee crown height</source>
             <translation>堤防高</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="65" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="65" />
             <source>Station {0} reached the {1} (level {2}).</source>
             <translation>{0}観測所が{1}（レベル{2}）に達しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="66" />
             <source>Station {0} fell below the {1} (now level {2}).</source>
             <translation>{0}観測所が{1}を下回りました（現在レベル{2}）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="80" />
             <source>{0} d ago</source>
             <translation>{0} 日前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
             <source>rising</source>
             <translation>上昇</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
             <source>falling</source>
             <translation>下降</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
             <source>steady</source>
             <translation>横ばい</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_river.py" line="28" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="28" />
             <source>River levels</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
             <source>Level</source>
             <translation>レベル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
             <source>Station</source>
             <translation>観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
             <source>Water level (m)</source>
             <translation>水位（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
             <source>Trend</source>
             <translation>傾向</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
             <source>To next level</source>
             <translation>次のレベルまで</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
             <source>Last reading</source>
             <translation>最終観測</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="152" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="152" />
             <source>Export alert log…</source>
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="240" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="240" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="242" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="242" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="255" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="255" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="258" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="258" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="348" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="348" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="353" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="353" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="353" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="353" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="367" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="367" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/river_panel.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="168" />
             <source>The river layer {0} cannot be watched: {1}</source>
             <translation>河川レイヤ {0} は監視できません：{1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="62" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="62" />
             <source>Live: changes appear on the map as they arrive.</source>
             <translation>ライブ: 変化が届きしだい地図に反映します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="66" />
             <source>Reconnecting; the layer keeps its last data: {0}</source>
             <translation>再接続中 (レイヤは最後のデータを表示しています): {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos_dock.py" line="396" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="396" />
             <source>Not live</source>
             <translation>ライブではありません</translation>
         </message>

@@ -41,18 +41,24 @@ def lines() -> list[str]:
         out.append(f"| hostile payloads and files tried | {total} ({kinds}); crashes 0, hangs 0 |")
     secrets = load("secrets")
     if secrets:
-        out.append(f"| files searched for a configured secret | {secrets['files_searched']} files; secrets found "
-                   f"{secrets['secrets_found']} |")
+        out.append(
+            f"| files searched for a configured secret | {secrets['files_searched']} files; secrets found "
+            f"{secrets['secrets_found']} |"
+        )
     saves = load("saves")
     if saves:
-        out.append(f"| district saves interrupted by killing the writer | {saves['kills']} kills "
-                   f"({saves['inside_transaction']} inside a transaction); every GeoPackage readable with the old "
-                   f"or the new districts: {'yes' if saves['all_readable'] else 'no'} |")
+        out.append(
+            f"| district saves interrupted by killing the writer | {saves['kills']} kills "
+            f"({saves['inside_transaction']} inside a transaction); every GeoPackage readable with the old "
+            f"or the new districts: {'yes' if saves['all_readable'] else 'no'} |"
+        )
     snapshots = load("snapshots")
     if snapshots:
-        out.append(f"| city-OS cache (snapshot) saves interrupted by killing the writer | {snapshots['kills']} kills; "
-                   f"every snapshot readable with one complete version: "
-                   f"{'yes' if snapshots['all_readable'] else 'no'} |")
+        out.append(
+            f"| city-OS cache (snapshot) saves interrupted by killing the writer | {snapshots['kills']} kills; "
+            f"every snapshot readable with one complete version: "
+            f"{'yes' if snapshots['all_readable'] else 'no'} |"
+        )
     longrun = load("longrun")
     if longrun:
         out.append(

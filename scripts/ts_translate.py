@@ -49,8 +49,7 @@ def main(argv: list[str]) -> int:
                 unfinished.append(source)
         ET.indent(tree, space="    ")
         body = ET.tostring(tree.getroot(), encoding="unicode")
-        TS.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n",
-                      encoding="utf-8")
+        TS.write_text('<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8")
     for source in unfinished:
         print("unfinished:", source.replace("\n", "\\n"))
     return 0

@@ -76,8 +76,5 @@ def qgis_auth_manager(qgis_app):
     if manager.isDisabled():
         pytest.fail(f"QGIS authentication is disabled: {manager.disabledMessage()}")
     if not manager.setMasterPassword(QGIS_AUTH_MASTER_PASSWORD, True):
-        pytest.fail(
-            "the test auth DB has another master password: remove "
-            f"{QgsApplication.qgisAuthDatabaseFilePath()}"
-        )
+        pytest.fail(f"the test auth DB has another master password: remove {QgsApplication.qgisAuthDatabaseFilePath()}")
     return manager

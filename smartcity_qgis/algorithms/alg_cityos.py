@@ -42,8 +42,8 @@ def resolve_connection(text: str) -> tuple[Any, str | None]:
         raise QgsProcessingException(tr("Give a saved connection name or a city OS URL."))
     if text.lower().startswith(("http://", "https://")):
         return _url_config(text), None
-    from smartcity_qgis.layers.connection_config import to_client_config
-    from smartcity_qgis.layers.connections import ConnectionStore, demo_connection
+    from smartcity_qgis.layers.cityos.connection_config import to_client_config
+    from smartcity_qgis.layers.cityos.connections import ConnectionStore, demo_connection
 
     conn = ConnectionStore().get(text)
     if conn is None and text == demo_connection().name:
@@ -52,7 +52,7 @@ def resolve_connection(text: str) -> tuple[Any, str | None]:
         raise QgsProcessingException(tr("There is no saved city OS connection named {0}.").format(text))
     flavor = None
     if conn.flavor == "auto" and not conn.demo:
-        from smartcity_qgis.layers.connection_probe import detect_connection_flavor
+        from smartcity_qgis.layers.cityos.connection_probe import detect_connection_flavor
 
         flavor = detect_connection_flavor(conn)  # with the connection's tenant, auth and proxy
     return to_client_config(conn, flavor=flavor), conn.name
@@ -101,8 +101,8 @@ class LoadEntitiesAlgorithm(SmartCityAlgorithm):
 
     def processAlgorithm(self, parameters: dict, context, feedback) -> dict:
         from smartcity_qgis.cityos_client import CityOSError
-        from smartcity_qgis.layers.entity_loader import load_entity_layers
-        from smartcity_qgis.layers.messages import error_message
+        from smartcity_qgis.layers.cityos.entity_loader import load_entity_layers
+        from smartcity_qgis.layers.cityos.messages import error_message
 
         entity_type = (self.parameterAsString(parameters, self.ENTITY_TYPE, context) or "").strip()
         if not entity_type:

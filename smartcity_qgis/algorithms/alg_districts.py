@@ -17,14 +17,14 @@ from qgis.core import (
 
 from smartcity_qgis.algorithms.base import SmartCityAlgorithm
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.district_factsheet import (
+from smartcity_qgis.layers.districts.factsheet import (
     FactSheetInputs,
     district_fact_sheets,
     fact_sheet_features,
     fact_sheet_fields,
     write_fact_sheet_csv,
 )
-from smartcity_qgis.layers.districts import DistrictError
+from smartcity_qgis.layers.districts.layer import DistrictError
 
 
 def fact_sheet_parameters(alg, optional_stations: bool = True) -> None:

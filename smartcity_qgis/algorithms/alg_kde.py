@@ -25,7 +25,7 @@ from smartcity_qgis.algorithms.qgis_compat import StyleOnLoad, field_type, numbe
 from smartcity_qgis.analysis.kde import CancelledError, kernel_density, write_geotiff
 from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.heatmap_style import style_density_raster
+from smartcity_qgis.layers.peopleflow.heatmap_style import style_density_raster
 
 KERNEL_NAMES = ("quartic", "triangular", "uniform", "epanechnikov")
 PLANE_EPSG = range(6669, 6688)

@@ -26,14 +26,14 @@ from smartcity_qgis.analysis.mesh import LEVEL_NAMES, LEVELS, MESH_NONE, mesh_co
 from smartcity_qgis.analysis.mesh_aggregate import aggregate_points
 from smartcity_qgis.analysis.privacy import DEFAULT_K
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.mesh_features import (
+from smartcity_qgis.layers.peopleflow.mesh_features import (
     mesh_crs,
     mesh_feature_attributes,
     mesh_fields,
     mesh_rectangles,
     new_feature,
 )
-from smartcity_qgis.layers.peopleflow_style import style_population
+from smartcity_qgis.layers.peopleflow.style import style_population
 
 BATCH = 5000
 

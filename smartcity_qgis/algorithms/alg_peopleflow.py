@@ -27,14 +27,14 @@ from smartcity_qgis.analysis.peopleflow import (
 )
 from smartcity_qgis.analysis.privacy import suppress_small_cells
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.mesh_features import (
+from smartcity_qgis.layers.peopleflow.mesh_features import (
     mesh_crs,
     mesh_feature_attributes,
     mesh_fields,
     mesh_rectangles,
     new_feature,
 )
-from smartcity_qgis.layers.peopleflow_style import style_people_flow_layer
+from smartcity_qgis.layers.peopleflow.style import style_people_flow_layer
 
 MAX_PROBLEMS_SHOWN = 20
 

@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from smartcity_qgis.cityos_client.errors import CityOSError, ServerError
 from smartcity_qgis.cityos_client.queries import LD_ROOT, tenancy_headers
+from smartcity_qgis.cityos_client.session import BrokerSession
 from smartcity_qgis.cityos_client.values import format_datetime, parse_datetime, typed_datetime
-
-if TYPE_CHECKING:
-    from smartcity_qgis.cityos_client.client import CityOSClient
 
 QUANTUMLEAP_PAGE = 10000  # QuantumLeap's default and maximum limit
 _MAX_PAGES = 1000
 
 
 def fetch_history(
-    client: CityOSClient,
+    client: BrokerSession,
     entity_id: str,
     attr: str,
     start: datetime | None,
@@ -70,7 +68,7 @@ def _ld_points(raw: Any) -> list[tuple[datetime, Any]]:
 
 
 def _ld_history(
-    client: CityOSClient,
+    client: BrokerSession,
     entity_id: str,
     attr: str,
     start: datetime | None,
@@ -95,7 +93,7 @@ def _ld_history(
 
 
 def _quantumleap_history(
-    client: CityOSClient,
+    client: BrokerSession,
     entity_id: str,
     attr: str,
     start: datetime | None,

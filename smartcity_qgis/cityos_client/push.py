@@ -11,7 +11,7 @@ import threading
 import uuid
 from collections.abc import Callable, Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 from smartcity_qgis.cityos_client.errors import (
@@ -24,16 +24,14 @@ from smartcity_qgis.cityos_client.errors import (
 from smartcity_qgis.cityos_client.models import Entity
 from smartcity_qgis.cityos_client.notifications import parse_notification
 from smartcity_qgis.cityos_client.queries import LD_ROOT, V2_ROOT
-
-if TYPE_CHECKING:
-    from smartcity_qgis.cityos_client.client import CityOSClient
+from smartcity_qgis.cityos_client.session import BrokerSession
 
 MAX_NOTIFICATION_BYTES = 16 * 1024 * 1024
 TRANSPORTS = ("mqtt", "http")
 
 
 def _subscription_body(
-    client: CityOSClient,
+    client: BrokerSession,
     entity_type: str,
     endpoint: dict[str, Any],
     attrs: Sequence[str] | None,
@@ -107,7 +105,7 @@ class Subscription:
 
     def __init__(
         self,
-        client: CityOSClient,
+        client: BrokerSession,
         on_change: Callable[[Entity], Any],
         on_error: Callable[[Exception], Any] | None,
     ) -> None:
@@ -129,7 +127,7 @@ class Subscription:
     @classmethod
     def create(
         cls,
-        client: CityOSClient,
+        client: BrokerSession,
         entity_type: str,
         on_change: Callable[[Entity], Any],
         transport: str = "mqtt",

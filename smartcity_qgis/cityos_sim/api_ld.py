@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from smartcity_qgis.cityos_sim import geo as geoq
+from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
 from smartcity_qgis.cityos_sim.model import (
     GEO_TYPES,
@@ -30,13 +31,10 @@ from smartcity_qgis.cityos_sim.render import (
 from smartcity_qgis.cityos_sim.search import find
 from smartcity_qgis.cityos_sim.store import PathError, TenantStore
 
-if TYPE_CHECKING:
-    from smartcity_qgis.cityos_sim.server import SimServer
-
 LINK = f'<{LD_CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
 
 
-def tenant_of(sim: SimServer, req: Request, create: bool) -> TenantStore:
+def tenant_of(sim: SimContext, req: Request, create: bool) -> TenantStore:
     name = req.header("ngsild-tenant") or req.header("fiware-service")
     try:
         store = sim.store.tenant(name, create=create)
@@ -81,7 +79,7 @@ def _record(store: TenantStore, eid: str) -> EntityRecord:
     return rec
 
 
-def handle(sim: SimServer, req: Request) -> Response:
+def handle(sim: SimContext, req: Request) -> Response:
     seg = req.segments[2:]  # after "ngsi-ld", "v1"
     m = req.method
     if not seg:
@@ -115,7 +113,7 @@ def handle(sim: SimServer, req: Request) -> Response:
     raise ApiError(405, f"method {m} not allowed on {req.path}", "OperationNotSupported")
 
 
-def query_entities(sim: SimServer, req: Request) -> Response:
+def query_entities(sim: SimContext, req: Request) -> Response:
     accept = _accept(req)
     store = tenant_of(sim, req, False)
     limit, offset = req.paging("ld")
@@ -192,7 +190,7 @@ def _query_page(
     return _json(body, accept, headers=headers)
 
 
-def get_entity(sim: SimServer, req: Request, eid: str) -> Response:
+def get_entity(sim: SimContext, req: Request, eid: str) -> Response:
     accept = _accept(req)
     store = tenant_of(sim, req, False)
     rec = _record(store, eid)
@@ -206,7 +204,7 @@ def get_entity(sim: SimServer, req: Request, eid: str) -> Response:
     return _json(body, accept)
 
 
-def create_entity(sim: SimServer, req: Request) -> Response:
+def create_entity(sim: SimContext, req: Request) -> Response:
     store = tenant_of(sim, req, True)
     try:
         rec = entity_from_ld(_payload(req), sim.now())
@@ -247,7 +245,7 @@ def _ld_attrs(body: Any, now: float) -> dict:
         raise ApiError(400, str(exc), "BadRequestData") from exc
 
 
-def write_attrs(sim: SimServer, req: Request, eid: str, attr: str | None) -> Response:
+def write_attrs(sim: SimContext, req: Request, eid: str, attr: str | None) -> Response:
     store = tenant_of(sim, req, False)
     rec = _record(store, eid)
     now = sim.now()
@@ -288,7 +286,7 @@ def write_attrs(sim: SimServer, req: Request, eid: str, attr: str | None) -> Res
     raise ApiError(405, f"method {req.method} not allowed", "OperationNotSupported")
 
 
-def batch(sim: SimServer, req: Request, op: str) -> Response:
+def batch(sim: SimContext, req: Request, op: str) -> Response:
     if op not in ("create", "upsert", "update", "delete"):
         raise ApiError(404, f"unknown batch operation {op}", "ResourceNotFound")
     store = tenant_of(sim, req, True)
@@ -337,7 +335,7 @@ def batch(sim: SimServer, req: Request, op: str) -> Response:
     return Response.json({"success": success, "errors": errors}, 207)
 
 
-def types(sim: SimServer, req: Request, name: str | None) -> Response:
+def types(sim: SimContext, req: Request, name: str | None) -> Response:
     accept = _accept(req)
     store = tenant_of(sim, req, False)
     summary = store.type_summary()
@@ -378,7 +376,7 @@ def _ld_kind(v2_type: str) -> str:
     return "Property"
 
 
-def temporal(sim: SimServer, req: Request, eid: str) -> Response:
+def temporal(sim: SimContext, req: Request, eid: str) -> Response:
     accept = _accept(req)
     store = tenant_of(sim, req, False)
     rec = _record(store, eid)

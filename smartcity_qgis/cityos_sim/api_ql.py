@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
 from smartcity_qgis.cityos_sim.model import iso, parse_time
 from smartcity_qgis.cityos_sim.store import PathError
-
-if TYPE_CHECKING:
-    from smartcity_qgis.cityos_sim.server import SimServer
 
 QL_MAX_LIMIT = 10000
 NO_RECORDS = {"error": "Not Found", "description": "No records were found for such query."}
 
 
-def handle(sim: SimServer, req: Request) -> Response:
+def handle(sim: SimContext, req: Request) -> Response:
     seg = req.segments[1:]  # after "ql"
     if seg in (["version"], ["v2", "version"]):
         return Response.json({"version": "0.8.3"})

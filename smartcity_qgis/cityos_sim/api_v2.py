@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import quote
 
 from smartcity_qgis.cityos_sim import geo as geoq
+from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
 from smartcity_qgis.cityos_sim.model import PayloadError, attr_from_v2, entity_from_v2
 from smartcity_qgis.cityos_sim.query import QueryError, compile_mq_v2, compile_q_v2
@@ -13,13 +14,10 @@ from smartcity_qgis.cityos_sim.render import dumps, v2_entity, v2_fragment, v2_m
 from smartcity_qgis.cityos_sim.search import find
 from smartcity_qgis.cityos_sim.store import PathError, TenantStore, parse_service_paths, path_matches
 
-if TYPE_CHECKING:
-    from smartcity_qgis.cityos_sim.server import SimServer
-
 NOT_FOUND = "The requested entity has not been found. Check type and id"
 
 
-def _tenant(sim: SimServer, req: Request) -> TenantStore:
+def _tenant(sim: SimContext, req: Request) -> TenantStore:
     try:
         return sim.store.tenant(req.header("fiware-service"))
     except PathError as exc:
@@ -50,7 +48,7 @@ def _mode(req: Request) -> str:
     return "normalized"
 
 
-def _record(sim: SimServer, req: Request, eid: str) -> tuple[TenantStore, Any]:
+def _record(sim: SimContext, req: Request, eid: str) -> tuple[TenantStore, Any]:
     store = _tenant(sim, req)
     rec = store.get(eid)
     etype = req.params.get("type")
@@ -63,7 +61,7 @@ def _payload_error(exc: PayloadError) -> ApiError:
     return ApiError(400, str(exc))
 
 
-def handle(sim: SimServer, req: Request) -> Response:
+def handle(sim: SimContext, req: Request) -> Response:
     seg = req.segments[1:]  # after "v2"
     m = req.method
     if not seg:
@@ -110,7 +108,7 @@ def _not_allowed(*_args: Any) -> Response:
 # ---------------------------------------------------------------- entities
 
 
-def list_entities(sim: SimServer, req: Request) -> Response:
+def list_entities(sim: SimContext, req: Request) -> Response:
     store = _tenant(sim, req)
     paths = _paths(req, True)
     mode = _mode(req)
@@ -178,7 +176,7 @@ def _list_page(
     return Response.json(body, headers=headers)
 
 
-def get_entity(sim: SimServer, req: Request, eid: str, attrs_only: bool = False) -> Response:
+def get_entity(sim: SimContext, req: Request, eid: str, attrs_only: bool = False) -> Response:
     _, rec = _record(sim, req, eid)
     mode = _mode(req)
     body = v2_entity(rec, mode, req.csv("attrs"), req.csv("metadata"))
@@ -188,7 +186,7 @@ def get_entity(sim: SimServer, req: Request, eid: str, attrs_only: bool = False)
     return Response.json(body)
 
 
-def create_entity(sim: SimServer, req: Request) -> Response:
+def create_entity(sim: SimContext, req: Request) -> Response:
     store = _tenant(sim, req)
     path = _paths(req, False)[0]
     body = req.json_body("v2")
@@ -208,7 +206,7 @@ def create_entity(sim: SimServer, req: Request) -> Response:
     return Response.empty(201, {"Location": f"/v2/entities/{quote(rec.id, safe=':')}?type={quote(rec.type)}"})
 
 
-def delete_entity(sim: SimServer, req: Request, eid: str) -> Response:
+def delete_entity(sim: SimContext, req: Request, eid: str) -> Response:
     store = _tenant(sim, req)
     rec = store.get(eid)
     etype = req.params.get("type")
@@ -234,7 +232,7 @@ def _parse_attrs(req: Request, body: Any, key_values: bool) -> dict:
         raise _payload_error(exc) from exc
 
 
-def write_attrs(sim: SimServer, req: Request, eid: str, method: str) -> Response:
+def write_attrs(sim: SimContext, req: Request, eid: str, method: str) -> Response:
     store = _tenant(sim, req)
     rec = store.get(eid)
     etype = req.params.get("type")
@@ -260,7 +258,7 @@ def write_attrs(sim: SimServer, req: Request, eid: str, method: str) -> Response
     return Response.empty(204)
 
 
-def single_attr(sim: SimServer, req: Request, eid: str, name: str, value_only: bool) -> Response:
+def single_attr(sim: SimContext, req: Request, eid: str, name: str, value_only: bool) -> Response:
     store, rec = _record(sim, req, eid)
     attr = rec.attrs.get(name)
     if req.method == "GET":
@@ -305,7 +303,7 @@ def _raw_value(req: Request) -> Any:
     return req.json_body("v2")
 
 
-def batch_update(sim: SimServer, req: Request) -> Response:
+def batch_update(sim: SimContext, req: Request) -> Response:
     store = _tenant(sim, req)
     path = _paths(req, False)[0]
     body = req.json_body("v2")
@@ -345,7 +343,7 @@ def batch_update(sim: SimServer, req: Request) -> Response:
 # ---------------------------------------------------------------- types
 
 
-def list_types(sim: SimServer, req: Request) -> Response:
+def list_types(sim: SimContext, req: Request) -> Response:
     store = _tenant(sim, req)
     summary = store.type_summary(_paths(req, True))
     limit, offset = req.paging("v2")
@@ -362,7 +360,7 @@ def list_types(sim: SimServer, req: Request) -> Response:
     return Response.json(body, headers=headers)
 
 
-def get_type(sim: SimServer, req: Request, name: str) -> Response:
+def get_type(sim: SimContext, req: Request, name: str) -> Response:
     store = _tenant(sim, req)
     info = store.type_summary(_paths(req, True)).get(name)
     if info is None:

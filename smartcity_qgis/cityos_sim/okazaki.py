@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 from smartcity_qgis.cityos_sim.model import EntityRecord, iso
-from smartcity_qgis.cityos_sim.scenarios import changed, make_record, point
+from smartcity_qgis.cityos_sim.scenario_records import changed, make_record, point
 from smartcity_qgis.cityos_sim.store import Store, TenantStore
 
 NOTE = (

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from smartcity_qgis.cityos_sim.model import Attr, EntityRecord, iso
-from smartcity_qgis.cityos_sim.scenarios import DATA_PROVIDER, SOURCE, UNITS, changed
+from smartcity_qgis.cityos_sim.scenario_records import DATA_PROVIDER, SOURCE, UNITS, changed
 from smartcity_qgis.cityos_sim.store import Store
 
 NOTE = "synthetic demo data: the scale scenario of the SmartCity QGIS embedded city OS; every value is random"

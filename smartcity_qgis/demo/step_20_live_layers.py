@@ -51,10 +51,10 @@ def _write_gpkg(layers: dict, path: Path) -> None:
 
 def run(ctx: DemoContext) -> list[Path]:
     from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
-    from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME
-    from smartcity_qgis.layers.entity_loader import load_entity_layers
-    from smartcity_qgis.layers.live import LiveLayerUpdater
-    from smartcity_qgis.layers.map_tips import apply_map_tip, apply_stale_style
+    from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME
+    from smartcity_qgis.layers.cityos.entity_loader import load_entity_layers
+    from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
+    from smartcity_qgis.layers.cityos.map_tips import apply_map_tip, apply_stale_style
 
     server = _demo_server(ctx)
     config = ConnectionConfig(url=server.url, flavor="ngsi-v2", tenant=TENANT)

@@ -61,7 +61,7 @@ def _write_comparison(path: Path, cells: dict[str, tuple[float, float]]) -> None
     )
     from qgis.PyQt.QtCore import QVariant
 
-    from smartcity_qgis.layers.mesh_features import mesh_crs, mesh_rectangles
+    from smartcity_qgis.layers.peopleflow.mesh_features import mesh_crs, mesh_rectangles
 
     fields = QgsFields()
     for name, kind in (
@@ -126,7 +126,7 @@ def run(ctx: DemoContext) -> list[Path]:
     from qgis.core import QgsVectorLayer
 
     from smartcity_qgis.i18n import tr
-    from smartcity_qgis.layers.peopleflow_style import style_people_flow_layer
+    from smartcity_qgis.layers.peopleflow.style import style_people_flow_layer
 
     out_dir = ctx.output / "peopleflow"
     out_dir.mkdir(parents=True, exist_ok=True)

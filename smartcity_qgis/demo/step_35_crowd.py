@@ -43,7 +43,7 @@ def _crowd_layer(ctx: DemoContext):
     """The live-layers step's CrowdFlowObserved layer, or a freshly loaded one."""
     from smartcity_qgis.cityos_client import ConnectionConfig
     from smartcity_qgis.layers import load_entity_layer
-    from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME
+    from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME
 
     config = ctx.shared.get("cityos_config")
     layer = (ctx.shared.get("cityos_layers") or {}).get("CrowdFlowObserved")
@@ -100,8 +100,8 @@ def _figure(layers, path: Path, title: str, lines: list[str]) -> Path:
     from qgis.PyQt.QtGui import QColor, QFont, QLinearGradient, QPainter
 
     from smartcity_qgis.i18n import tr
-    from smartcity_qgis.layers.crowd_heatmap import render_map
-    from smartcity_qgis.layers.heatmap_style import hot_ramp
+    from smartcity_qgis.layers.peopleflow.crowd_heatmap import render_map
+    from smartcity_qgis.layers.peopleflow.heatmap_style import hot_ramp
 
     image = render_map(layers, QURUWA_BOX, IMAGE_SIZE)
     painter = QPainter(image)
@@ -169,8 +169,8 @@ def run(ctx: DemoContext) -> list[Path]:
     from qgis.core import QgsFeatureRequest, QgsRectangle
 
     from smartcity_qgis.i18n import tr
-    from smartcity_qgis.layers.crowd_heatmap import apply_crowd_heatmap, privacy_note, snapshot_layer_to_mesh
-    from smartcity_qgis.layers.live import LiveLayerUpdater
+    from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
+    from smartcity_qgis.layers.peopleflow.crowd_heatmap import apply_crowd_heatmap, privacy_note, snapshot_layer_to_mesh
 
     server = _server(ctx)
     layer, config = _crowd_layer(ctx)

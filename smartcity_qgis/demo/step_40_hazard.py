@@ -129,7 +129,7 @@ def render_figure(layers, extent_layer, path: Path, title: str, legend: list[tup
     from qgis.PyQt.QtCore import QRectF, QSize, Qt
     from qgis.PyQt.QtGui import QColor, QFont, QPainter, QPen
 
-    from smartcity_qgis.layers.tiles import layer_credits
+    from smartcity_qgis.layers.hazards.tiles import layer_credits
 
     crs = QgsCoordinateReferenceSystem("EPSG:6675")
     settings = QgsMapSettings()
@@ -179,10 +179,10 @@ def run(ctx: DemoContext) -> list[Path]:
 
     from smartcity_qgis.demo.okazaki_flood import FLOOD_ZONES, SYNTHETIC_CREDIT
     from smartcity_qgis.i18n import tr
-    from smartcity_qgis.layers.hazard_files import load_hazard_file
-    from smartcity_qgis.layers.hazard_kinds import DEPTH_COLOURS, code_labels
-    from smartcity_qgis.layers.river_style import LEVEL_COLOURS, annotate_river_layer, apply_river_style, level_label
-    from smartcity_qgis.layers.tiles import tile_layer
+    from smartcity_qgis.layers.hazards.files import load_hazard_file
+    from smartcity_qgis.layers.hazards.kinds import DEPTH_COLOURS, code_labels
+    from smartcity_qgis.layers.hazards.tiles import tile_layer
+    from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS, annotate_river_layer, apply_river_style, level_label
 
     flood = load_hazard_file(FLOOD_ZONES).layers[0]
     metadata = QgsLayerMetadata(flood.metadata())

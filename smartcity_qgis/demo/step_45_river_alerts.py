@@ -35,7 +35,7 @@ def _river_layer(ctx: DemoContext, sim):
     config = ctx.shared.get("cityos_config") or ConnectionConfig(url=sim.url, flavor="ngsi-v2", tenant=TENANT)
     layer = (ctx.shared.get("cityos_layers") or {}).get("WaterObserved")
     if layer is None:
-        from smartcity_qgis.layers.entity_loader import load_entity_layer
+        from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 
         layer = load_entity_layer(config, "WaterObserved")
         ctx.project.addMapLayer(layer)
@@ -54,10 +54,10 @@ def _sim(ctx: DemoContext):
 
 
 def run(ctx: DemoContext) -> list[Path]:
-    from smartcity_qgis.dialogs.river_panel import RiverPanel
-    from smartcity_qgis.layers.live import LiveLayerUpdater
-    from smartcity_qgis.layers.river_alerts import export_alert_log
-    from smartcity_qgis.layers.river_style import apply_river_style
+    from smartcity_qgis.dialogs.rivers.river_panel import RiverPanel
+    from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
+    from smartcity_qgis.layers.rivers.alerts import export_alert_log
+    from smartcity_qgis.layers.rivers.style import apply_river_style
 
     sim = _sim(ctx)
     layer, config = _river_layer(ctx, sim)

@@ -71,8 +71,8 @@ def define_districts(ctx: DemoContext):
     from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsPointXY
 
     from smartcity_qgis.i18n import tr
-    from smartcity_qgis.layers.district_geometry import geometry_from_selection
-    from smartcity_qgis.layers.districts import add_district, open_district_layer, save_districts
+    from smartcity_qgis.layers.districts.geometry import geometry_from_selection
+    from smartcity_qgis.layers.districts.layer import add_district, open_district_layer, save_districts
 
     path = ctx.output / "districts" / "districts.gpkg"
     path.unlink(missing_ok=True)

@@ -16,7 +16,7 @@ SUBTITLE = "人流・浸水想定・河川水位・都市OSデータ（デモ用
 
 
 def _inputs(ctx: DemoContext):
-    from smartcity_qgis.layers.district_factsheet import FactSheetInputs
+    from smartcity_qgis.layers.districts.factsheet import FactSheetInputs
 
     hazard = next(
         (layer for layer in ctx.project.mapLayers().values() if layer.customProperty("smartcity/hazard_kind")),
@@ -36,7 +36,7 @@ def run(ctx: DemoContext) -> list[Path]:
     from smartcity_qgis.export.figure import FigureSpec, build_figure, export_layout
     from smartcity_qgis.export.layers_export import export_layers, suggest_export_crs
     from smartcity_qgis.export.planning_pack import build_planning_pack, export_planning_pack
-    from smartcity_qgis.layers.district_factsheet import district_fact_sheets, write_fact_sheet_csv
+    from smartcity_qgis.layers.districts.factsheet import district_fact_sheets, write_fact_sheet_csv
 
     districts = ctx.shared.get("districts_layer")
     if districts is None:

@@ -20,6 +20,16 @@ TOOLBAR_OBJECT_NAME = "SmartCityToolbar"
 ICON_DIR = PLUGIN_DIR / "resources" / "icons"
 
 
+def vector_layer_type():
+    """The vector layer type for layer actions (``Qgis.LayerType`` from QGIS 3.30, ``QgsMapLayerType`` before)."""
+    layer_type = getattr(Qgis, "LayerType", None)
+    if layer_type is not None:
+        return layer_type.Vector
+    from qgis.core import QgsMapLayerType
+
+    return QgsMapLayerType.VectorLayer
+
+
 def icon(name: str = "smartcity.svg") -> QIcon:
     """An icon from ``resources/icons`` (the plugin icon by default)."""
     return QIcon(str(ICON_DIR / name))
@@ -62,11 +72,16 @@ class PluginUI:
     def _contribute_all(self) -> None:
         from smartcity_qgis import dialogs
 
-        for info in sorted(pkgutil.iter_modules(dialogs.__path__), key=lambda i: i.name):
-            if not info.name.startswith("ui_"):
-                continue
+        # ui_* modules live in the domain folders (dialogs/cityos, dialogs/rivers ...); they
+        # contribute in the order of their own names, whatever folder they are in.
+        found = [
+            info
+            for info in pkgutil.walk_packages(dialogs.__path__, "smartcity_qgis.dialogs.")
+            if info.name.rsplit(".", 1)[-1].startswith("ui_")
+        ]
+        for info in sorted(found, key=lambda i: i.name.rsplit(".", 1)[-1]):
             try:
-                module = importlib.import_module(f"smartcity_qgis.dialogs.{info.name}")
+                module = importlib.import_module(info.name)
                 contribute = getattr(module, "contribute", None)
                 if contribute is not None:
                     contribute(self)

@@ -66,5 +66,9 @@ class HomeDock(QgsDockWidget):
 def contribute(ui: PluginUI) -> None:
     dock = HomeDock(ui.iface, ui.iface.mainWindow())
     ui.add_dock(dock)
-    ui.add_action(tr("SmartCity panel"), lambda: (dock.setUserVisible(True), dock.raise_()), toolbar=True,
-                  object_name="SmartCityShowHome")
+    ui.add_action(
+        tr("SmartCity panel"),
+        lambda: (dock.setUserVisible(True), dock.raise_()),
+        toolbar=True,
+        object_name="SmartCityShowHome",
+    )

@@ -33,8 +33,8 @@ from smartcity_qgis.export.layout_items import (
     page_dimensions,
 )
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.district_geometry import plane_zone_crs
-from smartcity_qgis.layers.districts import DistrictError
+from smartcity_qgis.layers.districts.geometry import plane_zone_crs
+from smartcity_qgis.layers.districts.layer import DistrictError
 
 SYNTHETIC_PROPERTY = "smartcity/synthetic"
 FORMATS = ("pdf", "png", "svg")

@@ -95,8 +95,8 @@ def k_anonymous_copy(layer: QgsVectorLayer, k: int) -> tuple[QgsVectorLayer, int
 
 def suggest_export_crs(layers: Sequence[QgsVectorLayer]) -> QgsCoordinateReferenceSystem:
     """The plane-rectangular zone at the centre of the layers (for districts: the district's zone)."""
-    from smartcity_qgis.layers.district_geometry import plane_zone_for_extent
-    from smartcity_qgis.layers.districts import DistrictError
+    from smartcity_qgis.layers.districts.geometry import plane_zone_for_extent
+    from smartcity_qgis.layers.districts.layer import DistrictError
 
     extent = QgsRectangle()
     for layer in layers:

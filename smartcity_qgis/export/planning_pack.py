@@ -32,8 +32,8 @@ from smartcity_qgis.export.figure import (
 )
 from smartcity_qgis.export.layout_items import add_label, add_page, page_dimensions, place, text_format, wrap_text
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.district_factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
-from smartcity_qgis.layers.districts import DistrictError
+from smartcity_qgis.layers.districts.factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
+from smartcity_qgis.layers.districts.layer import DistrictError
 
 
 def add_table(

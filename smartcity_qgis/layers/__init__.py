@@ -1,6 +1,6 @@
 """Turning entities and files into QGIS layers, with their styles."""
 
-from smartcity_qgis.layers.entity_loader import (
+from smartcity_qgis.layers.cityos.entity_loader import (
     EntityLoadTask,
     LoadResult,
     load_entity_layer,

@@ -245,7 +245,7 @@ def _live_prepare(size: int) -> dict:
 
     from smartcity_qgis.cityos_client import CityOSClient
     from smartcity_qgis.layers import load_entity_layer
-    from smartcity_qgis.layers.live import LiveLayerUpdater
+    from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
 
     sim = SimProcess(size)
     config = _config(sim.url, "ngsi-v2")
@@ -385,8 +385,8 @@ def _start_mosquitto() -> tuple[subprocess.Popen, int, Path]:
 
 def _push_prepare(size: int) -> dict:
     from smartcity_qgis.layers import load_entity_layer
-    from smartcity_qgis.layers.live import LIVE as LIVE_STATE
-    from smartcity_qgis.layers.live import LiveLayerUpdater
+    from smartcity_qgis.layers.cityos.live import LIVE as LIVE_STATE
+    from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
 
     mosquitto, port, conf = _start_mosquitto()
     mqtt_url = f"mqtt://127.0.0.1:{port}"

@@ -40,7 +40,7 @@ def _prepare(count: int) -> dict:
     from qgis.core import QgsCoordinateReferenceSystem, QgsGeometry, QgsProject
 
     from smartcity_qgis.analysis.district_schema import DOMAINS
-    from smartcity_qgis.layers.districts import add_district, open_district_layer, save_districts
+    from smartcity_qgis.layers.districts.layer import add_district, open_district_layer, save_districts
 
     folder = Path(tempfile.mkdtemp(prefix="bench-pack-"))
     project = QgsProject.instance()

@@ -41,7 +41,8 @@ def xvfb_display():
             break
     proc = subprocess.Popen(
         [exe, f":{number}", "-screen", "0", "1600x1000x24", "-nolisten", "tcp", "-noreset"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 20
     while not Path(f"/tmp/.X11-unix/X{number}").exists():
@@ -72,7 +73,10 @@ def run_desktop(xvfb_display, tmp_path_factory):
         artifacts.mkdir(parents=True)
         subprocess.run(
             ["scripts/profile.sh", str(profiles), "zip", str(plugin_zip())],
-            cwd=REPO, check=True, env={**os.environ, "LOCALE": locale}, capture_output=True,
+            cwd=REPO,
+            check=True,
+            env={**os.environ, "LOCALE": locale},
+            capture_output=True,
         )
         report_path = base / "report.json"
         env = {
@@ -89,8 +93,15 @@ def run_desktop(xvfb_display, tmp_path_factory):
         (base / "home").mkdir()
         (base / "run").mkdir(mode=0o700)
         cmd = [
-            "qgis", "--profiles-path", str(profiles), "--profile", "smartcity",
-            "--nologo", "--noversioncheck", "--code", str(PROBE),
+            "qgis",
+            "--profiles-path",
+            str(profiles),
+            "--profile",
+            "smartcity",
+            "--nologo",
+            "--noversioncheck",
+            "--code",
+            str(PROBE),
         ]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
         log = proc.stdout + proc.stderr

@@ -39,8 +39,9 @@ def snapshot():
         "menus": [m.title() for m in menus],
         "menu_entries": [a.text() for m in menus for a in m.actions() if a.text()],
         "toolbars": len([t for t in window.findChildren(QToolBar) if t.objectName() == "SmartCityToolbar"]),
-        "docks": sorted(d.objectName() for d in window.findChildren(QDockWidget)
-                        if d.objectName().startswith("SmartCity")),
+        "docks": sorted(
+            d.objectName() for d in window.findChildren(QDockWidget) if d.objectName().startswith("SmartCity")
+        ),
         "providers": len([p for p in QgsApplication.processingRegistry().providers() if p.id() == "smartcity"]),
         "algorithms": sorted(a.id() for a in provider.algorithms()) if provider else [],
     }

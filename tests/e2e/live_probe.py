@@ -4,14 +4,19 @@ Executed by desktop_probe.py inside QGIS; fills ``report["live"]`` and saves scr
 """
 
 import os
+import sys
 
 from qgis.core import QgsApplication, QgsProject
 from qgis.PyQt.QtWidgets import QDockWidget
 
 from smartcity_qgis import PLUGIN_DIR
-from smartcity_qgis.dialogs.e2e_actions import add_demo_river_layer_live, wait_until
-from smartcity_qgis.layers.demo_cityos import demo_server
-from smartcity_qgis.layers.hazard_files import load_hazard_file
+
+# The dock driver is test code: it sits beside this file, not in the installed plugin.
+sys.path.insert(0, os.path.dirname(os.environ["SMARTCITY_E2E_EXTRA"]))
+from dock_driver import add_demo_river_layer_live, wait_until
+
+from smartcity_qgis.layers.cityos.demo_cityos import demo_server
+from smartcity_qgis.layers.hazards.files import load_hazard_file
 
 FLOOD = PLUGIN_DIR / "resources" / "demo" / "hazard" / "A31a-20-23_okazaki_synthetic.shp"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from qgis.core import QgsFeature, QgsGeometry, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QVariant
 
-from smartcity_qgis.layers.districts import add_district, open_district_layer, save_districts
-from smartcity_qgis.layers.entity_schema import DOUBLE, INT, STRING, qgs_field
+from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT, STRING, qgs_field
+from smartcity_qgis.layers.districts.layer import add_district, open_district_layer, save_districts
 
 # A 1 km × 1 km square in plane-rectangular zone VII (EPSG:6675), in central Okazaki.
 X0, Y0 = 0.0, -116000.0

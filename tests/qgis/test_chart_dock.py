@@ -9,11 +9,11 @@ import pytest
 from qgis.core import QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
-from smartcity_qgis.dialogs.chart_dock import ChartDock, cjk_font_family, numeric_attributes
-from smartcity_qgis.layers.connection_config import to_client_config
-from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME, demo_connection
-from smartcity_qgis.layers.demo_cityos import demo_server, stop_demo_server
-from smartcity_qgis.layers.entity_loader import load_entity_layer
+from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock, cjk_font_family, numeric_attributes
+from smartcity_qgis.layers.cityos.connection_config import to_client_config
+from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME, demo_connection
+from smartcity_qgis.layers.cityos.demo_cityos import demo_server, stop_demo_server
+from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 
 
 def wait_for(condition, timeout: float = 60.0) -> None:

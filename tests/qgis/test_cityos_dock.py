@@ -9,19 +9,20 @@ import pytest
 from qgis.core import QgsProject, QgsRectangle, QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, Qt
 
-from smartcity_qgis.dialogs.cityos_dock import CityOSDock, live_state_text
-from smartcity_qgis.dialogs.cityos_tree import (
+from smartcity_qgis.dialogs.cityos.cityos_dock import CityOSDock, live_state_text
+from smartcity_qgis.dialogs.cityos.cityos_tree import (
     ROLE_ATTR,
     EntityTypeDropHandler,
     dropped_types,
 )
-from smartcity_qgis.dialogs.e2e_actions import add_demo_river_layer_live
-from smartcity_qgis.dialogs.load_notice import LoadDetailsDialog, show_load_notice
-from smartcity_qgis.layers import connection_status
-from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME, Connection, ConnectionStore
-from smartcity_qgis.layers.demo_cityos import demo_server, stop_demo_server
-from smartcity_qgis.layers.entity_loader import InvalidEntity, LoadResult
+from smartcity_qgis.dialogs.cityos.load_notice import LoadDetailsDialog, show_load_notice
+from smartcity_qgis.layers.cityos import connection_status
+from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME, Connection, ConnectionStore
+from smartcity_qgis.layers.cityos.demo_cityos import demo_server, stop_demo_server
+from smartcity_qgis.layers.cityos.entity_builder import InvalidEntity
+from smartcity_qgis.layers.cityos.entity_loader import LoadResult
 from tests.conftest import free_port
+from tests.e2e.dock_driver import add_demo_river_layer_live
 
 DEMO = DEMO_CONNECTION_NAME
 
@@ -298,7 +299,7 @@ def test_adding_a_type_again_refreshes_its_layer_instead_of_duplicating_it(dock,
 
 
 def test_the_neighbouring_demo_city_is_another_tenant(dock):
-    from smartcity_qgis.layers.connections import DEMO_NEIGHBOUR_NAME
+    from smartcity_qgis.layers.cityos.connections import DEMO_NEIGHBOUR_NAME
 
     okazaki = list_demo_types(dock)
     listed = []

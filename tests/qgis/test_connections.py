@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsSettings
 
-from smartcity_qgis.layers.connections import (
+from smartcity_qgis.layers.cityos.connections import (
     DEMO_CONNECTION_NAME,
     DEMO_NEIGHBOUR_NAME,
     Connection,

@@ -13,13 +13,13 @@ import pytest
 from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsProject, QgsSettings
 
 from smartcity_qgis.cityos_client import CityOSClient
-from smartcity_qgis.layers.connection_config import (
+from smartcity_qgis.layers.cityos.connection_config import (
     BEARER_USER,
     TOKEN_USER,
     proxies_for,
     to_client_config,
 )
-from smartcity_qgis.layers.connections import Connection, ConnectionRecordError, ConnectionStore
+from smartcity_qgis.layers.cityos.connections import Connection, ConnectionRecordError, ConnectionStore
 
 SECRET = "s3cr3t-" + uuid.uuid4().hex
 

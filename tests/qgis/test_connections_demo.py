@@ -6,11 +6,11 @@ import time
 
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
-from smartcity_qgis.dialogs.cityos_dock import CITYOS_DOCK_OBJECT_NAME, CityOSDock
-from smartcity_qgis.layers.connection_config import known_flavor, to_client_config
-from smartcity_qgis.layers.connection_probe import detect_connection_flavor, probe_connection
-from smartcity_qgis.layers.connections import DEMO_CONNECTION_NAME, Connection, demo_connection
-from smartcity_qgis.layers.demo_cityos import demo_server, demo_server_running, stop_demo_server
+from smartcity_qgis.dialogs.cityos.cityos_dock import CITYOS_DOCK_OBJECT_NAME, CityOSDock
+from smartcity_qgis.layers.cityos.connection_config import known_flavor, to_client_config
+from smartcity_qgis.layers.cityos.connection_probe import detect_connection_flavor, probe_connection
+from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME, Connection, demo_connection
+from smartcity_qgis.layers.cityos.demo_cityos import demo_server, demo_server_running, stop_demo_server
 
 
 def wait_for(condition, timeout: float = 60.0) -> None:
@@ -55,7 +55,7 @@ def test_auto_flavor_is_detected_and_remembered(qgis_app):
 
 
 def test_plugin_adds_the_city_os_dock_and_stops_the_demo_on_unload(plugin_module, qgis_iface):
-    from smartcity_qgis.dialogs import ui_cityos
+    from smartcity_qgis.dialogs.cityos import ui_cityos
 
     plugin = plugin_module.classFactory(qgis_iface)
     plugin.initGui()
@@ -80,7 +80,7 @@ def test_plugin_adds_the_city_os_dock_and_stops_the_demo_on_unload(plugin_module
 def test_plugin_snapshots_city_os_layers_when_the_project_is_saved(plugin_module, qgis_iface, tmp_path):
     from qgis.core import QgsProject
 
-    from smartcity_qgis.layers.entity_loader import load_entity_layer
+    from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 
     plugin = plugin_module.classFactory(qgis_iface)
     plugin.initGui()
@@ -103,9 +103,9 @@ def test_plugin_snapshots_city_os_layers_when_the_project_is_saved(plugin_module
 def test_a_reopened_live_project_shows_its_state_and_live_values(plugin_module, qgis_iface, tmp_path):
     from qgis.core import QgsProject
 
-    from smartcity_qgis.dialogs import ui_cityos
-    from smartcity_qgis.layers import connection_status
-    from smartcity_qgis.layers.entity_loader import load_entity_layer
+    from smartcity_qgis.dialogs.cityos import ui_cityos
+    from smartcity_qgis.layers.cityos import connection_status
+    from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 
     plugin = plugin_module.classFactory(qgis_iface)
     plugin.initGui()

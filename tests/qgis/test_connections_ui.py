@@ -10,15 +10,15 @@ import pytest
 from qgis.core import QgsSettings
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
-from smartcity_qgis.dialogs.connection_dialog import ConnectionDialog
-from smartcity_qgis.dialogs.connection_manager import ConnectionManagerDialog
-from smartcity_qgis.layers.connections import (
+from smartcity_qgis.dialogs.cityos.connection_dialog import ConnectionDialog
+from smartcity_qgis.dialogs.cityos.connection_manager import ConnectionManagerDialog
+from smartcity_qgis.layers.cityos.connections import (
     DEMO_CONNECTION_NAME,
     DEMO_NEIGHBOUR_NAME,
     Connection,
     ConnectionStore,
 )
-from smartcity_qgis.layers.demo_cityos import demo_server, stop_demo_server
+from smartcity_qgis.layers.cityos.demo_cityos import demo_server, stop_demo_server
 from tests.conftest import free_port
 
 

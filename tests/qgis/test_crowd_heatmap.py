@@ -15,9 +15,10 @@ from smartcity_qgis.analysis.mesh import mesh_code
 from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.cityos_sim.okazaki import COUNTERS
 from smartcity_qgis.cityos_sim.server import start_server
-from smartcity_qgis.dialogs.ui_crowd import SnapshotDialog, add_mesh_snapshot, show_crowd_heatmap
+from smartcity_qgis.dialogs.peopleflow.ui_crowd import SnapshotDialog, add_mesh_snapshot, show_crowd_heatmap
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.crowd_heatmap import (
+from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
+from smartcity_qgis.layers.peopleflow.crowd_heatmap import (
     SUPPRESSED_PROPERTY,
     apply_crowd_heatmap,
     count_field,
@@ -25,7 +26,6 @@ from smartcity_qgis.layers.crowd_heatmap import (
     render_map,
     snapshot_layer_to_mesh,
 )
-from smartcity_qgis.layers.live import LiveLayerUpdater
 from tests.qgis.entity_layer_helpers import wait_until
 
 TENANT = "okazaki"

@@ -6,7 +6,7 @@ from qgis.core import QgsProject
 
 from smartcity_qgis.demo.context import DemoContext
 from smartcity_qgis.demo.okazaki_flood import FLOOD_ZONES, SYNTHETIC_NOTE, flood_zone_rows, write_flood_zones
-from smartcity_qgis.layers.hazard_files import load_hazard_file, shapefile_encoding
+from smartcity_qgis.layers.hazards.files import load_hazard_file, shapefile_encoding
 
 
 def test_shipped_zones_are_cp932_a31a_labelled_synthetic(qgis_app):
@@ -37,7 +37,7 @@ def test_demo_step_renders_stations_over_flood_zones(qgis_app, tmp_path):
 
     from smartcity_qgis.cityos_sim.server import start_server
     from smartcity_qgis.demo import step_40_hazard
-    from smartcity_qgis.layers.river_style import LEVEL_COLOURS
+    from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS
 
     project = QgsProject.instance()
     project.clear()

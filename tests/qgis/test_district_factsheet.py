@@ -8,7 +8,7 @@ import pytest
 from qgis.core import QgsProject
 
 from smartcity_qgis.analysis.district_facts import UNAVAILABLE
-from smartcity_qgis.layers.district_factsheet import FactSheetInputs, district_fact_sheets
+from smartcity_qgis.layers.districts.factsheet import FactSheetInputs, district_fact_sheets
 from tests.qgis.planning_fixtures import init_processing, planning_layers, square_district
 
 

@@ -22,15 +22,15 @@ from qgis.core import (
 )
 
 from smartcity_qgis.analysis.district_schema import DOMAINS, FIELD_NAMES, PHASES
-from smartcity_qgis.layers.district_geometry import geometry_from_mesh_cells, geometry_from_selection
-from smartcity_qgis.layers.district_store import read_districts
-from smartcity_qgis.layers.districts import (
+from smartcity_qgis.layers.districts.geometry import geometry_from_mesh_cells, geometry_from_selection
+from smartcity_qgis.layers.districts.layer import (
     DistrictError,
     add_district,
     default_district_path,
     open_district_layer,
     save_districts,
 )
+from smartcity_qgis.layers.districts.store import read_districts
 from tests.conftest import REPO
 
 SQUARE = "POLYGON((137.16 34.95, 137.17 34.95, 137.17 34.96, 137.16 34.96, 137.16 34.95))"
@@ -137,7 +137,7 @@ def test_default_path_is_beside_the_project(tmp_path, qgis_app):
 
 WRITER = textwrap.dedent("""
     import sys
-    from smartcity_qgis.layers.district_store import DistrictRecord, write_districts
+    from smartcity_qgis.layers.districts.store import DistrictRecord, write_districts
     from shapely.geometry import box
     import os
     path = sys.argv[1]

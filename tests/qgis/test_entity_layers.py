@@ -178,7 +178,7 @@ def test_unreachable_city_os_fails_with_a_clear_message(qgis_app):
 def test_reload_task_updates_the_existing_layer_in_place(qgis_app):
     from qgis.core import QgsApplication, QgsProject
 
-    from smartcity_qgis.layers.entity_loader import find_entity_layers
+    from smartcity_qgis.layers.cityos.entity_loader import find_entity_layers
     from tests.qgis.entity_layer_helpers import wait_until
 
     server = start_server(scenario="okazaki", auto_advance=False)

@@ -10,10 +10,10 @@ from qgis.PyQt.QtCore import QVariant
 from shapely.geometry import LineString, MultiPoint, Point, Polygon
 
 from smartcity_qgis.cityos_client.models import Attribute, Entity
-from smartcity_qgis.layers.entity_layer_meta import LayerMeta
-from smartcity_qgis.layers.entity_loader import InvalidEntity, build_layers
-from smartcity_qgis.layers.live_apply import REMOVE, SYNC, UPSERT, EntityApplier
-from smartcity_qgis.layers.map_tips import feature_html, map_tip_template
+from smartcity_qgis.layers.cityos.entity_builder import InvalidEntity, build_layers
+from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
+from smartcity_qgis.layers.cityos.live_apply import REMOVE, SYNC, UPSERT, EntityApplier
+from smartcity_qgis.layers.cityos.map_tips import feature_html, map_tip_template
 
 T0 = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
 META = LayerMeta(url="http://127.0.0.1:1", flavor="ngsi-v2", entity_type="WaterObserved", connection="test")
@@ -207,7 +207,7 @@ def test_map_tip_escapes_entity_text(qgis_app):
 def test_stale_style_can_be_switched(qgis_app, kind):
     from qgis.core import QgsSymbolLayer
 
-    from smartcity_qgis.layers.map_tips import apply_stale_style
+    from smartcity_qgis.layers.cityos.map_tips import apply_stale_style
 
     layer = build_layers([station(1)], META)[kind]
     apply_stale_style(layer, 15)
@@ -222,7 +222,7 @@ def test_stale_style_can_be_switched(qgis_app, kind):
 def test_stale_expression_tells_old_from_fresh(qgis_app):
     from qgis.core import QgsExpression, QgsExpressionContext, QgsExpressionContextUtils
 
-    from smartcity_qgis.layers.map_tips import stale_expression
+    from smartcity_qgis.layers.cityos.map_tips import stale_expression
 
     fresh = station(2)
     fresh.observed_at = datetime.now(UTC) - timedelta(minutes=2)

@@ -12,8 +12,8 @@ import pytest
 from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.entity_layer_meta import is_stale
-from smartcity_qgis.layers.live import LIVE, RECONNECTING, LiveLayerUpdater
+from smartcity_qgis.layers.cityos.entity_layer_meta import is_stale
+from smartcity_qgis.layers.cityos.live import LIVE, RECONNECTING, LiveLayerUpdater
 from tests.conftest import free_port, wait_for_port
 from tests.qgis.entity_layer_helpers import spin, wait_until
 

@@ -12,7 +12,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
-from smartcity_qgis.layers.history_layer import instant_from_field_mode, load_history_layer
+from smartcity_qgis.layers.cityos.history_layer import instant_from_field_mode, load_history_layer
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +52,7 @@ def test_url_with_detected_flavor(processing, sim, tmp_path):
 
 
 def test_saved_connection_name_extent_and_attributes(processing, sim, tmp_path):
-    from smartcity_qgis.layers.connections import Connection, ConnectionStore
+    from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
 
     store = ConnectionStore()
     store.save(Connection(name="テスト都市", url=sim.url, flavor="ngsi-ld", tenant="okazaki"))
@@ -109,7 +109,7 @@ def test_history_layer_is_time_enabled(qgis_app, sim):
 
 
 def test_saved_connection_with_flavor_to_detect(processing, sim, tmp_path):
-    from smartcity_qgis.layers.connections import Connection, ConnectionStore
+    from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
 
     store = ConnectionStore()
     store.save(Connection(name="auto city", url=sim.url, flavor="auto", tenant="okazaki"))

@@ -11,9 +11,9 @@ from qgis.core import QgsApplication, QgsProject, QgsSettings, QgsVectorLayer
 from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.entity_layer_meta import is_entity_layer, is_stale
-from smartcity_qgis.layers.live import LIVE, RECONNECTING, LiveLayerUpdater
-from smartcity_qgis.layers.snapshot import ProjectSnapshots, write_snapshot
+from smartcity_qgis.layers.cityos.entity_layer_meta import is_entity_layer, is_stale
+from smartcity_qgis.layers.cityos.live import LIVE, RECONNECTING, LiveLayerUpdater
+from smartcity_qgis.layers.cityos.snapshot import ProjectSnapshots, write_snapshot
 from tests.conftest import free_port
 from tests.qgis.entity_layer_helpers import wait_until
 
@@ -171,9 +171,9 @@ def test_failed_snapshot_write_keeps_the_previous_one(qgis_app, tmp_path, monkey
     from shapely.geometry import Point
 
     from smartcity_qgis.cityos_client.models import Attribute, Entity
-    from smartcity_qgis.layers.entity_layer_meta import LayerMeta
-    from smartcity_qgis.layers.entity_loader import build_layers
-    from smartcity_qgis.layers.snapshot import read_snapshot
+    from smartcity_qgis.layers.cityos.entity_builder import build_layers
+    from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
+    from smartcity_qgis.layers.cityos.snapshot import read_snapshot
 
     meta = LayerMeta(url="http://127.0.0.1:1", flavor="ngsi-v2", entity_type="WaterObserved")
 
@@ -187,7 +187,7 @@ def test_failed_snapshot_write_keeps_the_previous_one(qgis_app, tmp_path, monkey
     def disk_full(*_args):
         raise OSError("No space left on device")
 
-    monkeypatch.setattr("smartcity_qgis.layers.snapshot.os.replace", disk_full)
+    monkeypatch.setattr("smartcity_qgis.layers.cityos.snapshot.os.replace", disk_full)
     with pytest.raises(OSError):
         write_snapshot(layer_with(2.0), target)
     monkeypatch.undo()
@@ -202,8 +202,8 @@ def test_broken_snapshot_is_reported_and_the_project_still_opens(project, tmp_pa
     from shapely.geometry import Point
 
     from smartcity_qgis.cityos_client.models import Attribute, Entity
-    from smartcity_qgis.layers.entity_layer_meta import LayerMeta
-    from smartcity_qgis.layers.entity_loader import build_layers
+    from smartcity_qgis.layers.cityos.entity_builder import build_layers
+    from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
 
     project, _snapshots = project
     messages: list[str] = []

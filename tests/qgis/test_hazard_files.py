@@ -8,7 +8,7 @@ import pytest
 from osgeo import gdal, ogr, osr
 from qgis.core import QgsExpressionContextUtils, QgsRenderContext
 
-from smartcity_qgis.layers.hazard_files import (
+from smartcity_qgis.layers.hazards.files import (
     HazardFileError,
     detect_text_encoding,
     extract_hazard_zip,
@@ -16,7 +16,7 @@ from smartcity_qgis.layers.hazard_files import (
     open_hazard_layer,
     shapefile_encoding,
 )
-from smartcity_qgis.layers.hazard_kinds import DEPTH_COLOURS, SEDIMENT_ZONE_COLOURS, detect_kinds
+from smartcity_qgis.layers.hazards.kinds import DEPTH_COLOURS, SEDIMENT_ZONE_COLOURS, detect_kinds
 
 ogr.UseExceptions()
 

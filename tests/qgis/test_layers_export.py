@@ -148,8 +148,8 @@ def test_crs_suggestion_is_the_plane_zone(layers):
 
 
 def test_places_outside_japan_get_a_clear_message(qgis_app):
-    from smartcity_qgis.layers.district_geometry import geometry_from_selection
-    from smartcity_qgis.layers.districts import DistrictError
+    from smartcity_qgis.layers.districts.geometry import geometry_from_selection
+    from smartcity_qgis.layers.districts.layer import DistrictError
 
     paris = memory_layer(
         "Point", "Paris", {"name": QVariant.String}, [("POINT(2.35 48.85)", {"name": "p"})], crs="EPSG:4326"

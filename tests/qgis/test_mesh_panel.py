@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsPointXY, QgsProject
 
-from smartcity_qgis.dialogs.ui_mesh_panel import NO_CODE, MeshCodeDock, mesh_codes_at
+from smartcity_qgis.dialogs.peopleflow.ui_mesh_panel import NO_CODE, MeshCodeDock, mesh_codes_at
 
 
 def test_codes_at_a_point():

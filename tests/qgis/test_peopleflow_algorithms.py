@@ -22,13 +22,11 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, QVariant
 
 from smartcity_qgis.analysis.mesh import mesh_center, mesh_code
-from smartcity_qgis.layers.heatmap_style import apply_heatmap_style, style_density_raster
-from smartcity_qgis.layers.peopleflow_style import style_people_flow_layer
+from smartcity_qgis.layers.peopleflow.heatmap_style import apply_heatmap_style, style_density_raster
+from smartcity_qgis.layers.peopleflow.style import style_people_flow_layer
 
 # Okazaki in plane-rectangular zone VII (EPSG:6675)
 X0, Y0 = 600.0, -116000.0
-
-
 
 
 def qgis_heatmap_id() -> str:

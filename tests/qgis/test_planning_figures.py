@@ -13,7 +13,7 @@ from qgis.PyQt.QtGui import QImage
 
 from smartcity_qgis.export.figure import FigureSpec, build_figure, export_layout
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.districts import add_district, save_districts
+from smartcity_qgis.layers.districts.layer import add_district, save_districts
 from tests.qgis.planning_fixtures import X0, Y0, box, init_processing, planning_layers, square_district
 
 TITLE = "岡崎市 QURUWA地区 浸水想定と人流"

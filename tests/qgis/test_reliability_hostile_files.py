@@ -13,8 +13,8 @@ import zipfile
 import pytest
 from qgis.core import QgsSettings
 
-from smartcity_qgis.layers.connections import ConnectionRecordError, ConnectionStore
-from smartcity_qgis.layers.hazard_files import HazardFileError, load_hazard_file
+from smartcity_qgis.layers.cityos.connections import ConnectionRecordError, ConnectionStore
+from smartcity_qgis.layers.hazards.files import HazardFileError, load_hazard_file
 from tests.conftest import REPO
 
 REPORT = REPO / ".cache" / "test-reports" / "reliability-hostile.json"
@@ -40,15 +40,24 @@ def test_hostile_hazard_files(qgis_app, tmp_path):
     corpus = {
         "empty.shp": b"",
         "garbage.shp": bytes(range(256)) * 50,
-        "not_json.geojson": b"{\"type\": \"FeatureCollection\", \"features\": [",
+        "not_json.geojson": b'{"type": "FeatureCollection", "features": [',
         "deep.geojson": b"[" * 100_000 + b"]" * 100_000,
-        "wrong_kind.geojson": json.dumps({"type": "FeatureCollection", "features": [{
-            "type": "Feature", "properties": {"foo": 1}, "geometry": {"type": "Point", "coordinates": [1, 2]},
-        }]}).encode(),
+        "wrong_kind.geojson": json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"foo": 1},
+                        "geometry": {"type": "Point", "coordinates": [1, 2]},
+                    }
+                ],
+            }
+        ).encode(),
         "nan_coords.geojson": b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
-                              b'{"A31a_205":1},"geometry":{"type":"Point","coordinates":[NaN,Infinity]}}]}',
+        b'{"A31a_205":1},"geometry":{"type":"Point","coordinates":[NaN,Infinity]}}]}',
         "bad_sjis.geojson": b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":'
-                            b'{"A31a_205":"\x82\xa0\x82"},"geometry":null}]}',
+        b'{"A31a_205":"\x82\xa0\x82"},"geometry":null}]}',
         "traversal.zip": _zip({"../../evil.shp": b"x", "/etc/evil.dbf": b"y"}),
         "bomb.zip": _zip({"a.shp": b"\0" * (64 * 1024**2)}),
         "empty.zip": _zip({}),
@@ -71,8 +80,16 @@ def test_hostile_connection_files(qgis_app):
     root = f"SmartCityTest/{uuid.uuid4().hex}/connections"
     store = ConnectionStore(root=root)
     corpus = [
-        "", "null", "[]", "{}", "[1, 2, 3]", "not json", '{"format": "x"}', "[" * 50_000 + "]" * 50_000,
-        json.dumps([{"name": None}]), json.dumps([{"name": "x", "url": 5}]),
+        "",
+        "null",
+        "[]",
+        "{}",
+        "[1, 2, 3]",
+        "not json",
+        '{"format": "x"}',
+        "[" * 50_000 + "]" * 50_000,
+        json.dumps([{"name": None}]),
+        json.dumps([{"name": "x", "url": 5}]),
         json.dumps([{"name": "a" * 100_000, "url": "http://127.0.0.1:1"}]),
         json.dumps([{"name": "<script>alert(1)</script>", "url": "javascript:alert(1)"}]),
         json.dumps([{"name": "秘密", "url": "http://127.0.0.1:1", "token": "s3cret", "password": "p"}]),

@@ -21,7 +21,7 @@ from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.cityos_sim import start_server
 from smartcity_qgis.export.figure import FigureSpec, build_figure, export_layout
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.map_tips import apply_map_tip, feature_html
+from smartcity_qgis.layers.cityos.map_tips import apply_map_tip, feature_html
 
 EVIL = '<b>bold</b><script>alert("x")</script><img src=x onerror=alert(1)> [% 6*7+1000 %] <qt>rich</qt>'
 EVALUATED = "1042"
@@ -43,8 +43,12 @@ def evil_layer(qgis_app):
 def _entities(server):
     import requests
 
-    return requests.get(f"{server.url}/v2/entities", params={"type": "WaterObserved", "limit": 100},
-                        headers={"Fiware-Service": "okazaki"}, timeout=10).json()
+    return requests.get(
+        f"{server.url}/v2/entities",
+        params={"type": "WaterObserved", "limit": 100},
+        headers={"Fiware-Service": "okazaki"},
+        timeout=10,
+    ).json()
 
 
 def _feature(layer, entity_id):

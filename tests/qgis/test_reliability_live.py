@@ -12,7 +12,7 @@ import pytest
 from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.cityos_sim import start_server
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.live import LIVE, RECONNECTING, LiveLayerUpdater
+from smartcity_qgis.layers.cityos.live import LIVE, RECONNECTING, LiveLayerUpdater
 from tests.qgis.entity_layer_helpers import spin, wait_until
 from tests.qgis.test_entity_layers_live import Mosquitto, first_station, value_of
 
@@ -31,8 +31,9 @@ def test_every_delivered_update_is_applied_in_order_through_a_broker_restart(qgi
     updater = LiveLayerUpdater(layer, cfg, mode="mqtt", interval=3600)
     seen: list[float] = []
     updater.value_changed.connect(
-        lambda entity_id, attr, _old, new: seen.append(float(new))
-        if entity_id == station and attr == "waterLevel" else None
+        lambda entity_id, attr, _old, new: (
+            seen.append(float(new)) if entity_id == station and attr == "waterLevel" else None
+        )
     )
     updater.start()
 

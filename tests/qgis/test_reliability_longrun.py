@@ -18,7 +18,7 @@ from qgis.core import QgsApplication
 
 from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.live import POLLING, LiveLayerUpdater
+from smartcity_qgis.layers.cityos.live import POLLING, LiveLayerUpdater
 from tests.conftest import REPO, free_port, wait_for_port
 
 SENSORS = 10_000
@@ -43,10 +43,28 @@ def _handles() -> tuple[int, int]:
 def day_server():
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "smartcity_qgis.cityos_sim", "--port", str(port), "--scenario", "synthetic",
-         "--entities", str(SENSORS), "--types", "CrowdFlowObserved", "--speed", str(SPEED),
-         "--updates-per-second", "2", "--seed", "3"],
-        cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "smartcity_qgis.cityos_sim",
+            "--port",
+            str(port),
+            "--scenario",
+            "synthetic",
+            "--entities",
+            str(SENSORS),
+            "--types",
+            "CrowdFlowObserved",
+            "--speed",
+            str(SPEED),
+            "--updates-per-second",
+            "2",
+            "--seed",
+            "3",
+        ],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         wait_for_port(port, timeout=60)
@@ -82,9 +100,14 @@ def test_a_day_of_live_updates_keeps_memory_bounded(qgis_app, day_server):
         updater.stop()
     _pump(1.0)
     figures = {
-        "sensors": SENSORS, "scenario_hours": 24, "feature_updates": sum(updates),
-        "rss_after_warmup_mb": round(rss_warm, 1), "rss_end_mb": round(rss_end, 1),
-        "growth_mb": round(rss_end - rss_warm, 1), "fds": [fds_warm, fds_end], "threads": [threads_warm, threads_end],
+        "sensors": SENSORS,
+        "scenario_hours": 24,
+        "feature_updates": sum(updates),
+        "rss_after_warmup_mb": round(rss_warm, 1),
+        "rss_end_mb": round(rss_end, 1),
+        "growth_mb": round(rss_end - rss_warm, 1),
+        "fds": [fds_warm, fds_end],
+        "threads": [threads_warm, threads_end],
     }
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(figures, indent=2))

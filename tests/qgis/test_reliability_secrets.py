@@ -19,9 +19,9 @@ from smartcity_qgis.cityos_sim import start_server
 from smartcity_qgis.export.figure import FigureSpec, build_figure, export_layout
 from smartcity_qgis.export.layers_export import FORMATS, export_layers
 from smartcity_qgis.layers import load_entity_layer
-from smartcity_qgis.layers.connection_config import TOKEN_USER, to_client_config
-from smartcity_qgis.layers.connections import Connection, ConnectionStore
-from smartcity_qgis.layers.snapshot import ProjectSnapshots
+from smartcity_qgis.layers.cityos.connection_config import TOKEN_USER, to_client_config
+from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
+from smartcity_qgis.layers.cityos.snapshot import ProjectSnapshots
 from tests.conftest import REPO
 
 REPORT = REPO / ".cache" / "test-reports" / "reliability-secrets.json"
@@ -65,8 +65,10 @@ def test_a_configured_secret_is_written_nowhere(qgis_auth_manager, tmp_path):
         conn = Connection(name="秘密のテスト", url=server.url, flavor="ngsi-v2", tenant="okazaki", authcfg=cfg.id())
         store.save(conn)
         # The secret is really needed, and really used.
-        with pytest.raises(AuthError), CityOSClient(to_client_config(Connection(name="x", url=server.url,
-                                                                                 flavor="ngsi-v2"))) as bare:
+        with (
+            pytest.raises(AuthError),
+            CityOSClient(to_client_config(Connection(name="x", url=server.url, flavor="ngsi-v2"))) as bare,
+        ):
             list(bare.iter_entities("WaterObserved"))
         layer = load_entity_layer(to_client_config(store.get(conn.name)), "WaterObserved")
         assert layer.featureCount() > 0

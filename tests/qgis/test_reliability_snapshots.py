@@ -27,7 +27,7 @@ WRITER = textwrap.dedent(f"""
     from qgis.core import QgsApplication, QgsFeature, QgsGeometry, QgsPointXY, QgsVectorLayer
     app = QgsApplication([], False)
     app.initQgis()
-    from smartcity_qgis.layers.snapshot import write_snapshot
+    from smartcity_qgis.layers.cityos.snapshot import write_snapshot
     layer = QgsVectorLayer("Point?crs=EPSG:4326&field=entity_id:string&field=version:integer", "s", "memory")
     features = []
     for i in range({FEATURES}):
@@ -60,8 +60,13 @@ def test_killed_snapshot_writer_leaves_old_or_new_snapshot(qgis_app, tmp_path):
     seen: set[int] = set()
     start = 0
     for _round in range(KILLS):
-        proc = subprocess.Popen([sys.executable, "-c", WRITER, str(path), str(start)], cwd=REPO,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(start)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert proc.stdout.readline().strip() == "ready", proc.stderr.read()
             time.sleep(rng.uniform(0.2, 1.5))

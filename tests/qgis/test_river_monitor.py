@@ -11,10 +11,10 @@ from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
 from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
-from smartcity_qgis.layers.entity_loader import load_entity_layer
-from smartcity_qgis.layers.live import LiveLayerUpdater
-from smartcity_qgis.layers.river_alerts import ALERT_LOG_PROPERTY, create_alert_log_layer
-from smartcity_qgis.layers.river_monitor import ANNOTATION_FIELDS, RiverMonitor, alert_log_layer, is_river_layer
+from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
+from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
+from smartcity_qgis.layers.rivers.alerts import ALERT_LOG_PROPERTY, create_alert_log_layer
+from smartcity_qgis.layers.rivers.monitor import ANNOTATION_FIELDS, RiverMonitor, alert_log_layer, is_river_layer
 
 TENANT = "okazaki"
 TONOBASHI = "urn:ngsi-ld:WaterObserved:okazaki-otogawa-tonobashi"  # 2.0 / 2.8 / 3.4 / 4.0, levee 5.6

@@ -12,9 +12,9 @@ from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 from qgis.PyQt.QtGui import QColor
 
 from smartcity_qgis.cityos_sim.server import start_server
-from smartcity_qgis.dialogs.chart_dock import ChartDock
-from smartcity_qgis.dialogs.live_controls import LiveController
-from smartcity_qgis.dialogs.river_panel import (
+from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock
+from smartcity_qgis.dialogs.cityos.live_controls import LiveController
+from smartcity_qgis.dialogs.rivers.river_panel import (
     HIGHLIGHT_COLOUR,
     RIVER_DOCK_OBJECT_NAME,
     RiverPanel,
@@ -22,10 +22,10 @@ from smartcity_qgis.dialogs.river_panel import (
     crossing_message,
 )
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.connection_config import to_client_config
-from smartcity_qgis.layers.connections import Connection, ConnectionStore
-from smartcity_qgis.layers.entity_loader import load_entity_layer
-from smartcity_qgis.layers.river_style import LEVEL_COLOURS
+from smartcity_qgis.layers.cityos.connection_config import to_client_config
+from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
+from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
+from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS
 
 TENANT = "okazaki"
 PREFIX = "urn:ngsi-ld:WaterObserved:okazaki-"

@@ -19,8 +19,8 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
 from smartcity_qgis.analysis.river import Crossing, read_station_table
-from smartcity_qgis.layers.river_alerts import append_crossings, create_alert_log_layer, export_alert_log
-from smartcity_qgis.layers.river_style import (
+from smartcity_qgis.layers.rivers.alerts import append_crossings, create_alert_log_layer, export_alert_log
+from smartcity_qgis.layers.rivers.style import (
     LEVEL_COLOURS,
     STALE_COLOUR,
     RiverFieldMap,

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 from qgis.core import QgsDataSourceUri
 
-from smartcity_qgis.layers.tiles import GSI_CREDIT, HAZARD_CREDIT, TILE_SOURCES, layer_credits, tile_layer
+from smartcity_qgis.layers.hazards.tiles import GSI_CREDIT, HAZARD_CREDIT, TILE_SOURCES, layer_credits, tile_layer
 
 
 def params(layer):

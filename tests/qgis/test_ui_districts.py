@@ -8,10 +8,10 @@ import pytest
 from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsGeometry, QgsProject
 from qgis.PyQt.QtCore import QCoreApplication, QVariant
 
-from smartcity_qgis.dialogs.district_dock import DistrictFactSheetDock
-from smartcity_qgis.dialogs.ui_districts import DistrictTools
-from smartcity_qgis.layers.district_store import read_districts
-from smartcity_qgis.layers.districts import open_district_layer
+from smartcity_qgis.dialogs.districts.district_dock import DistrictFactSheetDock
+from smartcity_qgis.dialogs.districts.ui_districts import DistrictTools
+from smartcity_qgis.layers.districts.layer import open_district_layer
+from smartcity_qgis.layers.districts.store import read_districts
 from tests.qgis.planning_fixtures import SQUARE_6675, X0, Y0, box, memory_layer, planning_layers
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsProject
 
-from smartcity_qgis.dialogs.ui_hazard import add_hazard_files
-from smartcity_qgis.layers.tiles import TILE_KEY_PROPERTY, TILE_SOURCES
+from smartcity_qgis.dialogs.hazards.ui_hazard import add_hazard_files
+from smartcity_qgis.layers.hazards.tiles import TILE_KEY_PROPERTY, TILE_SOURCES
 
 
 def find_action(plugin, name):
@@ -62,7 +62,7 @@ def _stations(fields, rows):
 def test_river_style_action_with_levels_on_the_layer_or_from_a_table(qgis_iface, tmp_path):
     from qgis.PyQt.QtCore import QVariant
 
-    from smartcity_qgis.dialogs.ui_hazard import has_threshold_fields, style_river_layer
+    from smartcity_qgis.dialogs.rivers.ui_river_style import has_threshold_fields, style_river_layer
 
     double = QVariant.Double
     full = _stations(

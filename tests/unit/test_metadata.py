@@ -5,8 +5,21 @@ import configparser
 from tests.conftest import REPO
 
 REQUIRED = [
-    "name", "qgisMinimumVersion", "description", "about", "version", "author", "email",
-    "tracker", "repository", "homepage", "tags", "category", "icon", "changelog", "license",
+    "name",
+    "qgisMinimumVersion",
+    "description",
+    "about",
+    "version",
+    "author",
+    "email",
+    "tracker",
+    "repository",
+    "homepage",
+    "tags",
+    "category",
+    "icon",
+    "changelog",
+    "license",
 ]
 
 

@@ -31,8 +31,15 @@ def faulty_server():
 
 def _config(url: str, flavor: str) -> ConnectionConfig:
     # A short Retry-After / slow delay keeps the test quick; the budget still bounds the wait.
-    return ConnectionConfig(url=url, flavor=flavor, tenant="synthetic", backoff_base=0.01,
-                            max_retries=8, retry_budget=120.0, read_timeout=5.0)
+    return ConnectionConfig(
+        url=url,
+        flavor=flavor,
+        tenant="synthetic",
+        backoff_base=0.01,
+        max_retries=8,
+        retry_budget=120.0,
+        read_timeout=5.0,
+    )
 
 
 # Faults a broker or a network recovers from: the load must complete, exactly.
@@ -79,10 +86,17 @@ def _load(srv, flavor: str, faults: tuple[str, ...], rate: float) -> dict:
     duplicates = len(seen) - len(set(seen))
     lost = len(expected - set(seen)) if outcome == "complete" else None
     by_kind = {k: v - before_kinds.get(k, 0) for k, v in srv.stats["faults_by_kind"].items()}
-    figures = {"entities": N, "faults": list(faults), "fault_rate": rate, "faults_injected": injected,
-               "faults_by_kind": by_kind,
-               "retries": client.http.retries_done, "duplicates": duplicates, "entities_lost": lost,
-               "outcome": outcome}
+    figures = {
+        "entities": N,
+        "faults": list(faults),
+        "fault_rate": rate,
+        "faults_injected": injected,
+        "faults_by_kind": by_kind,
+        "retries": client.http.retries_done,
+        "duplicates": duplicates,
+        "entities_lost": lost,
+        "outcome": outcome,
+    }
     _record(f"{flavor} {'+'.join(faults)}", figures)
     assert injected > 0, "the faults were really injected"
     assert duplicates == 0

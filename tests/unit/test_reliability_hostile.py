@@ -45,7 +45,14 @@ def _entity_corpus() -> list[object]:
     base = {"id": "urn:ngsi-ld:Thing:1", "type": "Thing"}
     point = {"type": "geo:json", "value": {"type": "Point", "coordinates": [137.17, 34.95]}}
     corpus: list[object] = [
-        None, [], "text", 42, {}, {"id": None}, {"id": 5, "type": "Thing"}, {"id": "x", "type": ["A", "B"]},
+        None,
+        [],
+        "text",
+        42,
+        {},
+        {"id": None},
+        {"id": 5, "type": "Thing"},
+        {"id": "x", "type": ["A", "B"]},
         {**base, "location": {"type": "geo:json", "value": {"type": "Point", "coordinates": [math.nan, 1]}}},
         {**base, "location": {"type": "geo:json", "value": {"type": "Point", "coordinates": [math.inf, 1]}}},
         {**base, "location": {"type": "geo:json", "value": {"type": "Point", "coordinates": [999, 999]}}},
@@ -91,7 +98,13 @@ def test_entity_parser_corpus(flavor):
 @pytest.mark.timeout(60)
 def test_notification_parser_corpus():
     corpus = [
-        None, "x", [], {}, {"data": None}, {"data": "x"}, {"data": [None, 1, "x"]},
+        None,
+        "x",
+        [],
+        {},
+        {"data": None},
+        {"data": "x"},
+        {"data": [None, 1, "x"]},
         {"subscriptionId": "s", "data": [{"id": "a", "type": "T"}] * 1000},
         {"metadata": {}, "body": {"type": "Notification", "data": [{"id": 1}]}},
         {"metadata": {}, "body": "not json"},
@@ -177,7 +190,9 @@ def test_people_flow_reader_corpus(tmp_path):
 @pytest.mark.timeout(60)
 def test_station_table_corpus(tmp_path):
     corpus = [
-        b"", b"\xff\xfe\x00garbage", "観測所ID,水防団待機水位\n".encode("cp932"),
+        b"",
+        b"\xff\xfe\x00garbage",
+        "観測所ID,水防団待機水位\n".encode("cp932"),
         b"station_id,standby,caution,evacuation,danger\nA,1,2,3,nan\n",
         b"station_id,standby,caution,evacuation,danger\nA,4,3,2,1\n",
         b"station_id,standby,caution,evacuation,danger\nA,1e308,1e309,3,4\n",

@@ -11,8 +11,26 @@ from tests.conftest import REPO
 
 # Proper names that read the same in Japanese.
 UNTRANSLATED = {
-    "QGIS {0}", "NGSI-v2", "NGSI-LD", "GeoPackage", "GeoJSON", "KML", "CSV", "PDF", "PNG", "SVG", "MQTT", "HTTP",
-    "URL", "@context", "A4", "A3", "OAuth2", "JSON", "WKT", "X/Y",
+    "QGIS {0}",
+    "NGSI-v2",
+    "NGSI-LD",
+    "GeoPackage",
+    "GeoJSON",
+    "KML",
+    "CSV",
+    "PDF",
+    "PNG",
+    "SVG",
+    "MQTT",
+    "HTTP",
+    "URL",
+    "@context",
+    "A4",
+    "A3",
+    "OAuth2",
+    "JSON",
+    "WKT",
+    "X/Y",
 }
 TS = REPO / "i18n" / "smartcity_qgis_ja.ts"
 
@@ -42,7 +60,8 @@ def messages(ts_path) -> dict[tuple[str, str], ET.Element]:
 
 def test_committed_translation_is_complete():
     unfinished = [
-        source for (_ctx, source), tr in messages(TS).items()
+        source
+        for (_ctx, source), tr in messages(TS).items()
         if tr.get("type") in ("unfinished", "obsolete", "vanished") or not (tr.text or "").strip()
     ]
     assert not unfinished, f"{len(unfinished)} unfinished Japanese translations, e.g. {unfinished[:5]}"
@@ -51,8 +70,9 @@ def test_committed_translation_is_complete():
 @pytest.mark.skipif(shutil.which("pylupdate5") is None, reason="pylupdate5 comes with pyqt5-dev-tools (make deps)")
 def test_every_string_in_the_sources_is_in_the_ts(tmp_path):
     fresh = tmp_path / "fresh.ts"
-    subprocess.run(["pylupdate5", "-noobsolete", *sources(), "-ts", str(fresh)],
-                   cwd=REPO, check=True, capture_output=True)
+    subprocess.run(
+        ["pylupdate5", "-noobsolete", *sources(), "-ts", str(fresh)], cwd=REPO, check=True, capture_output=True
+    )
     wanted = set(messages(fresh))
     have = set(messages(TS))
     missing = sorted(wanted - have)

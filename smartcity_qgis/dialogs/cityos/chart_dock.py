@@ -1,0 +1,334 @@
+"""A chart of a numeric attribute of the selected sensors over time, growing with live values.
+
+History comes from the city OS (NGSI-LD temporal API, or QuantumLeap beside NGSI-v2) in a
+QgsTask; live values arrive from the live updaters. The chart can be saved as PNG or SVG
+(for a print layout or a report).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+from matplotlib import dates as mdates
+from matplotlib import font_manager
+from matplotlib.backends.backend_qt5agg import FigureCanvasQTAgg
+from matplotlib.figure import Figure
+from qgis.core import QgsApplication, QgsTask, QgsVectorLayer
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smartcity_qgis.dialogs.plugin_ui import icon
+from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.cityos.entity_features import schema_of_layer
+from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, is_entity_layer
+from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT
+from smartcity_qgis.layers.cityos.units import unit_symbol
+
+CHART_DOCK_OBJECT_NAME = "SmartCityChartDock"
+MAX_SERIES = 10
+CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans JP", "IPAexGothic", "IPAGothic", "TakaoGothic", "Yu Gothic", "Meiryo")
+NAME_FIELDS = ("stationName", "name", "title")
+PERIODS = ((1, "1 h"), (6, "6 h"), (24, "24 h"), (24 * 7, "7 d"), (24 * 30, "30 d"))
+
+
+def cjk_font_family() -> list[str]:
+    """Font families for Japanese labels: the first installed CJK font, then sans-serif."""
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [*[name for name in CJK_FONTS if name in installed][:1], "DejaVu Sans", "sans-serif"]
+
+
+def numeric_attributes(layer: QgsVectorLayer) -> list[str]:
+    """Attributes of an entity layer held in numeric fields (those a chart can plot)."""
+    schema = schema_of_layer(layer)
+    if schema is None:
+        return []
+    return [spec.attr for spec in schema.value_specs() if spec.kind in (INT, DOUBLE)]
+
+
+def feature_label(feature) -> str:
+    """A short name for a feature: its name attribute if it has one, else its entity id."""
+    fields = feature.fields()
+    for name in NAME_FIELDS:
+        if fields.indexOf(name) >= 0 and feature[name] not in (None, ""):
+            return str(feature[name])
+    return str(feature["entity_id"])
+
+
+class HistorySeriesTask(QgsTask):
+    """Fetches the history of one attribute of several entities (network, in the task manager)."""
+
+    fetched = pyqtSignal(object)  # dict entity id -> list[(datetime, value)]
+    failed = pyqtSignal(str)
+
+    def __init__(self, config: Any, entity_ids: list[str], attr: str, start: datetime | None) -> None:
+        super().__init__(tr("Loading history from the city OS"), QgsTask.CanCancel)
+        self.config = config
+        self.entity_ids = entity_ids
+        self.attr = attr
+        self.start = start
+        self.series: dict[str, list[tuple[datetime, Any]]] = {}
+        self.error = ""
+
+    def run(self) -> bool:
+        from smartcity_qgis.cityos_client import CityOSClient
+        from smartcity_qgis.layers.cityos.messages import error_message
+
+        try:
+            with CityOSClient(self.config) as client:
+                for index, entity_id in enumerate(self.entity_ids):
+                    if self.isCanceled():
+                        return False
+                    self.series[entity_id] = client.history(entity_id, self.attr, start=self.start)
+                    self.setProgress(100.0 * (index + 1) / len(self.entity_ids))
+        except Exception as exc:  # shown in the dock, never raised into the task manager
+            self.error = error_message(exc)
+            return False
+        return True
+
+    def finished(self, ok: bool) -> None:
+        if ok:
+            self.fetched.emit(self.series)
+        else:
+            self.failed.emit(self.error or tr("Cancelled."))
+
+
+class ChartDock(QgsDockWidget):
+    """Plots the history of a numeric attribute of the selected features of an entity layer."""
+
+    drawn = pyqtSignal()
+
+    def __init__(self, iface, live=None, parent: QWidget | None = None) -> None:
+        super().__init__(tr("City OS chart"), parent)
+        self.setObjectName(CHART_DOCK_OBJECT_NAME)
+        self.setWindowIcon(icon("chart.svg"))
+        self.iface = iface
+        self.layer: QgsVectorLayer | None = None
+        self.labels: dict[str, str] = {}
+        self.series: dict[str, list[tuple[datetime, float]]] = {}
+        self.thresholds: list[tuple[str, float, str]] = []
+        self._task: HistorySeriesTask | None = None
+        self._redraw = QTimer(self)
+        self._redraw.setSingleShot(True)
+        self._redraw.setInterval(500)  # live values arrive in bursts: draw at most twice a second
+        self._redraw.timeout.connect(self.draw)
+        self._reselect = QTimer(self)
+        self._reselect.setSingleShot(True)
+        self._reselect.setInterval(300)  # a rubber-band selection changes many times in a row
+        self._reselect.timeout.connect(self.refresh)
+        self._build()
+        current = getattr(iface, "currentLayerChanged", None)
+        if current is not None and hasattr(current, "connect"):
+            current.connect(lambda _layer: self.isVisible() and self.use_current_layer())
+        if live is not None:
+            live.value_changed.connect(self.append_live_value)
+
+    def _build(self) -> None:
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        row = QHBoxLayout()
+        self.attr_combo = QComboBox(body)
+        self.attr_combo.setObjectName("attribute")
+        self.attr_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        row.addWidget(self.attr_combo, 1)
+        self.period_combo = QComboBox(body)
+        self.period_combo.setObjectName("period")
+        for hours, label in PERIODS:
+            self.period_combo.addItem(tr("last {0}").format(label), hours)
+        self.period_combo.setCurrentIndex(2)
+        self.period_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        row.addWidget(self.period_combo)
+        refresh = QPushButton(tr("Refresh"), body)
+        refresh.setObjectName("refresh")
+        refresh.clicked.connect(self.use_current_layer)
+        row.addWidget(refresh)
+        save = QPushButton(tr("Save…"), body)
+        save.setObjectName("save")
+        save.clicked.connect(lambda: self.save_figure())
+        row.addWidget(save)
+        layout.addLayout(row)
+        self.figure = Figure(figsize=(5, 3), dpi=100, tight_layout=True)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setParent(body)
+        layout.addWidget(self.canvas, 1)
+        self.status_label = QLabel(body)
+        self.status_label.setObjectName("status")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextFormat(Qt.PlainText)
+        layout.addWidget(self.status_label)
+        self.setWidget(body)
+
+    # -- choosing what to plot ----------------------------------------------------------------
+    def use_current_layer(self) -> None:
+        layer = self.iface.activeLayer() if hasattr(self.iface, "activeLayer") else None
+        self.set_layer(layer if isinstance(layer, QgsVectorLayer) else None)
+
+    def set_layer(
+        self,
+        layer: QgsVectorLayer | None,
+        attr: str | None = None,
+        thresholds: list[tuple[str, float, str]] | None = None,
+    ) -> None:
+        """Plot the selected features of ``layer`` (its first numeric attribute unless ``attr``).
+
+        ``thresholds`` are horizontal reference lines drawn across the chart, as
+        (label, value, colour) — a river station's reference levels, for instance.
+        """
+        self.thresholds = [(str(label), float(value), str(colour)) for label, value, colour in thresholds or []]
+        self._watch_selection(None)
+        if layer is None or not is_entity_layer(layer):
+            self.layer = None
+            self.status_label.setText(tr("Select a city OS layer and some of its features."))
+            return
+        self.layer = layer
+        self._watch_selection(layer)
+        attrs = numeric_attributes(layer)
+        self.attr_combo.blockSignals(True)
+        self.attr_combo.clear()
+        for name in attrs:
+            self.attr_combo.addItem(name, name)
+        if attr in attrs:
+            self.attr_combo.setCurrentIndex(attrs.index(attr))
+        self.attr_combo.blockSignals(False)
+        self.refresh()
+
+    def _watch_selection(self, layer: QgsVectorLayer | None) -> None:
+        """Follow the selection of ``layer`` (and stop following the previous layer's)."""
+        previous = self.layer
+        if previous is not None:
+            with contextlib.suppress(TypeError, RuntimeError):
+                previous.selectionChanged.disconnect(self._selection_changed)
+        if layer is not None:
+            layer.selectionChanged.connect(self._selection_changed)
+
+    def _selection_changed(self, *_args) -> None:
+        self._reselect.start()
+
+    def current_attribute(self) -> str | None:
+        return self.attr_combo.currentData()
+
+    def refresh(self) -> HistorySeriesTask | None:
+        """Fetch the history of the chosen attribute for the selected features, in a task."""
+        layer, attr = self.layer, self.current_attribute()
+        if layer is None or not attr:
+            return None
+        features = list(layer.getSelectedFeatures()) or list(layer.getFeatures())
+        features = [f for f in features if f["entity_id"]][:MAX_SERIES]
+        if not features:
+            self.status_label.setText(tr("Select a city OS layer and some of its features."))
+            return None
+        self.labels = {str(f["entity_id"]): feature_label(f) for f in features}
+        from smartcity_qgis.layers.cityos.snapshot import resolve_config
+
+        try:
+            config = resolve_config(LayerMeta.from_layer(layer))
+        except ValueError as exc:
+            self.status_label.setText(str(exc))
+            return None
+        start = datetime.now(UTC) - timedelta(hours=self.period_combo.currentData())
+        if self._task is not None:
+            with contextlib.suppress(RuntimeError):
+                self._task.cancel()
+        task = HistorySeriesTask(config, list(self.labels), attr, start)
+        task.fetched.connect(lambda series, t=task: self._fetched(t, series))
+        task.failed.connect(
+            lambda message: self.status_label.setText(tr("History could not be loaded: {0}").format(message))
+        )
+        self._task = task
+        self.status_label.setText(tr("Loading history…"))
+        QgsApplication.taskManager().addTask(task)
+        return task
+
+    def _fetched(self, task: HistorySeriesTask, series: dict) -> None:
+        if task is not self._task:
+            return  # an older request finished late
+        self._task = None
+        self.series = {
+            entity_id: [(t, float(v)) for t, v in points if _is_number(v)] for entity_id, points in series.items()
+        }
+        count = sum(len(p) for p in self.series.values())
+        self.status_label.setText(tr("{0} observations of {1} sensors").format(count, len(self.series)))
+        self.draw()
+
+    # -- live values --------------------------------------------------------------------------
+    def append_live_value(self, entity_id: str, attr: str, _old: object, new: object) -> None:
+        """Add a value pushed by live mode to the plotted series (redraw is throttled)."""
+        if attr != self.current_attribute() or entity_id not in self.series or not _is_number(new):
+            return
+        self.series[entity_id].append((datetime.now(UTC), float(new)))
+        if not self._redraw.isActive():
+            self._redraw.start()
+
+    # -- drawing ------------------------------------------------------------------------------
+    def draw(self) -> None:
+        attr = self.current_attribute() or ""
+        unit = ""
+        if self.layer is not None:
+            meta = LayerMeta.from_layer(self.layer)
+            unit = unit_symbol(meta.units.get(attr, "")) if meta else ""
+        with matplotlib.rc_context({"font.family": cjk_font_family(), "svg.fonttype": "path"}):
+            self.figure.clear()
+            axes = self.figure.add_subplot(111)
+            local = datetime.now().astimezone().tzinfo
+            for entity_id, points in self.series.items():
+                if not points:
+                    continue
+                points = sorted(points)
+                axes.plot(
+                    [t.astimezone(local) for t, _ in points],
+                    [v for _, v in points],
+                    marker=".",
+                    label=self.labels.get(entity_id, entity_id),
+                )
+            for label, value, colour in self.thresholds:
+                axes.axhline(value, color=colour, linestyle="--", linewidth=1.2, label=label)
+            axes.set_ylabel(f"{attr} [{unit}]" if unit else attr)
+            axes.set_xlabel(tr("Time"))
+            axes.grid(True, alpha=0.3)
+            if any(self.series.values()) or self.thresholds:
+                axes.legend(fontsize="small")
+            if any(self.series.values()):
+                axes.xaxis.set_major_formatter(mdates.DateFormatter("%m/%d %H:%M", tz=local))
+                self.figure.autofmt_xdate()
+            else:
+                axes.text(
+                    0.5, 0.5, tr("No observations in this period"), ha="center", va="center", transform=axes.transAxes
+                )
+            self.canvas.draw()
+        self.drawn.emit()
+
+    def save_figure(self, path: str | None = None) -> Path | None:
+        """Save the chart as PNG or SVG (by extension); asks for a file when ``path`` is None."""
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(
+                self, tr("Save chart"), "chart.png", tr("PNG image (*.png);;SVG drawing (*.svg)")
+            )
+            if not path:
+                return None
+        target = Path(path)
+        if target.suffix.lower() not in (".png", ".svg"):
+            target = target.with_suffix(".png")
+        with matplotlib.rc_context({"font.family": cjk_font_family(), "svg.fonttype": "path"}):
+            try:
+                self.figure.savefig(str(target), dpi=150)
+            except OSError as exc:
+                self.status_label.setText(tr("Could not write {0}: {1}").format(target, exc))
+                return None
+        self.status_label.setText(tr("Saved the chart to {0}.").format(target))
+        return target
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value

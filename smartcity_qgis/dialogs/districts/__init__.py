@@ -1,0 +1,1 @@
+"""The district dock and the district drawing tools."""

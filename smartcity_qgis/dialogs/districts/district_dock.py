@@ -1,0 +1,134 @@
+"""Dock showing the fact sheet of the selected pilot district, refreshed when data changes."""
+
+from __future__ import annotations
+
+import contextlib
+
+from qgis.core import QgsProject, QgsVectorLayer
+from qgis.gui import QgsDockWidget
+from qgis.PyQt.QtCore import QTimer
+from qgis.PyQt.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+
+from smartcity_qgis.dialogs.plugin_ui import icon
+from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.districts.factsheet import (
+    DAY_FIELDS,
+    ENTITY_TYPE_PROPERTY,
+    NIGHT_FIELDS,
+    FactSheetInputs,
+    district_fact_sheet,
+)
+from smartcity_qgis.layers.districts.layer import DistrictError, is_district_layer
+
+FACT_DOCK_OBJECT_NAME = "SmartCityDistrictFactSheetDock"
+
+
+def project_fact_inputs(project: QgsProject) -> FactSheetInputs:
+    """Fact-sheet inputs found in the project: people flow, flood zones, river stations, entity layers."""
+    inputs = FactSheetInputs()
+    entities = []
+    for layer in project.mapLayers().values():
+        if not isinstance(layer, QgsVectorLayer) or is_district_layer(layer):
+            continue
+        names = layer.fields().names()
+        if layer.customProperty("smartcity/hazard_kind") and inputs.hazard is None:
+            inputs.hazard = layer
+        elif "alert_level" in names and inputs.stations is None:
+            inputs.stations = layer
+        elif layer.customProperty(ENTITY_TYPE_PROPERTY):
+            entities.append(layer)
+        elif inputs.people_flow is None and (
+            set(names) & {"population", *DAY_FIELDS, *NIGHT_FIELDS} or layer.customProperty("smartcity/people_flow")
+        ):
+            inputs.people_flow = layer
+    inputs.entity_layers = entities
+    return inputs
+
+
+class DistrictFactSheetDock(QgsDockWidget):
+    """Fact sheet of the selected district; follows selection and data changes (throttled)."""
+
+    def __init__(self, iface, parent=None) -> None:
+        super().__init__(tr("District fact sheet"), parent)
+        self.setObjectName(FACT_DOCK_OBJECT_NAME)
+        self.setWindowIcon(icon())
+        self.iface = iface
+        body = QWidget(self)
+        layout = QVBoxLayout(body)
+        self.status = QLabel(tr("Select a pilot district on the map"), body)
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+        self.table = QTableWidget(0, 3, body)
+        self.table.setObjectName("SmartCityFactTable")
+        self.table.setHorizontalHeaderLabels([tr("Item"), tr("Value"), tr("Unit")])
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
+        layout.addWidget(self.table)
+        self.setWidget(body)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(1000)
+        self._timer.timeout.connect(self.refresh)
+        self._watched: list[QgsVectorLayer] = []
+        QgsProject.instance().layersAdded.connect(self._watch_layers)
+        QgsProject.instance().layersRemoved.connect(self._watch_layers)
+        self._watch_layers()
+
+    def stop_watching(self) -> None:
+        """Disconnect from the project and its layers (the plugin unloads)."""
+        self._timer.stop()
+        for signal in (QgsProject.instance().layersAdded, QgsProject.instance().layersRemoved):
+            with contextlib.suppress(TypeError, RuntimeError):
+                signal.disconnect(self._watch_layers)
+        self._unwatch()
+
+    def _unwatch(self) -> None:
+        for layer in list(self._watched):
+            try:
+                layer.selectionChanged.disconnect(self.schedule)
+                layer.dataChanged.disconnect(self.schedule)
+                layer.attributeValueChanged.disconnect(self.schedule)
+            except (TypeError, RuntimeError):
+                pass
+        self._watched = []
+
+    def _watch_layers(self, *_args) -> None:
+        self._unwatch()
+        self._watched = [
+            layer for layer in QgsProject.instance().mapLayers().values() if isinstance(layer, QgsVectorLayer)
+        ]
+        for layer in self._watched:
+            layer.selectionChanged.connect(self.schedule)
+            layer.dataChanged.connect(self.schedule)
+            layer.attributeValueChanged.connect(self.schedule)
+        self.schedule()
+
+    def schedule(self, *_args) -> None:
+        """Refresh soon; bursts of live updates lead to one refresh."""
+        self._timer.start()
+
+    def district_layer(self) -> QgsVectorLayer | None:
+        active = self.iface.activeLayer() if self.iface is not None else None
+        if is_district_layer(active):
+            return active
+        return next((lyr for lyr in QgsProject.instance().mapLayers().values() if is_district_layer(lyr)), None)
+
+    def refresh(self) -> None:
+        """Recompute the facts of the (first) selected district."""
+        layer = self.district_layer()
+        features = layer.selectedFeatures() if layer is not None else []
+        if not features:
+            self.status.setText(tr("Select a pilot district on the map"))
+            self.table.setRowCount(0)
+            return
+        try:
+            sheet = district_fact_sheet(layer, features[0], project_fact_inputs(QgsProject.instance()))
+        except DistrictError as exc:
+            self.status.setText(str(exc))
+            self.table.setRowCount(0)
+            return
+        self.status.setText(sheet.name)
+        self.table.setRowCount(len(sheet.rows))
+        for row, fact in enumerate(sheet.rows):
+            for column, text in enumerate((fact.item, fact.value, fact.unit)):
+                self.table.setItem(row, column, QTableWidgetItem(text))

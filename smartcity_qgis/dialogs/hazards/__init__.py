@@ -1,0 +1,1 @@
+"""Menu entries that add hazard files and tiles."""

@@ -1,0 +1,1 @@
+"""The River levels panel and its menu entries."""

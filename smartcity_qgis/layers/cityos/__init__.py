@@ -1,0 +1,2 @@
+"""City-OS layers: connections, entity layers (load → build → features → schema), live updates,
+snapshots and history."""

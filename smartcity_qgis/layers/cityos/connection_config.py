@@ -1,0 +1,256 @@
+"""From a saved connection to a client configuration: secrets from the QGIS auth DB, QGIS's proxy.
+
+The secret (token, password, client secret) is read from the QGIS authentication database
+into the in-memory :class:`ConnectionConfig` only; nothing here writes it anywhere.
+
+Supported QGIS authentication methods:
+
+* ``APIHeader`` (QGIS 3.26+): an ``X-Auth-Token`` header, or ``Authorization: Bearer …``.
+* ``EsriToken``: its token is sent as ``X-Auth-Token``.
+* ``Basic`` with the user name ``__token__`` (the password is sent as ``X-Auth-Token``) or
+  ``__bearer__`` (sent as ``Authorization: Bearer``): the way to keep a static token on a QGIS
+  without the APIHeader method.
+* ``OAuth2``: the resource-owner (password) grant, or the client-credentials grant when the
+  configuration has a client secret and no user name.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.parse
+from typing import Any
+
+from qgis.core import QgsApplication, QgsAuthMethodConfig, QgsSettings
+
+from smartcity_qgis.cityos_client.config import (
+    AUTH_OAUTH2_CLIENT,
+    AUTH_OAUTH2_PASSWORD,
+    AUTH_TOKEN,
+    ConnectionConfig,
+)
+from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.cityos.connections import Connection, ConnectionRecordError
+
+TOKEN_USER = "__token__"
+BEARER_USER = "__bearer__"
+# QGIS's OAuth2 grant flows (QgsAuthOAuth2Config::GrantFlow).
+_GRANT_RESOURCE_OWNER = 2
+# The embedded city OS serves a QuantumLeap-style history API under this path.
+DEMO_TIMESERIES_PATH = "/ql"
+
+_detected_flavors: dict[tuple[str, str], str] = {}
+_detected_lock = threading.Lock()
+
+
+def to_client_config(conn: Connection, flavor: str | None = None) -> ConnectionConfig:
+    """The client configuration for ``conn``, with its secret loaded from the QGIS auth DB.
+
+    ``flavor`` overrides the connection's; a connection set to "auto" uses the flavor detected
+    earlier by :func:`detect_flavor` (NGSI-v2 until then). The demo connection starts the embedded
+    city OS if it is not running yet. Raises :class:`ConnectionRecordError` with a message for the
+    user when the connection or its authentication configuration cannot be used.
+    """
+    problems = conn.problems()
+    if problems:
+        raise ConnectionRecordError("\n".join(problems))
+    url = conn.url.strip()
+    proxies = proxies_for(url)
+    timeseries_url = conn.timeseries_url.strip()
+    mqtt_url = conn.mqtt_url.strip()
+    if conn.demo:
+        from smartcity_qgis.layers.cityos.demo_cityos import demo_server
+
+        url = demo_server().url
+        proxies = {"no_proxy": urllib.parse.urlsplit(url).hostname or "127.0.0.1"}
+        timeseries_url = url + DEMO_TIMESERIES_PATH
+        mqtt_url = getattr(demo_server(), "mqtt_url", None) or ""
+    chosen = flavor or conn.flavor
+    if chosen == "auto":
+        chosen = known_flavor(conn) or "ngsi-v2"
+    options: dict[str, Any] = {
+        "url": url,
+        "flavor": chosen,
+        "tenant": conn.tenant or None,
+        "service_path": conn.service_path,
+        "verify_tls": bool(conn.verify_tls),
+        "ca_bundle": conn.ca_bundle or None,
+        "proxies": proxies,
+        "connect_timeout": min(10.0, float(conn.timeout)),
+        "read_timeout": float(conn.timeout),
+        "context": conn.context or None,
+        "area_of_interest": conn.area_of_interest,
+        "timeseries_url": timeseries_url or None,
+        "mqtt_url": mqtt_url or None,
+    }
+    if conn.authcfg:
+        options.update(auth_options(conn.authcfg))
+    try:
+        return ConnectionConfig(**options)
+    except ValueError as exc:
+        raise ConnectionRecordError(tr("Connection {0} cannot be used: {1}").format(conn.name, exc)) from exc
+
+
+def auth_options(authcfg: str) -> dict[str, Any]:
+    """Client auth settings from the QGIS authentication configuration ``authcfg`` (in memory)."""
+    manager = QgsApplication.authManager()
+    if manager.isDisabled():
+        raise ConnectionRecordError(tr("The QGIS authentication system is not available."))
+    cfg = QgsAuthMethodConfig()
+    loaded = manager.loadAuthenticationConfig(authcfg, cfg, True)
+    if isinstance(loaded, tuple):  # some PyQGIS builds return (ok, config)
+        loaded, cfg = loaded
+    if not loaded or not cfg.isValid(True):
+        raise ConnectionRecordError(
+            tr("Authentication configuration {0} was not found or could not be unlocked.").format(authcfg)
+        )
+    method = cfg.method()
+    if method == "APIHeader":
+        return _from_headers(cfg.configMap(), authcfg)
+    if method == "EsriToken":
+        return _token(cfg.config("token"), "X-Auth-Token", authcfg)
+    if method == "Basic":
+        return _from_basic(cfg, authcfg)
+    if method == "OAuth2":
+        return _from_oauth2(cfg, authcfg)
+    raise ConnectionRecordError(
+        tr("Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.").format(method)
+    )
+
+
+def _token(value: str, header: str, authcfg: str) -> dict[str, Any]:
+    if not value:
+        raise ConnectionRecordError(tr("Authentication configuration {0} holds no token.").format(authcfg))
+    return {"auth": AUTH_TOKEN, "token": value, "token_header": header}
+
+
+def _from_headers(headers: dict[str, str], authcfg: str) -> dict[str, Any]:
+    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
+    if "x-auth-token" in lowered:
+        return _token(lowered["x-auth-token"], "X-Auth-Token", authcfg)
+    value = lowered.get("authorization", "")
+    if value.lower().startswith("bearer "):
+        return _token(value[7:].strip(), "Authorization", authcfg)
+    raise ConnectionRecordError(
+        tr("Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.").format(authcfg)
+    )
+
+
+def _from_basic(cfg: QgsAuthMethodConfig, authcfg: str) -> dict[str, Any]:
+    user, password = cfg.config("username"), cfg.config("password")
+    if user == TOKEN_USER:
+        return _token(password, "X-Auth-Token", authcfg)
+    if user == BEARER_USER:
+        return _token(password, "Authorization", authcfg)
+    raise ConnectionRecordError(
+        tr(
+            "Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password."  # noqa: E501
+        ).format(authcfg)
+    )
+
+
+def _from_oauth2(cfg: QgsAuthMethodConfig, authcfg: str) -> dict[str, Any]:
+    raw = cfg.config("oauth2config")
+    try:
+        data = json.loads(raw) if raw else {}
+    except ValueError:
+        data = {}
+    if not isinstance(data, dict) or not data.get("tokenUrl"):
+        raise ConnectionRecordError(
+            tr(
+                "OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported)."
+            ).format(authcfg)
+        )
+    common = {
+        "token_url": str(data["tokenUrl"]),
+        "client_id": str(data.get("clientId") or "") or None,
+        "client_secret": str(data.get("clientSecret") or "") or None,
+    }
+    if int(data.get("grantFlow", -1)) == _GRANT_RESOURCE_OWNER or data.get("username"):
+        return {
+            "auth": AUTH_OAUTH2_PASSWORD,
+            "username": str(data.get("username") or ""),
+            "password": str(data.get("password") or ""),
+            **common,
+        }
+    if common["client_secret"]:
+        return {"auth": AUTH_OAUTH2_CLIENT, **common}
+    raise ConnectionRecordError(
+        tr("OAuth2 configuration {0}: use the resource owner grant, or give a client secret.").format(authcfg)
+    )
+
+
+# -- proxy --------------------------------------------------------------------------------------
+def proxies_for(url: str, settings: QgsSettings | None = None) -> dict[str, str] | None:
+    """``requests`` proxies honouring QGIS's network settings (Settings ▸ Options ▸ Network).
+
+    None means "the system's proxy" (environment variables), as QGIS's "Default proxy" does.
+    A URL listed in QGIS's proxy exclusions goes direct.
+    """
+    s = settings or QgsSettings()
+    if not s.value("proxy/proxyEnabled", False, type=bool):
+        return _direct(url)
+    excluded = _string_list(s.value("proxy/proxyExcludedUrls", [])) + _string_list(s.value("proxy/noProxyUrls", []))
+    if any(prefix and url.startswith(prefix) for prefix in excluded):
+        return _direct(url)
+    kind = s.value("proxy/proxyType", "", type=str)
+    if kind in ("DefaultProxy", ""):
+        return None
+    host = s.value("proxy/proxyHost", "", type=str).strip()
+    port = s.value("proxy/proxyPort", "", type=str).strip()
+    if not host:
+        return None
+    user = s.value("proxy/proxyUser", "", type=str)
+    password = s.value("proxy/proxyPassword", "", type=str)
+    proxy_authcfg = s.value("proxy/authcfg", "", type=str)
+    if proxy_authcfg:  # QGIS keeps the proxy's credentials in the auth DB when this is set
+        user, password = _basic_credentials(proxy_authcfg)
+    creds = ""
+    if user:
+        creds = urllib.parse.quote(user, safe="")
+        if password:
+            creds += ":" + urllib.parse.quote(password, safe="")
+        creds += "@"
+    scheme = "socks5h" if kind == "Socks5Proxy" else "http"
+    proxy = f"{scheme}://{creds}{host}{':' + port if port else ''}"
+    return {"http": proxy, "https": proxy}
+
+
+def _basic_credentials(authcfg: str) -> tuple[str, str]:
+    """User name and password of a Basic authentication configuration (in memory only)."""
+    cfg = QgsAuthMethodConfig()
+    loaded = QgsApplication.authManager().loadAuthenticationConfig(authcfg, cfg, True)
+    if isinstance(loaded, tuple):
+        loaded, cfg = loaded
+    if not loaded or cfg.method() != "Basic":
+        raise ConnectionRecordError(
+            tr("The proxy authentication configuration {0} is missing or is not Basic.").format(authcfg)
+        )
+    return cfg.config("username"), cfg.config("password")
+
+
+def _direct(url: str) -> dict[str, str]:
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return {"no_proxy": host} if host else {}
+
+
+def _string_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [v.strip() for v in value.split("|") if v.strip()]
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+# -- flavor detection ---------------------------------------------------------------------------
+def known_flavor(conn: Connection) -> str | None:
+    """The flavor detected for an "auto" connection, if :func:`detect_flavor` ran already."""
+    if conn.flavor != "auto":
+        return conn.flavor
+    with _detected_lock:
+        return _detected_flavors.get((conn.url.strip(), conn.tenant))
+
+
+def remember_flavor(conn: Connection, flavor: str) -> None:
+    with _detected_lock:
+        _detected_flavors[(conn.url.strip(), conn.tenant)] = flavor
