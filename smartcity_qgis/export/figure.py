@@ -24,6 +24,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QDate, Qt
 
 from smartcity_qgis.export.layout_items import (
+    FONT_FAMILY,
     add_label,
     add_legend,
     add_map,
@@ -32,6 +33,7 @@ from smartcity_qgis.export.layout_items import (
     add_scale_bar,
     page_dimensions,
 )
+from smartcity_qgis.export.pdf_text import repair_pdf_text
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.geometry import plane_zone_crs
 from smartcity_qgis.layers.districts.layer import DistrictError
@@ -262,4 +264,7 @@ def export_layout(layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int =
         raise FigureError(tr("Unknown figure format: {0}").format(fmt))
     if result != QgsLayoutExporter.Success:
         raise FigureError(tr("The figure could not be written to {0}").format(str(path)))
+    if fmt == "pdf":
+        # Japanese text must extract as written (人流, not the radical ⼈流): see pdf_text.
+        repair_pdf_text(path, [FONT_FAMILY])
     return path
