@@ -16,7 +16,12 @@ from smartcity_qgis.export.pdf_text import font_aliases, repair_cmap, repair_pdf
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is needed")
 
 # Characters whose glyphs Noto Sans CJK JP shares with a radical or Western punctuation.
-WRITTEN = ["人流・浸水想定・河川水位", "大平 日本 水防団待機水位", "出典：国土数値情報 ／ 合成データ", "〈計画〉 長 見 行"]
+WRITTEN = [
+    "人流・浸水想定・河川水位",
+    "大平 日本 水防団待機水位",
+    "出典：国土数値情報 ／ 合成データ",
+    "〈計画〉 長 見 行",
+]
 
 
 def _layout() -> QgsPrintLayout:
