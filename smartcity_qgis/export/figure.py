@@ -21,7 +21,7 @@ from qgis.core import (
     QgsRenderContext,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate, Qt
+from qgis.PyQt.QtCore import QDate, QSize, Qt
 
 from smartcity_qgis.export.layout_items import (
     FONT_FAMILY,
@@ -250,6 +250,11 @@ def export_layout(layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int =
         settings.textRenderFormat = _always_text()
         settings.dpi = dpi
         result = exporter.exportToPdf(str(path), settings)
+    elif fmt == "png" and layout.pageCollection().pageCount() == 1:
+        # One page rendered and saved directly: exportToImage would also try to georeference the
+        # PNG in place, which GDAL's PNG driver refuses with an error in the log.
+        image = exporter.renderPageToImage(0, QSize(), dpi)
+        result = QgsLayoutExporter.Success if image.save(str(path), "PNG") else QgsLayoutExporter.FileError
     elif fmt == "png":
         settings = QgsLayoutExporter.ImageExportSettings()
         settings.dpi = dpi

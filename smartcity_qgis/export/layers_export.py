@@ -149,7 +149,8 @@ def _save_style(source: QgsVectorLayer, path: Path, table: str) -> None:
     document = QDomDocument()
     source.exportNamedStyle(document)
     written.importNamedStyle(document)
-    written.saveStyleToDatabase(table, source.name(), True, "")
+    # GeoPackage's layer_styles.styleName holds 30 characters: the full layer name goes in the description.
+    written.saveStyleToDatabase(table[:30], source.name(), True, "")
 
 
 def _sidecars(path: Path) -> list[Path]:
