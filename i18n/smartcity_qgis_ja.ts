@@ -2213,7 +2213,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="149" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="166" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
@@ -2243,17 +2243,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>X/Y 列の CSV にはポイントレイヤが必要です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="178" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="179" />
             <source>Unknown export format: {0}</source>
             <translation>不明な出力形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="181" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="182" />
             <source>Choose at least one vector layer to export</source>
             <translation>書き出すベクタレイヤを1つ以上選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/layers_export.py" line="193" />
+            <location filename="../smartcity_qgis/export/layers_export.py" line="194" />
             <source>These files exist already and were left untouched: {0}</source>
             <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
@@ -2333,7 +2333,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="80" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="89" />
             <source>Format</source>
             <translation>形式</translation>
         </message>
@@ -2423,17 +2423,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="96" />
+            <location filename="../smartcity_qgis/export/figure.py" line="99" />
             <source>Synthetic demo data (not real observations)</source>
             <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="104" />
+            <location filename="../smartcity_qgis/export/figure.py" line="107" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="105" />
+            <location filename="../smartcity_qgis/export/figure.py" line="108" />
             <source>Sources: {0}</source>
             <translation>出典：{0}</translation>
         </message>
@@ -2443,7 +2443,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="131" />
+            <location filename="../smartcity_qgis/export/figure.py" line="134" />
             <source>Give an extent, a district or layers with features</source>
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
@@ -2453,22 +2453,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="204" />
+            <location filename="../smartcity_qgis/export/figure.py" line="207" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="222" />
+            <location filename="../smartcity_qgis/export/figure.py" line="225" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="262" />
+            <location filename="../smartcity_qgis/export/figure.py" line="281" />
             <source>Unknown figure format: {0}</source>
             <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="264" />
+            <location filename="../smartcity_qgis/export/figure.py" line="283" />
             <source>The figure could not be written to {0}</source>
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
@@ -2573,102 +2573,102 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="30" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="39" />
             <source>Page size</source>
             <translation>用紙サイズ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
             <source>Orientation</source>
             <translation>向き</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
             <source>Portrait</source>
             <translation>縦</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
             <source>Landscape</source>
             <translation>横</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="55" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="64" />
             <source>Planning map figure</source>
             <translation>計画用の地図図面</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="58" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="67" />
             <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
             <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="135" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="151" />
             <source>Map layers (top first)</source>
             <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="71" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="80" />
             <source>Map extent</source>
             <translation>地図の範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="72" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
             <source>Fit to districts</source>
             <translation>先行地区に合わせる</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="140" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="156" />
             <source>Title</source>
             <translation>タイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="77" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="86" />
             <source>Planning map</source>
             <translation>計画図</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="141" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
             <source>Subtitle</source>
             <translation>サブタイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="90" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="84" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
             <source>Figure file</source>
             <translation>図面ファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="84" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
             <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
             <translation>PDF・PNG・SVG (*.pdf *.png *.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="122" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="138" />
             <source>Planning pack</source>
             <translation>計画資料一式</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="125" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="141" />
             <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
             <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="140" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="156" />
             <source>Pilot district plan</source>
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="161" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="161" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -3001,6 +3001,11 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="396" />
             <source>Not live</source>
             <translation>ライブではありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <source>Print the live labels (levels, trends) instead of names only</source>
+            <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
         </message>
     </context>
 </TS>

@@ -6,6 +6,7 @@ from qgis.core import (
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFileDestination,
@@ -24,6 +25,14 @@ from smartcity_qgis.i18n import tr
 
 PAGE_SIZES = ["A4", "A3"]
 ORIENTATIONS = ["portrait", "landscape"]
+
+
+def _live_labels_parameter(alg) -> None:
+    parameter = QgsProcessingParameterBoolean(
+        "LIVE_LABELS", tr("Print the live labels (levels, trends) instead of names only"), defaultValue=False
+    )
+    parameter.setFlags(parameter.flags() | parameter.FlagAdvanced)
+    alg.addParameter(parameter)
 
 
 def _page_parameters(alg, orientation_default: int) -> None:
@@ -81,6 +90,7 @@ class PlanningFigureAlgorithm(_LayoutAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber("DPI", tr("Resolution (dpi)"), defaultValue=300, minValue=50, maxValue=1200)
         )
+        _live_labels_parameter(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 "OUTPUT", tr("Figure file"), tr("PDF, PNG or SVG (*.pdf *.png *.svg)")
@@ -107,7 +117,13 @@ class PlanningFigureAlgorithm(_LayoutAlgorithm):
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
         try:
             layout = build_figure(spec)
-            path = export_layout(layout, output, fmt, self.parameterAsInt(parameters, "DPI", context))
+            path = export_layout(
+                layout,
+                output,
+                fmt,
+                self.parameterAsInt(parameters, "DPI", context),
+                live_labels=self.parameterAsBoolean(parameters, "LIVE_LABELS", context),
+            )
         except FigureError as exc:
             raise QgsProcessingException(str(exc)) from exc
         return {"OUTPUT": str(path), "LAYOUT": layout.name()}
@@ -141,6 +157,7 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
         self.addParameter(QgsProcessingParameterString("SUBTITLE", tr("Subtitle"), optional=True))
         _page_parameters(self, 0)
         fact_sheet_parameters(self)
+        _live_labels_parameter(self)
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Planning pack PDF"), tr("PDF (*.pdf)")))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -158,7 +175,11 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
                 ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)],
                 project=context.project() or QgsProject.instance(),
             )
-            path = export_planning_pack(layout, self.parameterAsFileOutput(parameters, "OUTPUT", context))
+            path = export_planning_pack(
+                layout,
+                self.parameterAsFileOutput(parameters, "OUTPUT", context),
+                live_labels=self.parameterAsBoolean(parameters, "LIVE_LABELS", context),
+            )
         except FigureError as exc:
             raise QgsProcessingException(str(exc)) from exc
         return {"OUTPUT": str(path), "LAYOUT": layout.name(), "PAGES": layout.pageCollection().pageCount()}

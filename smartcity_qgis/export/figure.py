@@ -34,6 +34,7 @@ from smartcity_qgis.export.layout_items import (
     page_dimensions,
 )
 from smartcity_qgis.export.pdf_text import repair_pdf_text
+from smartcity_qgis.export.print_labels import layout_layers, printed_labels
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.geometry import plane_zone_crs
 from smartcity_qgis.layers.districts.layer import DistrictError
@@ -238,9 +239,20 @@ def _always_text():
     return QgsRenderContext.TextFormatAlwaysText
 
 
-def export_layout(layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int = 300) -> Path:
-    """Export to PDF (vector), PNG (at ``dpi``) or SVG; return the path written."""
-    path = Path(path)
+def export_layout(
+    layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int = 300, live_labels: bool = False
+) -> Path:
+    """Export to PDF (vector), PNG (at ``dpi``) or SVG; return the path written.
+
+    Maps are labelled with names only, without overlaps (`print_labels`), unless ``live_labels``.
+    """
+    if live_labels:
+        return _export(layout, Path(path), fmt, dpi)
+    with printed_labels(layout_layers(layout)):
+        return _export(layout, Path(path), fmt, dpi)
+
+
+def _export(layout: QgsPrintLayout, path: Path, fmt: str, dpi: int) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     exporter = QgsLayoutExporter(layout)
     if fmt == "pdf":

@@ -144,10 +144,11 @@ def _set_legend_font(legend: QgsLayoutItemLegend, style, size: float, bold: bool
 
 
 def _style_legend(legend: QgsLayoutItemLegend, scale: float, columns: int) -> None:
+    # The smallest text a printed plan may carry is 7 pt (class labels at the smallest scale).
     _set_legend_font(legend, QgsLegendStyle.Title, 10 * scale, bold=True)
     for style in (QgsLegendStyle.Group, QgsLegendStyle.Subgroup):
-        _set_legend_font(legend, style, 7.5 * scale, bold=True)
-    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 6.5 * scale)
+        _set_legend_font(legend, style, 8.5 * scale, bold=True)
+    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 8 * scale)
     for style, top in ((QgsLegendStyle.Symbol, 1.5), (QgsLegendStyle.SymbolLabel, 1.5), (QgsLegendStyle.Group, 3.0)):
         legend.rstyle(style).setMargin(QgsLegendStyle.Top, top * scale)
     legend.setSymbolHeight(3.5 * scale)
@@ -168,9 +169,10 @@ def _fit_legend(legend: QgsLayoutItemLegend, width: float, height: float) -> Non
         QgsLayoutExporter(legend.layout()).renderRegion(painter, legend.sceneBoundingRect())
     finally:
         painter.end()
-    layouts = [(scale, 1) for scale in (1.0, 0.85, 0.72, 0.6)] + [(scale, 2) for scale in (0.85, 0.72, 0.6)]
+    scales = (1.0, 0.94, 0.875)  # 8 pt down to 7 pt class labels
+    layouts = [(scale, 1) for scale in scales] + [(scale, 2) for scale in scales]
     if width > 100:  # a wide, low box (portrait pages) reads better in two columns
-        layouts = [(scale, 2) for scale in (1.0, 0.85, 0.72, 0.6)]
+        layouts = [(scale, 2) for scale in scales] + [(scale, 3) for scale in scales]
     for scale, columns in layouts:
         _style_legend(legend, scale, columns)
         context = QgsLayoutUtils.createRenderContextForLayout(legend.layout(), None)
@@ -187,10 +189,19 @@ def add_legend(
     legend.setTitle(title)
     legend.setLinkedMap(linked_map)
     legend.setAutoUpdateModel(False)
-    root = legend.model().rootGroup()
+    model = legend.model()
+    root = model.rootGroup()
     root.removeAllChildren()
-    for layer in layers:
-        root.addLayer(layer)
+    nodes = [root.addLayer(layer) for layer in layers]
+    # A one-symbol layer is drawn inline (symbol and layer name, no heading): placed after a layer
+    # with a heading it would read as one of that layer's classes. Inline layers come first.
+    inline = [model.legendNodeEmbeddedInParent(node) is not None for node in nodes]
+    if any(inline) and not all(inline):
+        ordered = [n.layer() for n, i in zip(nodes, inline, strict=True) if i]
+        ordered += [n.layer() for n, i in zip(nodes, inline, strict=True) if not i]
+        root.removeAllChildren()
+        for layer in ordered:
+            root.addLayer(layer)
     legend.setWrapString("\n")
     layout.addLayoutItem(legend)
     place(legend, page, *rect)

@@ -205,6 +205,6 @@ def build_planning_pack(
     return layout
 
 
-def export_planning_pack(layout: QgsPrintLayout, path: str | Path, dpi: int = 200) -> Path:
-    """Write the pack as one PDF."""
-    return export_layout(layout, path, "pdf", dpi)
+def export_planning_pack(layout: QgsPrintLayout, path: str | Path, dpi: int = 200, live_labels: bool = False) -> Path:
+    """Write the pack as one PDF (maps labelled with names only unless ``live_labels``)."""
+    return export_layout(layout, path, "pdf", dpi, live_labels=live_labels)
