@@ -1708,7 +1708,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
             <source>Kind</source>
             <translation>種別</translation>
         </message>
@@ -2213,7 +2213,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="166" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="171" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
@@ -2438,7 +2438,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="173" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="214" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
@@ -2448,7 +2448,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="81" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="109" />
             <source>Created {0}</source>
             <translation>作成日 {0}</translation>
         </message>
@@ -2473,62 +2473,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="101" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="126" />
             <source>District</source>
             <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="101" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="126" />
             <source>Area (ha)</source>
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="121" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="246" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="124" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
             <source>Section</source>
             <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="124" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
             <source>Item</source>
             <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="124" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
             <source>Value</source>
             <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
             <source>Unit</source>
             <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="138" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="174" />
             <source>KPIs</source>
             <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
             <source>Indicator</source>
             <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
             <source>Target</source>
             <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="139" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
             <source>Target year</source>
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="184" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="225" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2663,12 +2663,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="161" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="166" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="161" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="166" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -3006,6 +3006,31 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
             <source>Print the live labels (levels, trends) instead of names only</source>
             <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="158" />
+            <source>Author organisation (default: the project's author)</source>
+            <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="125" />
+            <source>Districts</source>
+            <translation>地区一覧</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="140" />
+            <source>Contents</source>
+            <translation>目次</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="141" />
+            <source>Page</source>
+            <translation>ページ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="243" />
+            <source>{0} — map</source>
+            <translation>{0} — 地図</translation>
         </message>
     </context>
 </TS>

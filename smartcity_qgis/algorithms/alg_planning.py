@@ -155,6 +155,11 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
         )
         self.addParameter(QgsProcessingParameterString("TITLE", tr("Title"), defaultValue=tr("Pilot district plan")))
         self.addParameter(QgsProcessingParameterString("SUBTITLE", tr("Subtitle"), optional=True))
+        self.addParameter(
+            QgsProcessingParameterString(
+                "ORGANISATION", tr("Author organisation (default: the project's author)"), optional=True
+            )
+        )
         _page_parameters(self, 0)
         fact_sheet_parameters(self)
         _live_labels_parameter(self)
@@ -174,6 +179,7 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
                 PAGE_SIZES[self.parameterAsEnum(parameters, "PAGE_SIZE", context)],
                 ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)],
                 project=context.project() or QgsProject.instance(),
+                organisation=self.parameterAsString(parameters, "ORGANISATION", context) or None,
             )
             path = export_planning_pack(
                 layout,

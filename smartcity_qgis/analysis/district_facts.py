@@ -213,8 +213,11 @@ def build_fact_sheet(
     entity_counts: dict[str, int] | None = None,
     stations: list[StationFact] | None = None,
     station_distance_m: float | None = None,
+    type_labels: dict[str, str] | None = None,
 ) -> list[FactRow]:
     """All rows of one district's fact sheet.
+
+    ``type_labels`` gives readable (Japanese) names of entity types: rows read 「大気質（AirQualityObserved）」.
 
     ``None`` for an input means the input was not given: its rows say :data:`UNAVAILABLE`.
     An empty result for a given input (no hazard zone, no entity inside) is a real zero.
@@ -263,7 +266,9 @@ def build_fact_sheet(
             )
         )
         for kind, count in entity_counts.items():
-            rows.append(FactRow("都市OSエンティティ", f"entities:{kind}", kind, _number(count), "件"))
+            label = (type_labels or {}).get(kind)
+            item = f"{label}（{kind}）" if label and label != kind else kind
+            rows.append(FactRow("都市OSエンティティ", f"entities:{kind}", item, _number(count), "件"))
     if stations is None:
         rows.append(FactRow("河川", "river_stations", "近傍の水位観測所", UNAVAILABLE))
     else:

@@ -13,6 +13,7 @@ from smartcity_qgis.demo.context import DemoContext
 TITLE = "岡崎市 乙川リバーフロント地区（QURUWA） 現況図"
 PACK_TITLE = "岡崎市スマートシティ 先行地区 計画資料"
 SUBTITLE = "人流・浸水想定・河川水位・都市OSデータ（デモ用の合成データ）"
+ORGANISATION = "岡崎市 デモ（架空の作成者）"
 
 
 def _inputs(ctx: DemoContext):
@@ -87,7 +88,9 @@ def run(ctx: DemoContext) -> list[Path]:
     written.append(export_layout(figure, out / "quruwa_figure.pdf", "pdf", 300))
     written.append(export_layout(figure, out / "quruwa_figure.png", "png", 150))
 
-    pack = build_planning_pack(districts, map_layers, PACK_TITLE, SUBTITLE, inputs, project=ctx.project)
+    pack = build_planning_pack(
+        districts, map_layers, PACK_TITLE, SUBTITLE, inputs, project=ctx.project, organisation=ORGANISATION
+    )
     written.append(export_planning_pack(pack, out / "planning_pack.pdf"))
     print(f"  planning pack: {pack.pageCollection().pageCount()} pages for {len(sheets)} districts")
     return written

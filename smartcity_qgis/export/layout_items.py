@@ -103,6 +103,20 @@ def place(item, page: int, x: float, y: float, width: float, height: float) -> N
     item.attemptMove(QgsLayoutPoint(x, y, MM), page=page)
 
 
+def add_page_number(layout, page: int, page_size: str, orientation: str, size: float = 8) -> QgsLayoutItemLabel:
+    """ "n / N" centred at the foot of ``page``, counted by QGIS when the layout is printed."""
+    width, height = page_dimensions(page_size, orientation)
+    label = QgsLayoutItemLabel(layout)
+    label.setText("[% @layout_page %] / [% @layout_numpages %]")
+    label.setFont(cjk_font(size))
+    label.setHAlign(Qt.AlignHCenter)
+    label.setVAlign(Qt.AlignBottom)
+    label.setId("page_number")
+    layout.addLayoutItem(label)
+    place(label, page, 10.0, height - 9.0, width - 20.0, 5.0)
+    return label
+
+
 def add_label(
     layout, text: str, page: int, rect, size: float = 10, bold: bool = False, align=Qt.AlignLeft, valign=Qt.AlignTop
 ) -> QgsLayoutItemLabel:

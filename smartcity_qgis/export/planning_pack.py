@@ -30,7 +30,15 @@ from smartcity_qgis.export.figure import (
     sources_text,
     visible_layers,
 )
-from smartcity_qgis.export.layout_items import add_label, add_page, page_dimensions, place, text_format, wrap_text
+from smartcity_qgis.export.layout_items import (
+    add_label,
+    add_page,
+    add_page_number,
+    page_dimensions,
+    place,
+    text_format,
+    wrap_text,
+)
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
 from smartcity_qgis.layers.districts.layer import DistrictError
@@ -71,21 +79,41 @@ def add_table(
     return table
 
 
-def _cover(layout, spec: FigureSpec, sheets: Sequence[DistrictFactSheet], layers) -> None:
+def fitted_table(
+    layout, page: int, x: float, y: float, headers: Sequence[tuple[str, float]], rows, size: float = 8
+) -> float:
+    """A table whose frame is as tall as its rows; returns the bottom of the frame (mm)."""
+    width = sum(w for _t, w in headers)
+    # Each row is as tall as its most wrapped cell: lines of CJK text (about 1.5 × the point size,
+    # in mm 0.3528 per point) plus the cell margins above and below.
+    line = size * 0.3528 * 1.5
+    height = line + 2.4
+    for row in rows:
+        lines = max(wrap_text(str(v), w - 3.0, size).count("\n") + 1 for v, (_t, w) in zip(row, headers, strict=True))
+        height += lines * line + 2.4
+    add_table(layout, page, (x, y, width, height + 1.0), headers, rows, size)
+    return y + height + 1.0
+
+
+def _cover(
+    layout,
+    spec: FigureSpec,
+    sheets: Sequence[DistrictFactSheet],
+    layers,
+    contents: Sequence[tuple[str, int]],
+    organisation: str,
+) -> None:
+    """Title, subtitle, date and author organisation; the districts; the contents; the sources."""
     width, height = page_dimensions(spec.page_size, spec.orientation)
     margin = 20.0
-    add_label(
-        layout, spec.title, 0, (margin, height * 0.22, width - 2 * margin, 20), 26, bold=True, align=Qt.AlignHCenter
-    )
-    add_label(layout, spec.subtitle, 0, (margin, height * 0.22 + 22, width - 2 * margin, 10), 14, align=Qt.AlignHCenter)
-    add_label(
-        layout,
-        tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd")),
-        0,
-        (margin, height * 0.22 + 34, width - 2 * margin, 8),
-        10,
-        align=Qt.AlignHCenter,
-    )
+    inner = width - 2 * margin
+    top = height * 0.12
+    add_label(layout, spec.title, 0, (margin, top, inner, 20), 26, bold=True, align=Qt.AlignHCenter)
+    add_label(layout, spec.subtitle, 0, (margin, top + 22, inner, 10), 14, align=Qt.AlignHCenter)
+    byline = tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd"))
+    if organisation:
+        byline = f"{organisation}　{byline}"
+    add_label(layout, byline, 0, (margin, top + 34, inner, 8), 10, align=Qt.AlignHCenter)
     rows = []
     for sheet in sheets:
         facts = {row.key: row for row in sheet.rows}
@@ -97,11 +125,13 @@ def _cover(layout, spec: FigureSpec, sheets: Sequence[DistrictFactSheet], layers
                 facts["area_ha"].value,
             ]
         )
-    inner = width - 2 * margin
-    add_table(
+    table_top = top + 50
+    add_label(layout, tr("Districts"), 0, (margin, table_top, inner, 7), 12, bold=True)
+    bottom = fitted_table(
         layout,
         0,
-        (margin, height * 0.45, inner, height * 0.35),
+        margin,
+        table_top + 8,
         [
             (tr("District"), inner * 0.4),
             (tr("Domain"), inner * 0.22),
@@ -111,7 +141,17 @@ def _cover(layout, spec: FigureSpec, sheets: Sequence[DistrictFactSheet], layers
         rows,
         size=10,
     )
-    add_label(layout, sources_text(layers), 0, (margin, height - margin - 14, inner, 14), 8)
+    add_label(layout, tr("Contents"), 0, (margin, bottom + 8, inner, 7), 12, bold=True)
+    fitted_table(
+        layout,
+        0,
+        margin,
+        bottom + 16,
+        [(tr("Section"), inner * 0.85), (tr("Page"), inner * 0.15)],
+        [[title, str(page + 1)] for title, page in contents],
+        size=9,
+    )
+    add_label(layout, sources_text(layers), 0, (margin, height - margin - 18, inner, 14), 8)
 
 
 def _fact_page(layout, spec: FigureSpec, page: int, sheet: DistrictFactSheet) -> None:
@@ -162,8 +202,13 @@ def build_planning_pack(
     orientation: str = "portrait",
     project: QgsProject | None = None,
     name: str | None = None,
+    organisation: str | None = None,
 ) -> QgsPrintLayout:
-    """The pack as one multi-page layout (kept in the project): cover + 2 pages per district."""
+    """The pack as one multi-page layout (kept in the project): cover + 2 pages per district.
+
+    The cover names ``organisation`` (default: the project's author in its metadata), lists the
+    districts and the contents; every page is numbered.
+    """
     project = project or QgsProject.instance()
     try:
         sheets = district_fact_sheets(districts, inputs)
@@ -184,7 +229,7 @@ def build_planning_pack(
     layout.setName(name or tr("Planning pack: {0}").format(title))
     add_page(layout, page_size, orientation)
     shown = visible_layers([districts, *layers], project)
-    _cover(layout, spec, sheets, shown)
+    contents: list[tuple[str, int]] = []
     for sheet in sheets:
         district_spec = FigureSpec(
             title=title,
@@ -199,8 +244,15 @@ def build_planning_pack(
         extent, crs = figure_area(district_spec)
         map_page = add_page(layout, page_size, orientation)
         add_map_page(layout, district_spec, map_page, extent, crs, title=sheet.name, subtitle=title)
+        contents.append((tr("{0} — map").format(sheet.name), map_page))
         fact_page = add_page(layout, page_size, orientation)
         _fact_page(layout, district_spec, fact_page, sheet)
+        contents.append((tr("{0} — fact sheet").format(sheet.name), fact_page))
+    if organisation is None:
+        organisation = project.metadata().author()
+    _cover(layout, spec, sheets, shown, contents, organisation or "")
+    for page in range(layout.pageCollection().pageCount()):
+        add_page_number(layout, page, page_size, orientation)
     keep_in_project(project, layout)
     return layout
 

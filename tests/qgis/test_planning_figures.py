@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -162,11 +163,21 @@ def test_planning_pack_has_cover_and_two_pages_per_district(scene, tmp_path):
         "ORIENTATION": 0,
         "PEOPLE_FLOW": layers["people"],
         "HAZARD": layers["hazard"],
+        "ORGANISATION": "岡崎市 企画課",
         "OUTPUT": str(tmp_path / "pack.pdf"),
     }
     result = processing.run("smartcity:planningpack", params)
     pages, size = pdf_pages(result["OUTPUT"])
     assert pages == 1 + 2 * 2 and size.startswith("595")
+    for page in range(1, pages + 1):
+        page_text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), result["OUTPUT"], "-"], capture_output=True, check=True
+        ).stdout.decode()
+        assert re.search(rf"(?<!\d){page}\s*/\s*{pages}(?!\d)", page_text), f"page {page} is numbered"
+    cover = subprocess.run(["pdftotext", "-l", "1", result["OUTPUT"], "-"], capture_output=True, check=True).stdout
+    cover = cover.decode()
+    assert "岡崎市 企画課" in cover, "the cover names the author organisation"
+    assert tr("Contents") in cover and tr("{0} — fact sheet").format("康生地区") in cover
     text = pdf_text(result["OUTPUT"])
     assert "先行地区計画 添付資料" in text and "康生地区" in text and "来街者数" in text
     assert "—（データなし）" in text, "unavailable figures are marked"

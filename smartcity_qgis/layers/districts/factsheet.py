@@ -33,6 +33,7 @@ from smartcity_qgis.analysis.district_facts import (
     population_by_area_share,
     stations_within,
 )
+from smartcity_qgis.layers.cityos.entity_builder import type_label
 from smartcity_qgis.layers.cityos.entity_schema import STRING, qgs_field
 from smartcity_qgis.layers.districts.geometry import japan_zone_epsg
 from smartcity_qgis.layers.districts.layer import feature_attributes
@@ -81,6 +82,22 @@ def _first_field(layer: QgsVectorLayer, candidates: Iterable[str], pattern: str 
     if pattern:
         return next((n for n in names if re.fullmatch(pattern, n)), None)
     return None
+
+
+def entity_type_labels(layers: Sequence[QgsVectorLayer], kinds: Iterable[str]) -> dict[str, str]:
+    """Readable names of entity types: the name a layer gives its type ("大気質 (AirQualityObserved) […]"
+    names AirQualityObserved 大気質), else the plugin's own name for a well-known type."""
+    labels: dict[str, str] = {}
+    for layer in layers:
+        kind = entity_type_of(layer)
+        name = layer.name()
+        marker = f" ({kind})"
+        if marker in name and name.index(marker) > 0:
+            labels.setdefault(kind, name[: name.index(marker)].strip())
+    for kind in kinds:
+        if kind not in labels and type_label(kind):
+            labels[kind] = type_label(kind)
+    return labels
 
 
 def entity_type_of(layer: QgsVectorLayer) -> str:
@@ -209,6 +226,7 @@ def district_fact_sheet(districts: QgsVectorLayer, feature: QgsFeature, inputs: 
         entity_counts=counts,
         stations=stations,
         station_distance_m=inputs.station_distance_m if inputs.stations is not None else None,
+        type_labels=entity_type_labels(inputs.entity_layers, counts or {}),
     )
     return DistrictFactSheet(
         feature.id(), str(attributes.get("name") or feature.id()), rows, kpi_table(attributes), epsg, attributes
