@@ -22,6 +22,12 @@ from smartcity_qgis.algorithms.base import SmartCityAlgorithm
 from smartcity_qgis.export.figure import FORMATS, FigureError, FigureSpec, build_figure, export_layout
 from smartcity_qgis.export.planning_pack import build_planning_pack, export_planning_pack
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.districts.pack_inputs import (
+    LAYER_LIST_PARAMETERS,
+    LAYER_PARAMETERS,
+    VALUE_PARAMETERS,
+    remember_pack_choices,
+)
 
 PAGE_SIZES = ["A4", "A3"]
 ORIENTATIONS = ["portrait", "landscape"]
@@ -188,6 +194,12 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
             )
         except FigureError as exc:
             raise QgsProcessingException(str(exc)) from exc
+        chosen = {key: parameters.get(key) for key in VALUE_PARAMETERS if key in parameters}
+        for key in LAYER_PARAMETERS:
+            chosen[key] = self.parameterAsVectorLayer(parameters, key, context)
+        for key in LAYER_LIST_PARAMETERS:
+            chosen[key] = self.parameterAsLayerList(parameters, key, context)
+        remember_pack_choices(context.project() or QgsProject.instance(), chosen)
         return {"OUTPUT": str(path), "LAYOUT": layout.name(), "PAGES": layout.pageCollection().pageCount()}
 
 

@@ -12,37 +12,12 @@ from qgis.PyQt.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetI
 from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.factsheet import (
-    DAY_FIELDS,
-    ENTITY_TYPE_PROPERTY,
-    NIGHT_FIELDS,
-    FactSheetInputs,
     district_fact_sheet,
 )
 from smartcity_qgis.layers.districts.layer import DistrictError, is_district_layer
+from smartcity_qgis.layers.districts.pack_inputs import project_fact_inputs
 
 FACT_DOCK_OBJECT_NAME = "SmartCityDistrictFactSheetDock"
-
-
-def project_fact_inputs(project: QgsProject) -> FactSheetInputs:
-    """Fact-sheet inputs found in the project: people flow, flood zones, river stations, entity layers."""
-    inputs = FactSheetInputs()
-    entities = []
-    for layer in project.mapLayers().values():
-        if not isinstance(layer, QgsVectorLayer) or is_district_layer(layer):
-            continue
-        names = layer.fields().names()
-        if layer.customProperty("smartcity/hazard_kind") and inputs.hazard is None:
-            inputs.hazard = layer
-        elif "alert_level" in names and inputs.stations is None:
-            inputs.stations = layer
-        elif layer.customProperty(ENTITY_TYPE_PROPERTY):
-            entities.append(layer)
-        elif inputs.people_flow is None and (
-            set(names) & {"population", *DAY_FIELDS, *NIGHT_FIELDS} or layer.customProperty("smartcity/people_flow")
-        ):
-            inputs.people_flow = layer
-    inputs.entity_layers = entities
-    return inputs
 
 
 class DistrictFactSheetDock(QgsDockWidget):

@@ -19,6 +19,7 @@ from smartcity_qgis.layers.districts.layer import (
     open_district_layer,
     save_districts,
 )
+from smartcity_qgis.layers.districts.pack_inputs import pack_parameters
 
 
 class DistrictTools:
@@ -173,7 +174,9 @@ def contribute(ui: PluginUI) -> None:
     )
     ui.add_action(
         tr("Planning pack…"),
-        lambda: _processing_dialog("smartcity:planningpack"),
+        lambda: _processing_dialog(
+            "smartcity:planningpack", pack_parameters(QgsProject.instance(), ui.iface.activeLayer())
+        ),
         object_name="SmartCityPlanningPack",
         menu=menu,
     )
