@@ -63,3 +63,31 @@ def test_choices_whose_layers_are_gone_are_dropped(qgis_app, tmp_path):
     project.writeEntry("SmartCity", "planning_pack/last", "{not json")
     assert pack_parameters(project)["DISTRICTS"] is not None
     project.clear()
+
+
+def test_the_processing_dialog_shows_the_prefilled_layers(qgis_app, qgis_iface, tmp_path, monkeypatch):
+    import processing
+    from qgis.gui import QgsBrowserGuiModel
+
+    # The test interface is a stand-in: give it the one real piece the dialog asks for.
+    browser = QgsBrowserGuiModel()
+    monkeypatch.setattr(qgis_iface, "browserModel", lambda: browser, raising=False)
+
+    init_processing()
+    project = QgsProject.instance()
+    districts = square_district(tmp_path / "districts.gpkg")
+    layers = planning_layers()
+    layers["hazard"].setCustomProperty("smartcity/hazard_kind", "A31a")
+    dialog = processing.createAlgorithmDialog("smartcity:planningpack", pack_parameters(project))
+    try:
+        shown = dialog.mainWidget().createProcessingParameters()
+    finally:
+        dialog.deleteLater()
+
+    def layer_id(value):
+        return value.id() if hasattr(value, "id") else value
+
+    assert layer_id(shown["DISTRICTS"]) == districts.id()
+    assert layer_id(shown["HAZARD"]) == layers["hazard"].id()
+    assert layer_id(shown["PEOPLE_FLOW"]) == layers["people"].id()
+    project.clear()
