@@ -169,6 +169,14 @@ def _number(value: float, digits: int = 0) -> str:
     return f"{value:,.{digits}f}"
 
 
+def format_quantity(value: float) -> str:
+    """A number as a Japanese document prints it: thousands separated, no needless decimals
+    (12,000 / 0.5 / 1,234.25), never in exponent form."""
+    if value == int(value) and abs(value) < 1e15:
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
 def _text(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return UNAVAILABLE
@@ -196,7 +204,7 @@ def kpi_table(attributes: dict[str, Any]) -> list[KpiRow]:
             KpiRow(
                 kind=label,
                 indicator=_text(attributes.get(prefix)),
-                target=UNAVAILABLE if target is None else f"{float(target):g}",
+                target=UNAVAILABLE if target is None else format_quantity(float(target)),
                 unit=_text(attributes.get(f"{prefix}_unit")) if target is not None else "",
                 year=UNAVAILABLE if year is None else f"{int(year)}年",
             )

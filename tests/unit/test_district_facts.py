@@ -181,3 +181,18 @@ def test_fact_sheet_with_known_contents():
     assert by_key["hazard_rank_2"] == "25.00"
     assert by_key["entities_total"] == "0" and by_key["entities:Device"] == "0"
     assert by_key["river_stations"] == "0"
+
+
+def test_kpi_targets_print_with_thousands_separators():
+    from smartcity_qgis.analysis.district_facts import format_quantity
+
+    assert [format_quantity(v) for v in (12000, 1234567, 0.5, 1234.25, 1.2, -3000, 1e7)] == [
+        "12,000",
+        "1,234,567",
+        "0.5",
+        "1,234.25",
+        "1.2",
+        "-3,000",
+        "10,000,000",
+    ]
+    assert kpi_table({"kpi_outcome": "来街者数", "kpi_outcome_target": 12000})[0].target == "12,000"
