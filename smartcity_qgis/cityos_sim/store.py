@@ -205,16 +205,32 @@ class TenantStore:
         self._notify(rec, list(rec.attrs), "delete")
 
     def update(
-        self, rec: EntityRecord, attrs: dict[str, Attr], now: float, replace: bool = False, notify: bool = True
+        self,
+        rec: EntityRecord,
+        attrs: dict[str, Attr],
+        now: float,
+        replace: bool = False,
+        notify: bool = True,
+        force: bool = False,
     ) -> list[str]:
-        """Set attributes (all of them when ``replace``); history and subscriptions see every change."""
+        """Set attributes (all of them when ``replace``); history and subscriptions see every change.
+
+        ``force`` (Orion's ``forcedUpdate``) counts every attribute written as changed, so that
+        subscriptions are notified even when the values stay the same.
+        """
         with self.lock:
             if replace:
                 rec.attrs = {}
             changed = []
             for name, new in attrs.items():
                 old = rec.attrs.get(name) if not replace else None
-                if old is None or old.value != new.value or old.type != new.type or old.metadata != new.metadata:
+                if (
+                    force
+                    or old is None
+                    or old.value != new.value
+                    or old.type != new.type
+                    or old.metadata != new.metadata
+                ):
                     changed.append(name)
                 self._remember(rec, name, new, old)
                 rec.attrs[name] = new
