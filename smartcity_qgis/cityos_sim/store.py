@@ -31,6 +31,8 @@ class PathError(ValueError):
 
 def check_tenant(name: str) -> str:
     """Orion's tenant rule: up to 50 of [A-Za-z0-9_]; stored lowercase."""
+    if len(name) > 50:
+        raise PathError("bad length - a tenant name can be max 50 characters long")
     if not _TENANT_RE.match(name):
         raise PathError("bad character in tenant name")
     return name.lower()
@@ -56,6 +58,8 @@ def parse_service_paths(header: str | None, for_query: bool) -> list[str]:
         if len(parts) > 10:
             raise PathError("too many components in ServicePath")
         for part in parts:
+            if len(part) > 50:
+                raise PathError("component-name too long in ServicePath")
             if not _PATH_PART.match(part):
                 raise PathError("a component of ServicePath contains an illegal character")
         out.append(path.rstrip("/") or "/" if not path.endswith("/#") else path)
