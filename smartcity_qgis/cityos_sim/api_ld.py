@@ -1,82 +1,26 @@
-"""The NGSI-LD API (ETSI GS CIM 009 as Orion-LD serves it), including the temporal API."""
+"""The NGSI-LD API (ETSI GS CIM 009 as Orion-LD serves it); batch operations and the temporal API
+live in ``api_ld_batch`` and ``api_ld_temporal``."""
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 from urllib.parse import quote
 
+from smartcity_qgis.cityos_sim import api_ld_batch, api_ld_temporal
+from smartcity_qgis.cityos_sim import api_ld_common as common
 from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
-from smartcity_qgis.cityos_sim.model import (
-    GEO_TYPES,
-    LD_CORE_CONTEXT,
-    EntityRecord,
-    PayloadError,
-    as_geojson,
-    attr_from_ld,
-    entity_from_ld,
-    iso,
-    parse_time,
-    short_type,
-)
-from smartcity_qgis.cityos_sim.query import QueryError, compile_q_ld
-from smartcity_qgis.cityos_sim.render import (
-    dumps,
-    ld_entity,
-    ld_feature,
-    ld_feature_collection,
-    ld_fragment,
-)
+from smartcity_qgis.cityos_sim.model import LD_CORE_CONTEXT, EntityRecord, PayloadError, entity_from_ld, short_type
+from smartcity_qgis.cityos_sim.query import Predicate, QueryError, compile_q_ld
+from smartcity_qgis.cityos_sim.render import ld_entity, ld_feature, ld_feature_collection, ld_fragment
 from smartcity_qgis.cityos_sim.search import find
-from smartcity_qgis.cityos_sim.store import PathError, TenantStore
+from smartcity_qgis.cityos_sim.store import TenantStore
 
-LINK = f'<{LD_CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
-
-
-def tenant_of(sim: SimContext, req: Request, create: bool) -> TenantStore:
-    name = req.header("ngsild-tenant") or req.header("fiware-service")
-    try:
-        store = sim.store.tenant(name, create=create)
-    except PathError as exc:
-        raise ApiError(400, str(exc), "BadRequestData") from exc
-    if store is None:
-        raise ApiError(404, f"Tenant not found: {name}", "NonexistentTenant")
-    return store
-
-
-def _accept(req: Request) -> str:
-    accept = req.header("accept") or "application/json"
-    for kind in ("application/geo+json", "application/ld+json", "application/json"):
-        if kind in accept:
-            return kind
-    if "*/*" in accept:
-        return "application/json"
-    raise ApiError(406, f"not acceptable: {accept}", "NotAcceptable")
-
-
-def _format(req: Request) -> str:
-    opts = req.options()
-    fmt = req.params.get("format")
-    if "keyValues" in opts or fmt in ("simplified", "keyValues"):
-        return "keyValues"
-    if "concise" in opts or fmt == "concise":
-        return "concise"
-    return "normalized"
-
-
-def _json(body: Any, accept: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    extra = dict(headers or {})
-    if accept == "application/json":
-        extra["Link"] = LINK
-    return Response.json(body, status, accept, extra)
-
-
-def _record(store: TenantStore, eid: str) -> EntityRecord:
-    rec = store.get(eid)
-    if rec is None:
-        raise ApiError(404, f"Entity not found: {eid}", "ResourceNotFound")
-    return rec
+LINK = common.LINK
+TOO_BROAD = "Too broad query: need at least one of: entity-id, entity-type, geo-location, attribute-list, Q-filter"
 
 
 def handle(sim: SimContext, req: Request) -> Response:
@@ -95,119 +39,210 @@ def handle(sim: SimContext, req: Request) -> Response:
             if m == "GET":
                 return get_entity(sim, req, seg[1])
             if m == "DELETE":
-                store = tenant_of(sim, req, False)
-                store.delete(_record(store, seg[1]))
+                store = common.tenant_of(sim, req, False)
+                store.delete(common.record(store, seg[1]))
                 return Response.empty(204)
+            if m in ("PATCH", "PUT"):
+                return merge_or_replace(sim, req, seg[1])
         elif seg[2] == "attrs":
             return write_attrs(sim, req, seg[1], seg[3] if len(seg) > 3 else None)
     elif head == "entityOperations" and len(seg) == 2 and m == "POST":
-        return batch(sim, req, seg[1])
+        if seg[1] == "query":
+            return batch_query(sim, req)
+        return api_ld_batch.batch(sim, req, seg[1])
     elif head == "types" and m == "GET":
         return types(sim, req, seg[1] if len(seg) > 1 else None)
-    elif head == "temporal" and len(seg) == 3 and seg[1] == "entities" and m == "GET":
-        return temporal(sim, req, seg[2])
+    elif head == "temporal" and len(seg) >= 2 and seg[1] == "entities":
+        if len(seg) == 3 and m == "GET":
+            return api_ld_temporal.retrieve(sim, req, seg[2])
+        if len(seg) == 2 and m == "GET":
+            selection = _selection_from_params(req)
+            return api_ld_temporal.query(sim, req, lambda store: _find_page(store, req, selection))
+        if m in ("POST", "PATCH", "PUT", "DELETE"):
+            raise ApiError(501, "the temporal API of the embedded city OS is read-only", "OperationNotSupported")
     elif head == "subscriptions":
-        return sim.subs.handle_ld(req, tenant_of(sim, req, m != "GET"), seg[1] if len(seg) > 1 else None)
+        return sim.subs.handle_ld(req, common.tenant_of(sim, req, m != "GET"), seg[1] if len(seg) > 1 else None)
+    elif head in ("csourceRegistrations", "csourceSubscriptions", "jsonldContexts", "attributes"):
+        raise ApiError(501, f"/ngsi-ld/v1/{head} is not served by the embedded city OS", "OperationNotSupported")
     else:
         raise ApiError(404, f"unknown resource {req.path}", "ResourceNotFound")
     raise ApiError(405, f"method {m} not allowed on {req.path}", "OperationNotSupported")
 
 
-def query_entities(sim: SimContext, req: Request) -> Response:
-    accept = _accept(req)
-    store = tenant_of(sim, req, False)
+# ---------------------------------------------------------------- queries
+
+
+class Selection:
+    """What a query selects: entity selectors, attrs, q, geo-query."""
+
+    def __init__(
+        self,
+        selectors: list[dict],
+        attrs: list[str] | None,
+        q: str | None,
+        geo: geoq.GeoFilter | None,
+        geoproperty: str,
+    ) -> None:
+        self.attrs = attrs
+        self.geo = geo
+        self.geoproperty = geoproperty
+        if not (selectors or q or attrs or geo):
+            raise ApiError(400, TOO_BROAD, "BadRequestData")
+        self.preds: list[Predicate] = []
+        try:
+            if q:
+                self.preds.append(compile_q_ld(q))
+        except QueryError as exc:
+            raise ApiError(400, str(exc), "BadRequestData") from exc
+        if attrs:
+            self.preds.append(lambda rec: any(a in rec.attrs for a in attrs))
+        self.types: list[str] | None = None
+        self.ids: list[str] | None = None
+        self.id_pattern: str | None = None
+        if len(selectors) == 1:  # the common case goes through the store's indexes
+            sel = selectors[0]
+            self.types = sel.get("types")
+            self.ids = sel.get("ids")
+            self.id_pattern = sel.get("idPattern")
+        elif selectors:
+            self.preds.append(_any_selector(selectors))
+
+
+def _any_selector(selectors: list[dict]) -> Predicate:
+    compiled = [(s.get("types"), s.get("ids"), re.compile(s["idPattern"]) if s.get("idPattern") else None)
+                for s in selectors]  # fmt: skip
+
+    def matches(rec: EntityRecord) -> bool:
+        for types, ids, rx in compiled:
+            if types is not None and rec.type not in types:
+                continue
+            if ids is not None and rec.id not in ids:
+                continue
+            if rx is not None and not rx.search(rec.id):
+                continue
+            return True
+        return False
+
+    return matches
+
+
+def _geo(georel: str | None, geometry: str | None, coordinates: str | None) -> geoq.GeoFilter | None:
+    try:
+        return geoq.parse_ld(georel, geometry, coordinates)
+    except geoq.GeoQueryError as exc:
+        raise ApiError(400, str(exc), "BadRequestData") from exc
+
+
+def _selection_from_params(req: Request) -> Selection:
+    p = req.params
+    sel: dict[str, Any] = {}
+    types = [short_type(t) for t in req.csv("type") or []]
+    if types:
+        sel["types"] = types
+    if req.csv("id"):
+        sel["ids"] = req.csv("id")
+    if p.get("idPattern"):
+        sel["idPattern"] = p["idPattern"]
+    attrs = [short_type(a) for a in req.csv("attrs") or req.csv("pick") or []] or None
+    geo = _geo(p.get("georel"), p.get("geometry"), p.get("coordinates"))
+    return Selection([sel] if sel else [], attrs, p.get("q"), geo, short_type(p.get("geoproperty", "location")))
+
+
+def _find_page(store: TenantStore, req: Request, sel: Selection) -> tuple[list[EntityRecord], dict[str, str]]:
     limit, offset = req.paging("ld")
     if req.shift_page and offset:
         offset = max(0, offset - max(1, limit // 4))
-    types = [short_type(t) for t in req.csv("type") or []] or None
-    ids = req.csv("id")
-    attrs = [short_type(a) for a in req.csv("attrs") or req.csv("pick") or []] or None
-    try:
-        geo = geoq.parse_ld(req.params.get("georel"), req.params.get("geometry"), req.params.get("coordinates"))
-    except geoq.GeoQueryError as exc:
-        raise ApiError(400, str(exc), "BadRequestData") from exc
-    geoprop = short_type(req.params.get("geoproperty", "location"))
-    if not (types or ids or req.params.get("idPattern") or req.params.get("q") or attrs or geo):
-        raise ApiError(
-            400,
-            "Too broad query: need at least one of: entity-id, entity-type, geo-location, attribute-list, Q-filter",
-            "BadRequestData",
-        )
-    preds = []
-    try:
-        if req.params.get("q"):
-            preds.append(compile_q_ld(req.params["q"]))
-    except QueryError as exc:
-        raise ApiError(400, str(exc), "BadRequestData") from exc
-    if attrs:
-        preds.append(lambda rec: any(a in rec.attrs for a in attrs))
-    count = req.params.get("count") == "true"
-    # One request reads one state of the store: no change lands between choosing and rendering a page.
-    with store.lock:
-        return _query_page(store, req, accept, ids, types, attrs, preds, geo, geoprop, limit, offset, count)
-
-
-def _query_page(
-    store: TenantStore,
-    req: Request,
-    accept: str,
-    ids: list[str] | None,
-    types: list[str] | None,
-    attrs: list[str] | None,
-    preds: list,
-    geo: Any,
-    geoprop: str,
-    limit: int,
-    offset: int,
-    count: bool,
-) -> Response:
     try:
         page, total = find(
             store,
-            geoproperty=geoprop,
-            ids=ids,
-            id_pattern=req.params.get("idPattern"),
-            types=types,
-            q=preds,
-            geo=geo,
+            geoproperty=sel.geoproperty,
+            ids=sel.ids,
+            id_pattern=sel.id_pattern,
+            types=sel.types,
+            q=sel.preds,
+            geo=sel.geo,
             order_by=None,
             offset=offset,
             limit=limit,
-            count=count,
+            count=req.params.get("count") == "true",
         )
-    except Exception as exc:
-        if isinstance(exc, ApiError):
-            raise
+    except re.error as exc:
         raise ApiError(400, f"invalid pattern: {exc}", "BadRequestData") from exc
-    headers = {"NGSILD-Results-Count": str(total)} if total is not None else {}
-    fmt = _format(req)
-    sys_attrs = "sysAttrs" in req.options()
-    if accept == "application/geo+json":
-        features = [ld_feature(r, fmt, attrs, sys_attrs=sys_attrs) for r in page]
-        return Response.json(ld_feature_collection(features), 200, accept, headers)
-    ld_json = accept == "application/ld+json"
-    body = "[" + ",".join(ld_fragment(r, fmt, attrs, ld_json, store.lock, sys_attrs) for r in page) + "]"
-    return _json(body, accept, headers=headers)
+    return page, ({"NGSILD-Results-Count": str(total)} if total is not None else {})
+
+
+def query_entities(sim: SimContext, req: Request) -> Response:
+    accept = common.accept(req)
+    store = common.tenant_of(sim, req, False)
+    sel = _selection_from_params(req)
+    return _render_page(store, req, accept, sel)
+
+
+def _render_page(store: TenantStore, req: Request, accept: str, sel: Selection) -> Response:
+    # One request reads one state of the store: no change lands between choosing and rendering a page.
+    with store.lock:
+        page, headers = _find_page(store, req, sel)
+        fmt = common.out_format(req)
+        sys_attrs = "sysAttrs" in req.options()
+        if accept == "application/geo+json":
+            features = [ld_feature(r, fmt, sel.attrs, sys_attrs=sys_attrs) for r in page]
+            return Response.json(ld_feature_collection(features), 200, accept, headers)
+        ld_json = accept == "application/ld+json"
+        body = "[" + ",".join(ld_fragment(r, fmt, sel.attrs, ld_json, store.lock, sys_attrs) for r in page) + "]"
+        return common.json_answer(body, accept, headers=headers)
+
+
+def batch_query(sim: SimContext, req: Request) -> Response:
+    """``POST /entityOperations/query`` with a Query body (entities, attrs, q, geoQ)."""
+    accept = common.accept(req)
+    store = common.tenant_of(sim, req, False)
+    body = common.payload(req)
+    if not isinstance(body, dict) or body.get("type", "Query") != "Query":
+        raise ApiError(400, "the payload must be a Query object (type Query)", "BadRequestData")
+    selectors = []
+    for ent in body.get("entities") or []:
+        if not isinstance(ent, dict) or not isinstance(ent.get("type"), str):
+            raise ApiError(400, "every entity selector needs a type", "BadRequestData")
+        sel: dict[str, Any] = {"types": [short_type(t) for t in ent["type"].split(",")]}
+        if "id" in ent:
+            sel["ids"] = [ent["id"]]
+        if "idPattern" in ent:
+            sel["idPattern"] = ent["idPattern"]
+        selectors.append(sel)
+    attrs = [short_type(a) for a in body.get("attrs") or []] or None
+    gq = body.get("geoQ") or {}
+    if not isinstance(gq, dict):
+        raise ApiError(400, "geoQ must be an object", "BadRequestData")
+    coords = gq.get("coordinates")
+    geo = _geo(gq.get("georel"), gq.get("geometry"), json.dumps(coords) if coords is not None else None)
+    q = body.get("q")
+    if q is not None and not isinstance(q, str):
+        raise ApiError(400, "q must be a string", "BadRequestData")
+    selection = Selection(selectors, attrs, q, geo, short_type(gq.get("geoproperty", "location")))
+    return _render_page(store, req, accept, selection)
+
+
+# ---------------------------------------------------------------- entities
 
 
 def get_entity(sim: SimContext, req: Request, eid: str) -> Response:
-    accept = _accept(req)
-    store = tenant_of(sim, req, False)
-    rec = _record(store, eid)
+    accept = common.accept(req)
+    store = common.tenant_of(sim, req, False)
+    rec = common.record(store, eid)
     attrs = [short_type(a) for a in req.csv("attrs") or []] or None
-    fmt = _format(req)
+    fmt = common.out_format(req)
     if accept == "application/geo+json":
         feature = ld_feature(rec, fmt, attrs, sys_attrs="sysAttrs" in req.options())
         feature["@context"] = LD_CORE_CONTEXT
         return Response.json(feature, 200, accept)
     body = ld_entity(rec, fmt, attrs, accept == "application/ld+json", "sysAttrs" in req.options())
-    return _json(body, accept)
+    return common.json_answer(body, accept)
 
 
 def create_entity(sim: SimContext, req: Request) -> Response:
-    store = tenant_of(sim, req, True)
+    store = common.tenant_of(sim, req, True)
     try:
-        rec = entity_from_ld(_payload(req), sim.now())
+        rec = entity_from_ld(common.payload(req), sim.now())
     except PayloadError as exc:
         raise ApiError(400, str(exc), "BadRequestData") from exc
     with store.lock:
@@ -217,53 +252,43 @@ def create_entity(sim: SimContext, req: Request) -> Response:
     return Response.empty(201, {"Location": f"/ngsi-ld/v1/entities/{quote(rec.id, safe=':')}"})
 
 
-def _payload(req: Request) -> Any:
-    """The JSON body, with the rule on where @context goes: Link header for JSON, body for JSON-LD."""
-    body = req.json_body("ld")
-    ctype = (req.header("content-type") or "").split(";")[0].strip()
-    items = body if isinstance(body, list) else [body]
-    in_body = any(isinstance(b, dict) and "@context" in b for b in items)
-    if ctype == "application/json" and in_body:
-        raise ApiError(400, "@context in the payload body requires Content-Type application/ld+json", "BadRequestData")
-    if ctype == "application/ld+json" and req.header("link"):
-        raise ApiError(
-            400, "@context given both in a Link header and as application/ld+json: choose one", "BadRequestData"
-        )
-    return body
-
-
-def _ld_attrs(body: Any, now: float) -> dict:
+def merge_or_replace(sim: SimContext, req: Request, eid: str) -> Response:
+    """``PATCH /entities/{id}`` (merge entity) and ``PUT /entities/{id}`` (replace entity)."""
+    store = common.tenant_of(sim, req, False)
+    rec = common.record(store, eid)
+    body = common.payload(req)
     if not isinstance(body, dict):
         raise ApiError(400, "the payload is not a JSON object", "BadRequestData")
-    try:
-        return {
-            short_type(k): attr_from_ld(short_type(k), v, now)
-            for k, v in body.items()
-            if k not in ("@context", "id", "type")
-        }
-    except PayloadError as exc:
-        raise ApiError(400, str(exc), "BadRequestData") from exc
+    if "id" in body and body["id"] != eid:
+        raise ApiError(400, "the entity id in the payload differs from the one in the URL", "BadRequestData")
+    if "type" in body and short_type(str(body["type"])) != rec.type:
+        raise ApiError(400, "the entity type cannot be changed", "BadRequestData")
+    now = sim.now()
+    attrs = common.ld_attrs(body, now)
+    store.update(rec, attrs, now, replace=req.method == "PUT")
+    return Response.empty(204)
 
 
 def write_attrs(sim: SimContext, req: Request, eid: str, attr: str | None) -> Response:
-    store = tenant_of(sim, req, False)
-    rec = _record(store, eid)
+    store = common.tenant_of(sim, req, False)
+    rec = common.record(store, eid)
     now = sim.now()
+    if attr is not None:
+        attr = short_type(attr)
     if attr is not None and req.method == "DELETE":
         if attr not in rec.attrs:
             raise ApiError(404, f"Attribute not found: {attr}", "ResourceNotFound")
         store.remove_attrs(rec, [attr], now)
         return Response.empty(204)
-    body = _payload(req)
+    body = common.payload(req)
     if attr is not None:
-        if req.method != "PATCH":
-            raise ApiError(405, "only PATCH and DELETE on one attribute", "OperationNotSupported")
+        if req.method not in ("PATCH", "PUT"):
+            raise ApiError(405, "only PATCH, PUT and DELETE on one attribute", "OperationNotSupported")
         if attr not in rec.attrs:
             raise ApiError(404, f"Attribute not found: {attr}", "ResourceNotFound")
-        attrs = _ld_attrs({attr: body}, now)
-        store.update(rec, attrs, now)
+        store.update(rec, common.ld_attrs({attr: body}, now), now)
         return Response.empty(204)
-    attrs = _ld_attrs(body, now)
+    attrs = common.ld_attrs(body, now)
     if req.method == "PATCH":
         known = {k: v for k, v in attrs.items() if k in rec.attrs}
         missing = [k for k in attrs if k not in rec.attrs]
@@ -281,81 +306,41 @@ def write_attrs(sim: SimContext, req: Request, eid: str, attr: str | None) -> Re
     if req.method == "POST":
         if "noOverwrite" in req.options():
             attrs = {k: v for k, v in attrs.items() if k not in rec.attrs}
-        store.update(rec, attrs, now)
+        if attrs:
+            store.update(rec, attrs, now)
         return Response.empty(204)
     raise ApiError(405, f"method {req.method} not allowed", "OperationNotSupported")
 
 
-def batch(sim: SimContext, req: Request, op: str) -> Response:
-    if op not in ("create", "upsert", "update", "delete"):
-        raise ApiError(404, f"unknown batch operation {op}", "ResourceNotFound")
-    store = tenant_of(sim, req, True)
-    body = _payload(req)
-    if not isinstance(body, list):
-        raise ApiError(400, "a JSON array is expected", "BadRequestData")
-    now = sim.now()
-    success, errors = [], []
-    for item in body:
-        try:
-            if op == "delete":
-                rec = store.get(item) if isinstance(item, str) else None
-                if rec is None:
-                    raise ApiError(404, "Entity not found", "ResourceNotFound")
-                store.delete(rec)
-                success.append(item)
-                continue
-            rec = entity_from_ld(item, now)
-            existing = store.get(rec.id)
-            if existing is None:
-                if op == "update":
-                    raise ApiError(404, "Entity not found", "ResourceNotFound")
-                store.add(rec)
-            elif op == "create":
-                raise ApiError(409, "Entity already exists", "AlreadyExists")
-            else:
-                replace = op == "upsert" and req.params.get("options") == "replace"
-                store.update(existing, rec.attrs, now, replace=replace)
-            success.append(rec.id)
-        except (ApiError, PayloadError) as exc:
-            eid = item.get("id") if isinstance(item, dict) else item
-            errors.append(
-                {
-                    "entityId": eid,
-                    "error": {
-                        "type": "https://uri.etsi.org/ngsi-ld/errors/BadRequestData",
-                        "title": "Bad Request",
-                        "detail": str(exc),
-                    },
-                }
-            )
-    if not errors:
-        if op in ("create", "upsert") and success:
-            return Response.json(success, 201)
-        return Response.empty(204)
-    return Response.json({"success": success, "errors": errors}, 207)
+# ---------------------------------------------------------------- types
 
 
 def types(sim: SimContext, req: Request, name: str | None) -> Response:
-    accept = _accept(req)
-    store = tenant_of(sim, req, False)
+    accept = common.accept(req)
+    store = common.tenant_of(sim, req, False)
     summary = store.type_summary()
     if name is not None:
         info = summary.get(short_type(name))
         if info is None:
             raise ApiError(404, f"Entity type not found: {name}", "ResourceNotFound")
-        body = {
+        body: Any = {
             "id": short_type(name),
             "type": "EntityTypeInfo",
             "typeName": short_type(name),
             "entityCount": info["count"],
             "attributeDetails": [
-                {"id": a, "type": "Attribute", "attributeName": a, "attributeTypes": sorted({_ld_kind(t) for t in ts})}
+                {
+                    "id": a,
+                    "type": "Attribute",
+                    "attributeName": a,
+                    "attributeTypes": sorted({common.ld_kind(t) for t in ts}),
+                }
                 for a, ts in info["attrs"].items()
             ],
         }
-        return _json(body, accept)
+        return common.json_answer(body, accept)
     if req.params.get("details") == "true":
-        body: Any = [
+        body = [
             {"id": n, "type": "EntityType", "typeName": n, "attributeNames": list(i["attrs"])}
             for n, i in sorted(summary.items())
         ]
@@ -365,64 +350,4 @@ def types(sim: SimContext, req: Request, name: str | None) -> Response:
             "type": "EntityTypeList",
             "typeList": sorted(summary),
         }
-    return _json(body, accept)
-
-
-def _ld_kind(v2_type: str) -> str:
-    if v2_type in GEO_TYPES:
-        return "GeoProperty"
-    if v2_type in ("Relationship", "LanguageProperty"):
-        return v2_type
-    return "Property"
-
-
-def temporal(sim: SimContext, req: Request, eid: str) -> Response:
-    accept = _accept(req)
-    store = tenant_of(sim, req, False)
-    rec = _record(store, eid)
-    timerel = req.params.get("timerel")
-    try:
-        t0 = parse_time(req.params["timeAt"]) if "timeAt" in req.params else None
-        t1 = parse_time(req.params["endTimeAt"]) if "endTimeAt" in req.params else None
-    except ValueError as exc:
-        raise ApiError(400, f"invalid time: {exc}", "BadRequestData") from exc
-    if timerel and (t0 is None or (timerel == "between" and t1 is None)):
-        raise ApiError(400, "timerel needs timeAt (and endTimeAt for between)", "BadRequestData")
-    if timerel not in (None, "before", "after", "between"):
-        raise ApiError(400, f"invalid timerel: {timerel}", "BadRequestData")
-    last_n = req.params.get("lastN")
-    try:
-        last_n_value = int(last_n) if last_n is not None else None
-    except ValueError as exc:
-        raise ApiError(400, "lastN must be a positive integer", "BadRequestData") from exc
-    wanted = [short_type(a) for a in req.csv("attrs") or []] or None
-    temporal_values = "temporalValues" in req.options() or req.params.get("format") == "temporalValues"
-    out: dict[str, Any] = {"id": rec.id, "type": rec.type}
-    for name, attr in rec.attrs.items():
-        if wanted is not None and name not in wanted:
-            continue
-        samples = [(t, v) for t, v in store.history(rec, name) if _in_time(t, timerel, t0, t1)]
-        if last_n_value is not None:
-            samples = samples[-last_n_value:] if last_n_value > 0 else []
-        if not samples:
-            continue
-        kind = _ld_kind(attr.type)
-        if kind == "GeoProperty":
-            samples = [(t, as_geojson(type(attr)(attr.type, v))) for t, v in samples]
-        if temporal_values:
-            out[name] = {"type": kind, "values": [[v, iso(t)] for t, v in samples]}
-        else:
-            out[name] = [{"type": kind, "value": v, "observedAt": iso(t)} for t, v in samples]
-    if accept == "application/ld+json":
-        out["@context"] = LD_CORE_CONTEXT
-    return _json(dumps(out), "application/ld+json" if accept == "application/ld+json" else "application/json")
-
-
-def _in_time(t: float, rel: str | None, t0: float | None, t1: float | None) -> bool:
-    if rel is None:
-        return True
-    if rel == "before":
-        return t < t0
-    if rel == "after":
-        return t >= t0
-    return t0 <= t < t1
+    return common.json_answer(body, accept)

@@ -1,69 +1,26 @@
-"""The NGSI-v2 API (Orion's URLs, parameters, headers, status codes and error texts)."""
+"""The NGSI-v2 API (Orion's URLs, parameters, options, headers, status codes and error texts)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
-from urllib.parse import quote
 
+from smartcity_qgis.cityos_sim import api_v2_common as common
+from smartcity_qgis.cityos_sim import api_v2_write as write
 from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
-from smartcity_qgis.cityos_sim.model import PayloadError, attr_from_v2, entity_from_v2
-from smartcity_qgis.cityos_sim.query import QueryError, compile_mq_v2, compile_q_v2
+from smartcity_qgis.cityos_sim.model import EntityRecord
+from smartcity_qgis.cityos_sim.query import Predicate, QueryError, compile_mq_v2, compile_q_v2
 from smartcity_qgis.cityos_sim.render import dumps, v2_entity, v2_fragment, v2_metadata
 from smartcity_qgis.cityos_sim.search import find
-from smartcity_qgis.cityos_sim.store import PathError, TenantStore, parse_service_paths, path_matches
-
-NOT_FOUND = "The requested entity has not been found. Check type and id"
-
-
-def _tenant(sim: SimContext, req: Request) -> TenantStore:
-    try:
-        return sim.store.tenant(req.header("fiware-service"))
-    except PathError as exc:
-        raise ApiError(400, str(exc)) from exc
-
-
-def _paths(req: Request, for_query: bool) -> list[str]:
-    try:
-        return parse_service_paths(req.header("fiware-servicepath"), for_query)
-    except PathError as exc:
-        raise ApiError(400, str(exc)) from exc
-
-
-def _write_scope(req: Request) -> list[str]:
-    """Service paths an update or delete may touch: the one named, or any when none is named."""
-    return _paths(req, False) if req.header("fiware-servicepath") else ["/#"]
-
-
-def _mode(req: Request) -> str:
-    opts = req.options()
-    unknown = opts - {"count", "keyValues", "values", "unique", "upsert", "append", "sysAttrs", "skipForwarding"}
-    if unknown:
-        raise ApiError(400, f"Invalid value for URI param /options/: {sorted(unknown)[0]}")
-    if "keyValues" in opts:
-        return "keyValues"
-    if "values" in opts or "unique" in opts:
-        return "values"
-    return "normalized"
-
-
-def _record(sim: SimContext, req: Request, eid: str) -> tuple[TenantStore, Any]:
-    store = _tenant(sim, req)
-    rec = store.get(eid)
-    etype = req.params.get("type")
-    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _paths(req, True)):
-        raise ApiError(404, NOT_FOUND)
-    return store, rec
-
-
-def _payload_error(exc: PayloadError) -> ApiError:
-    return ApiError(400, str(exc))
+from smartcity_qgis.cityos_sim.store import TenantStore
 
 
 def handle(sim: SimContext, req: Request) -> Response:
     seg = req.segments[1:]  # after "v2"
     m = req.method
+    common.check_uri(req)
     if not seg:
         return Response.json(
             {
@@ -75,284 +32,273 @@ def handle(sim: SimContext, req: Request) -> Response:
         )
     head = seg[0]
     if head == "entities":
-        if len(seg) == 1:
-            return {"GET": list_entities, "POST": create_entity}.get(m, _not_allowed)(sim, req)
-        eid = seg[1]
-        if len(seg) == 2:
-            return {"GET": get_entity, "DELETE": delete_entity}.get(m, _not_allowed)(sim, req, eid)
-        if seg[2] == "attrs" and len(seg) == 3:
-            if m == "GET":
-                return get_entity(sim, req, eid, attrs_only=True)
-            if m in ("POST", "PATCH", "PUT"):
-                return write_attrs(sim, req, eid, m)
-        if seg[2] == "attrs" and len(seg) in (4, 5):
-            return single_attr(sim, req, eid, seg[3], value_only=len(seg) == 5 and seg[4] == "value")
-        raise ApiError(400, f"service '{req.path}' not found")
+        return _entities(sim, req, seg)
     if head == "types":
         if m != "GET":
-            return _not_allowed(sim, req)
+            return _not_allowed()
         return list_types(sim, req) if len(seg) == 1 else get_type(sim, req, seg[1])
     if head == "subscriptions":
-        return sim.subs.handle_v2(req, _tenant(sim, req), seg[1] if len(seg) > 1 else None)
-    if head == "op" and len(seg) == 2 and seg[1] == "update" and m == "POST":
-        return batch_update(sim, req)
-    if head == "registrations" and m == "GET":
-        return Response.json([])
+        return sim.subs.handle_v2(req, common.tenant(sim, req), seg[1] if len(seg) > 1 else None)
+    if head == "op" and len(seg) == 2 and seg[1] in ("update", "query", "notify"):
+        if m != "POST":
+            return _not_allowed()
+        if seg[1] == "update":
+            return write.batch_update(sim, req)
+        if seg[1] == "query":
+            return batch_query(sim, req)
+        raise ApiError(501, "notifications to the broker (POST /v2/op/notify) are not served", "NotImplemented")
+    if head == "registrations":
+        return registrations(sim, req, seg[1] if len(seg) > 1 else None)
+    raise ApiError(400, f"service '{req.path}' not found")
+
+
+def _entities(sim: SimContext, req: Request, seg: list[str]) -> Response:
+    m = req.method
+    if len(seg) == 1:
+        return {"GET": list_entities, "POST": write.create_entity}.get(m, _not_allowed)(sim, req)
+    eid = seg[1]
+    if len(seg) == 2:
+        return {"GET": get_entity, "DELETE": write.delete_entity}.get(m, _not_allowed)(sim, req, eid)
+    if seg[2] == "attrs" and len(seg) == 3:
+        if m == "GET":
+            return get_entity(sim, req, eid, attrs_only=True)
+        if m in ("POST", "PATCH", "PUT"):
+            return write.write_attrs(sim, req, eid, m)
+        return _not_allowed()
+    if seg[2] == "attrs" and len(seg) == 4:
+        if m == "GET":
+            return get_attr(sim, req, eid, seg[3], value_only=False)
+        if m == "PUT":
+            return write.put_attr(sim, req, eid, seg[3], value_only=False)
+        if m == "DELETE":
+            return write.delete_attr(sim, req, eid, seg[3])
+        return _not_allowed()
+    if seg[2] == "attrs" and len(seg) == 5 and seg[4] == "value":
+        if m == "GET":
+            return get_attr(sim, req, eid, seg[3], value_only=True)
+        if m == "PUT":
+            return write.put_attr(sim, req, eid, seg[3], value_only=True)
+        return _not_allowed()
     raise ApiError(400, f"service '{req.path}' not found")
 
 
 def _not_allowed(*_args: Any) -> Response:
-    raise ApiError(405, "method not allowed")
+    raise ApiError(405, "method not allowed", "MethodNotAllowed")
 
 
 # ---------------------------------------------------------------- entities
 
 
+def _filters(q: str | None, mq: str | None) -> list[Predicate]:
+    out = []
+    try:
+        if q:
+            out.append(compile_q_v2(q))
+        if mq:
+            out.append(compile_mq_v2(mq))
+    except QueryError as exc:
+        raise ApiError(400, str(exc)) from exc
+    return out
+
+
+def _geo(georel: str | None, geometry: str | None, coords: str | None) -> geoq.GeoFilter | None:
+    try:
+        return geoq.parse_v2(georel, geometry, coords)
+    except geoq.GeoQueryError as exc:
+        raise ApiError(400, str(exc)) from exc
+
+
 def list_entities(sim: SimContext, req: Request) -> Response:
-    store = _tenant(sim, req)
-    paths = _paths(req, True)
-    mode = _mode(req)
+    store = common.tenant(sim, req)
+    paths = common.paths(req, True)
+    mode = common.mode(req)
     limit, offset = req.paging("v2")
     if req.shift_page and offset:
         offset = max(0, offset - max(1, limit // 4))
-    try:
-        geo = geoq.parse_v2(req.params.get("georel"), req.params.get("geometry"), req.params.get("coords"))
-    except geoq.GeoQueryError as exc:
-        raise ApiError(400, str(exc)) from exc
-    q = []
-    try:
-        if req.params.get("q"):
-            q.append(compile_q_v2(req.params["q"]))
-        if req.params.get("mq"):
-            q.append(compile_mq_v2(req.params["mq"]))
-    except QueryError as exc:
-        raise ApiError(400, str(exc)) from exc
+    p = req.params
+    geo = _geo(p.get("georel"), p.get("geometry"), p.get("coords"))
+    q = _filters(p.get("q"), p.get("mq"))
     ids = req.csv("id")
-    if ids is not None and req.params.get("idPattern"):
+    if ids is not None and p.get("idPattern"):
         raise ApiError(400, "Incompatible parameters: id, IdPattern")
     types = req.csv("type")
-    if types is not None and req.params.get("typePattern"):
+    if types is not None and p.get("typePattern"):
         raise ApiError(400, "Incompatible parameters: type, typePattern")
+    query = _Query(ids, p.get("idPattern"), types, p.get("typePattern"), paths, q, geo)
     # One request reads one state of the store: no change lands between choosing and rendering a page.
     with store.lock:
-        return _list_page(store, req, ids, types, paths, q, geo, limit, offset, mode)
+        return _page(store, req, query, req.csv("attrs"), req.csv("metadata"), limit, offset, mode)
 
 
-def _list_page(
+class _Query:
+    """What selects entities: ids, types, service paths, q / mq predicates, geo-query."""
+
+    def __init__(
+        self,
+        ids: list[str] | None,
+        id_pattern: str | None,
+        types: list[str] | None,
+        type_pattern: str | None,
+        paths: list[str],
+        q: list[Predicate],
+        geo: geoq.GeoFilter | None,
+    ) -> None:
+        self.ids, self.id_pattern, self.types, self.type_pattern = ids, id_pattern, types, type_pattern
+        self.paths, self.q, self.geo = paths, q, geo
+
+
+def _page(
     store: TenantStore,
     req: Request,
-    ids: list[str] | None,
-    types: list[str] | None,
-    paths: list[str],
-    q: list,
-    geo: Any,
+    query: _Query,
+    attrs: list[str] | None,
+    metadata: list[str] | None,
     limit: int,
     offset: int,
     mode: str,
 ) -> Response:
+    opts = req.options()
     try:
         page, total = find(
             store,
-            ids=ids,
-            id_pattern=req.params.get("idPattern"),
-            types=types,
-            type_pattern=req.params.get("typePattern"),
-            paths=paths,
-            q=q,
-            geo=geo,
+            ids=query.ids,
+            id_pattern=query.id_pattern,
+            types=query.types,
+            type_pattern=query.type_pattern,
+            paths=query.paths,
+            q=query.q,
+            geo=query.geo,
             order_by=req.csv("orderBy"),
             offset=offset,
             limit=limit,
-            count="count" in req.options(),
+            count="count" in opts,
         )
-    except Exception as exc:  # a bad regular expression in idPattern / typePattern
-        if isinstance(exc, ApiError):
-            raise
+    except re.error as exc:
         raise ApiError(400, f"invalid pattern: {exc}") from exc
-    attrs = req.csv("attrs")
-    metadata = req.csv("metadata")
-    body = "[" + ",".join(v2_fragment(r, mode, attrs, store.lock, metadata) for r in page) + "]"
+    attrs = _with_builtins(attrs, opts)
     headers = {"Fiware-Total-Count": str(total)} if total is not None else {}
+    if mode == "unique":  # options=unique: the rows of values, each once (Orion's "unique values")
+        rows: list[Any] = []
+        for r in page:
+            row = v2_entity(r, "values", attrs)
+            if row not in rows:
+                rows.append(row)
+        return Response.json(rows, headers=headers)
+    body = "[" + ",".join(v2_fragment(r, mode, attrs, store.lock, metadata) for r in page) + "]"
     return Response.json(body, headers=headers)
 
 
+def _with_builtins(attrs: list[str] | None, opts: set[str]) -> list[str] | None:
+    """The deprecated ``options=dateCreated|dateModified``: the built-in attribute added to the others."""
+    extra = [n for n in ("dateCreated", "dateModified") if n in opts]
+    if not extra:
+        return attrs
+    names = list(attrs or ["*"])
+    return names + [n for n in extra if n not in names]
+
+
 def get_entity(sim: SimContext, req: Request, eid: str, attrs_only: bool = False) -> Response:
-    _, rec = _record(sim, req, eid)
-    mode = _mode(req)
-    body = v2_entity(rec, mode, req.csv("attrs"), req.csv("metadata"))
+    _, rec = common.record(sim, req, eid)
+    mode = common.mode(req)
+    attrs = _with_builtins(req.csv("attrs"), req.options())
+    body = v2_entity(rec, "values" if mode == "unique" else mode, attrs, req.csv("metadata"))
     if attrs_only and isinstance(body, dict):
         body.pop("id")
         body.pop("type")
     return Response.json(body)
 
 
-def create_entity(sim: SimContext, req: Request) -> Response:
-    store = _tenant(sim, req)
-    path = _paths(req, False)[0]
+def get_attr(sim: SimContext, req: Request, eid: str, name: str, value_only: bool) -> Response:
+    _, rec = common.record(sim, req, eid)
+    common.options(req)
+    attr = rec.attrs.get(name)
+    if attr is None:
+        raise ApiError(404, common.ATTR_NOT_FOUND, "NotFound")
+    if value_only:
+        return Response.json(dumps(attr.value))
+    return Response.json({"type": attr.type, "value": attr.value, "metadata": v2_metadata(attr, req.csv("metadata"))})
+
+
+def batch_query(sim: SimContext, req: Request) -> Response:
+    """``POST /v2/op/query``: entities (id / idPattern and type / typePattern, OR-ed), attrs, expression."""
+    store = common.tenant(sim, req)
+    paths = common.paths(req, True)
+    mode = common.mode(req)
+    limit, offset = req.paging("v2")
     body = req.json_body("v2")
-    opts = req.options()
-    try:
-        rec = entity_from_v2(body, "keyValues" in opts, path, sim.now())
-    except PayloadError as exc:
-        raise _payload_error(exc) from exc
-    with store.lock:
-        existing = store.get(rec.id)
-        if existing is not None:
-            if "upsert" not in opts:
-                raise ApiError(422, "Already Exists", "Unprocessable")
-            store.update(existing, rec.attrs, sim.now())
-            return Response.empty(204)
-        store.add(rec)
-    return Response.empty(201, {"Location": f"/v2/entities/{quote(rec.id, safe=':')}?type={quote(rec.type)}"})
-
-
-def delete_entity(sim: SimContext, req: Request, eid: str) -> Response:
-    store = _tenant(sim, req)
-    rec = store.get(eid)
-    etype = req.params.get("type")
-    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _write_scope(req)):
-        raise ApiError(404, NOT_FOUND)
-    store.delete(rec)
-    return Response.empty(204)
-
-
-def _parse_attrs(req: Request, body: Any, key_values: bool) -> dict:
     if not isinstance(body, dict):
         raise ApiError(400, "Errors found in incoming JSON buffer", "ParseError")
-    if "id" in body or "type" in body:
-        raise ApiError(
-            400,
-            "attribute must be a JSON object, unless keyValues option is used"
-            if "id" not in body
-            else "Invalid JSON payload: id not allowed here",
-        )
-    try:
-        return {k: attr_from_v2(k, v, key_values, 0.0) for k, v in body.items()}
-    except PayloadError as exc:
-        raise _payload_error(exc) from exc
+    if not body:
+        raise ApiError(400, "empty payload")
+    unknown = set(body) - {"entities", "attrs", "expression", "metadata"}
+    if unknown:
+        raise ApiError(400, f"Invalid JSON payload: unrecognized field /{sorted(unknown)[0]}/")
+    selectors = body.get("entities") or []
+    if not isinstance(selectors, list) or not all(isinstance(s, dict) for s in selectors):
+        raise ApiError(400, "Invalid JSON payload: /entities/ must be a JSON array of objects")
+    expr = body.get("expression") or {}
+    if not isinstance(expr, dict):
+        raise ApiError(400, "Invalid JSON payload: /expression/ must be a JSON object")
+    q = _filters(expr.get("q"), expr.get("mq"))
+    geo = _geo(expr.get("georel"), expr.get("geometry"), expr.get("coords"))
+    if selectors:
+        q.append(_selector_predicate(selectors))
+    attrs = body.get("attrs") or None
+    metadata = body.get("metadata") or None
+    for names in (attrs, metadata):
+        if names is not None and (not isinstance(names, list) or not all(isinstance(n, str) for n in names)):
+            raise ApiError(400, "Invalid JSON payload: /attrs/ and /metadata/ must be arrays of strings")
+    query = _Query(None, None, None, None, paths, q, geo)
+    with store.lock:
+        return _page(store, req, query, attrs, metadata, limit, offset, mode)
 
 
-def write_attrs(sim: SimContext, req: Request, eid: str, method: str) -> Response:
-    store = _tenant(sim, req)
-    rec = store.get(eid)
-    etype = req.params.get("type")
-    if rec is None or (etype and rec.type != etype) or not path_matches(rec.path, _write_scope(req)):
-        raise ApiError(404, NOT_FOUND)
-    attrs = _parse_attrs(req, req.json_body("v2"), "keyValues" in req.options())
-    now = sim.now()
-    for attr in attrs.values():
-        attr.modified = now
-    if method == "PATCH":
-        missing = [a for a in attrs if a not in rec.attrs]
-        if missing:
-            raise ApiError(422, f"do not exist: {eid} - [ {', '.join(missing)} ]", "Unprocessable")
-    if method == "POST" and "append" in req.options():
-        present = [a for a in attrs if a in rec.attrs]
-        if present:
-            raise ApiError(
-                422,
-                f"one or more of the attributes in the request already exist: {eid} - [ {', '.join(present)} ]",
-                "Unprocessable",
-            )
-    store.update(rec, attrs, now, replace=method == "PUT")
-    return Response.empty(204)
-
-
-def single_attr(sim: SimContext, req: Request, eid: str, name: str, value_only: bool) -> Response:
-    store, rec = _record(sim, req, eid)
-    attr = rec.attrs.get(name)
-    if req.method == "GET":
-        if attr is None:
-            raise ApiError(404, "The entity does not have such an attribute")
-        if value_only:
-            return Response.json(dumps(attr.value))
-        return Response.json(
-            {"type": attr.type, "value": attr.value, "metadata": v2_metadata(attr, req.csv("metadata"))}
-        )
-    if req.method == "DELETE" and not value_only:
-        if attr is None:
-            raise ApiError(404, "The entity does not have such an attribute")
-        store.remove_attrs(rec, [name], sim.now())
-        return Response.empty(204)
-    if req.method == "PUT":
-        if attr is None:
-            raise ApiError(404, "The entity does not have such an attribute")
-        body = req.json_body("v2") if not value_only else _raw_value(req)
+def _selector_predicate(selectors: list[dict]) -> Predicate:
+    compiled = []
+    for sel in selectors:
+        if "id" in sel and "idPattern" in sel:
+            raise ApiError(400, "Incompatible parameters: id, IdPattern")
+        if "type" in sel and "typePattern" in sel:
+            raise ApiError(400, "Incompatible parameters: type, typePattern")
         try:
-            new = attr_from_v2(
-                name,
-                {"type": attr.type, "value": body, "metadata": attr.metadata or {}} if value_only else body,
-                False,
-                sim.now(),
-            )
-        except PayloadError as exc:
-            raise _payload_error(exc) from exc
-        store.update(rec, {name: new}, sim.now())
-        return Response.empty(204)
-    return _not_allowed()
+            id_rx = re.compile(sel["idPattern"]) if "idPattern" in sel else None
+            type_rx = re.compile(sel["typePattern"]) if "typePattern" in sel else None
+        except (re.error, TypeError) as exc:
+            raise ApiError(400, "Invalid regex for entity idPattern") from exc
+        compiled.append((sel.get("id"), id_rx, sel.get("type"), type_rx))
+
+    def matches(rec: EntityRecord) -> bool:
+        for eid, id_rx, etype, type_rx in compiled:
+            if eid is not None and rec.id != eid:
+                continue
+            if id_rx is not None and not id_rx.search(rec.id):
+                continue
+            if etype is not None and rec.type != etype:
+                continue
+            if type_rx is not None and not type_rx.search(rec.type):
+                continue
+            return True
+        return False
+
+    return matches
 
 
-def _raw_value(req: Request) -> Any:
-    ctype = (req.header("content-type") or "").split(";")[0].strip()
-    text = req.body.decode("utf-8", "replace")
-    if ctype == "text/plain":
-        try:
-            return float(text) if "." in text else int(text)
-        except ValueError:
-            return {"true": True, "false": False, "null": None}.get(text, text.strip('"'))
-    return req.json_body("v2")
-
-
-def batch_update(sim: SimContext, req: Request) -> Response:
-    store = _tenant(sim, req)
-    path = _paths(req, False)[0]
-    body = req.json_body("v2")
-    if not isinstance(body, dict) or not isinstance(body.get("entities"), list):
-        raise ApiError(400, "Invalid JSON payload: entities array expected")
-    action = body.get("actionType")
-    kv = "keyValues" in req.options()
-    now = sim.now()
-    if action not in ("append", "appendStrict", "update", "replace", "delete"):
-        raise ApiError(400, f"invalid update action type: {action!r}")
-    for item in body["entities"]:
-        try:
-            rec = entity_from_v2(item, kv, path, now)
-        except PayloadError as exc:
-            raise _payload_error(exc) from exc
-        existing = store.get(rec.id)
-        if action == "delete":
-            if existing is None:
-                raise ApiError(404, NOT_FOUND)
-            if rec.attrs:
-                store.remove_attrs(existing, list(rec.attrs), now)
-            else:
-                store.delete(existing)
-        elif existing is None:
-            if action in ("update", "replace"):
-                raise ApiError(404, NOT_FOUND)
-            store.add(rec)
-        elif action == "appendStrict" and any(a in existing.attrs for a in rec.attrs):
-            raise ApiError(
-                422, f"one or more of the attributes in the request already exist: {rec.id}", "Unprocessable"
-            )
-        else:
-            store.update(existing, rec.attrs, now, replace=action == "replace")
-    return Response.empty(204)
-
-
-# ---------------------------------------------------------------- types
+# ---------------------------------------------------------------- types and registrations
 
 
 def list_types(sim: SimContext, req: Request) -> Response:
-    store = _tenant(sim, req)
-    summary = store.type_summary(_paths(req, True))
+    store = common.tenant(sim, req)
+    summary = store.type_summary(common.paths(req, True))
     limit, offset = req.paging("v2")
     names = sorted(summary)
     page = names[offset : offset + limit]
-    opts = req.options()
+    opts = common.options(req)
     headers = {"Fiware-Total-Count": str(len(names))} if "count" in opts else {}
     if "values" in opts:
         return Response.json(page, headers=headers)
+    if "noAttrDetail" in opts:
+        body = [{"type": n, "attrs": {a: {} for a in summary[n]["attrs"]}, "count": summary[n]["count"]} for n in page]
+        return Response.json(body, headers=headers)
     body = [
         {"type": n, "attrs": {a: {"types": t} for a, t in summary[n]["attrs"].items()}, "count": summary[n]["count"]}
         for n in page
@@ -361,8 +307,23 @@ def list_types(sim: SimContext, req: Request) -> Response:
 
 
 def get_type(sim: SimContext, req: Request, name: str) -> Response:
-    store = _tenant(sim, req)
-    info = store.type_summary(_paths(req, True)).get(name)
+    store = common.tenant(sim, req)
+    common.options(req)
+    info = store.type_summary(common.paths(req, True)).get(name)
     if info is None:
-        raise ApiError(404, "Entity type not found")
+        raise ApiError(404, "Entity type not found", "NotFound")
     return Response.json({"attrs": {a: {"types": t} for a, t in info["attrs"].items()}, "count": info["count"]})
+
+
+def registrations(sim: SimContext, req: Request, reg_id: str | None) -> Response:
+    """Registrations are read-only here: the list (empty, with its count) and 404 for any id."""
+    common.tenant(sim, req)
+    if req.method == "GET":
+        opts = common.options(req)
+        req.paging("v2")
+        if reg_id is not None:
+            raise ApiError(404, "The requested registration has not been found. Check id", "NotFound")
+        return Response.json([], headers={"Fiware-Total-Count": "0"} if "count" in opts else {})
+    if req.method in ("POST", "PATCH", "DELETE") and (reg_id is None) == (req.method == "POST"):
+        raise ApiError(501, "context provider registrations are read-only in the embedded city OS", "NotImplemented")
+    return _not_allowed()

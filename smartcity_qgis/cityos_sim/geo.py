@@ -7,6 +7,7 @@ a vectorised point-in-polygon); the few entities with other geometries go throug
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -38,13 +39,17 @@ class GeoFilter:
     geom: BaseGeometry
     max_distance: float | None = None
     min_distance: float | None = None
+    exact: bool = False  # Orion's equals: the same coordinates, not only the same point set
 
 
 def _num(text: str, what: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError as exc:
-        raise GeoQueryError(f"invalid {what}: {text!r}") from exc
+        raise GeoQueryError(f"invalid {what}") from exc
+    if math.isnan(value) or math.isinf(value):
+        raise GeoQueryError(f"invalid {what}")
+    return value
 
 
 def _near_distances(parts: list[str], sep: str) -> tuple[float | None, float | None]:
@@ -63,50 +68,64 @@ def _near_distances(parts: list[str], sep: str) -> tuple[float | None, float | N
 
 
 def parse_v2(georel: str | None, geometry: str | None, coords: str | None) -> GeoFilter | None:
-    """The v2 triple; ``coords`` is ``lat,lng;lat,lng`` (Orion's order, not GeoJSON's)."""
+    """The v2 triple; ``coords`` is ``lat,lng;lat,lng`` (Orion's order, not GeoJSON's).
+
+    The refusals are Orion's, in its words (``Scope::fill``): combinations MongoDB cannot run
+    (``near`` with anything but a point, ``coveredBy`` with a point or a line) are refused too.
+    """
     if not (georel or geometry or coords):
         return None
     if not (georel and geometry and coords):
-        raise GeoQueryError("Missing one of georel, geometry or coords URI parameter")
+        raise GeoQueryError("partial geo expression: geometry, georel and coords have to be provided together")
+    kind = geometry.lower() if geometry in ("point", "line", "polygon", "box") else None
+    if kind is None:
+        raise GeoQueryError("error parsing geometry: invalid geometry")
+    parts = georel.split(";")
+    rel = parts[0]
+    if rel not in ("near", "coveredBy", "intersects", "equals", "disjoint"):
+        raise GeoQueryError("Invalid georel")
+    if kind == "line" and rel == "coveredBy":
+        raise GeoQueryError("line geometry cannot be used with coveredBy georel")
+    if kind == "point" and rel == "coveredBy":
+        raise GeoQueryError("point geometry cannot be used with coveredBy georel")
+    if kind != "point" and rel == "near":
+        raise GeoQueryError("georel /near/ used with geometry different than point")
     points = []
     for pair in coords.split(";"):
-        lat_s, _, lng_s = pair.partition(",")
-        lat, lng = _num(lat_s, "coords"), _num(lng_s, "coords")
+        items = pair.split(",")
+        if len(items) != 2:
+            raise GeoQueryError("invalid point in URI param /coords/")
+        lat, lng = (_num(v.strip(), "coordinates") for v in items)
         if not (-90 <= lat <= 90 and -180 <= lng <= 180):
-            raise GeoQueryError("invalid coordinates in coords: latitude must be -90..90, longitude -180..180")
+            raise GeoQueryError("invalid coordinates")
         points.append((lng, lat))
-    kind = geometry.lower()
     if kind == "point":
         if len(points) != 1:
-            raise GeoQueryError("a point geometry needs exactly one coordinate pair")
+            raise GeoQueryError("invalid number of coordinates for /point/")
         geom: BaseGeometry = Point(points[0])
     elif kind == "line":
         if len(points) < 2:
-            raise GeoQueryError("a line needs at least two coordinate pairs")
+            raise GeoQueryError("invalid number of coordinates for /line/")
         geom = LineString(points)
     elif kind == "box":
         if len(points) != 2:
-            raise GeoQueryError("a box needs exactly two coordinate pairs")
+            raise GeoQueryError("invalid number of coordinates for /box/")
         (x1, y1), (x2, y2) = points
+        if x1 == x2 or y1 == y2:
+            raise GeoQueryError("box coordinates are not defining an actual box")
         geom = box(min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
-    elif kind == "polygon":
-        if len(points) < 4 or points[0] != points[-1]:
-            raise GeoQueryError("a polygon needs at least four coordinate pairs, the last equal to the first")
-        geom = Polygon(points)
     else:
-        raise GeoQueryError(f"invalid geometry: {geometry!r}")
-    parts = georel.split(";")
-    rel = parts[0]
+        if len(points) < 4:
+            raise GeoQueryError("Too few coordinates for polygon")
+        if points[0] != points[-1]:
+            raise GeoQueryError("First and last point in polygon not the same")
+        geom = Polygon(points)
     if rel == "near":
-        if kind != "point":
-            raise GeoQueryError("georel near needs geometry=point")
         max_d, min_d = _near_distances(parts[1:], ":")
         return GeoFilter("near", geom, max_d, min_d)
-    if rel not in ("coveredBy", "intersects", "equals", "disjoint"):
-        raise GeoQueryError(f"invalid georel: {rel!r}")
-    if rel == "coveredBy" and kind not in ("polygon", "box"):
-        raise GeoQueryError("georel coveredBy needs a polygon or a box")
-    return GeoFilter(rel, geom)
+    if len(parts) > 1:
+        raise GeoQueryError("Invalid georel")
+    return GeoFilter(rel, geom, exact=rel == "equals")
 
 
 def parse_ld(georel: str | None, geometry: str | None, coordinates: str | None) -> GeoFilter | None:
@@ -214,6 +233,9 @@ def shape_matches(f: GeoFilter, geom: BaseGeometry) -> bool:
     }[f.rel]
     if rel == "covered_by":
         return f.geom.covers(geom)
+    if rel == "equals" and f.exact:
+        # Orion matches the stored coordinates as given (MongoDB compares the GeoJSON), in order
+        return geom.geom_type == f.geom.geom_type and geom.equals_exact(f.geom, 0.0)
     return bool(getattr(geom, rel)(f.geom))
 
 

@@ -139,7 +139,7 @@ class Request:
         return set(self.csv("options") or [])
 
     def paging(self, flavor: str, default_limit: int = 20) -> tuple[int, int]:
-        """(limit, offset) with each broker's rules (v2 max 1000; LD max 1000, limit=0 only with count)."""
+        """(limit, offset) with each broker's rules (v2 0..1000; LD max 1000, limit=0 only with count)."""
         max_limit = V2_MAX_LIMIT if flavor == "v2" else LD_MAX_LIMIT
         raw_limit, raw_offset = self.params.get("limit"), self.params.get("offset")
         try:
@@ -147,9 +147,10 @@ class Request:
         except ValueError:
             limit = -1
         if flavor == "v2":
-            if limit == 0:
-                raise ApiError(400, f"Bad pagination limit: /{raw_limit}/ [a value of ZERO is unacceptable]")
-            if limit < 0 or limit > max_limit:
+            # Current Orion answers limit=0 with an empty page (and the count when asked for).
+            if raw_limit is not None and not raw_limit.isdigit():
+                raise ApiError(400, f"Bad pagination limit: /{raw_limit}/ [must be a decimal number]")
+            if limit > max_limit:
                 raise ApiError(400, f"Bad pagination limit: /{raw_limit}/ [max: {max_limit}]")
         else:
             if limit < 0 or limit > max_limit:

@@ -214,56 +214,6 @@ def infer_type(value: Any) -> str:
     return "StructuredValue"
 
 
-def attr_from_v2(name: str, body: Any, key_values: bool, now: float) -> Attr:
-    """One attribute of a v2 request body (normalized or keyValues)."""
-    check_name(name, "attribute name")
-    if key_values:
-        body = {"value": body}
-    elif not isinstance(body, dict):
-        raise PayloadError("attribute must be a JSON object, unless keyValues option is used")
-    value = body.get("value")
-    atype = body.get("type") or infer_type(value)
-    if not isinstance(atype, str):
-        raise PayloadError(f"invalid JSON type for attribute type of /{name}/")
-    metadata = body.get("metadata")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise PayloadError(f"metadata of /{name}/ must be an object")
-    meta: dict[str, dict] | None = None
-    if metadata:
-        meta = {}
-        for mname, mbody in metadata.items():
-            if not isinstance(mbody, dict):
-                mbody = {"value": mbody}
-            mval = mbody.get("value")
-            meta[mname] = {"type": mbody.get("type") or infer_type(mval), "value": mval}
-    if atype in GEO_TYPES:
-        geometry_of(atype, value)
-    if atype == "DateTime":
-        if not isinstance(value, str):
-            raise PayloadError(f"attribute /{name}/ of type DateTime needs an ISO 8601 string")
-        try:
-            parse_time(value)
-        except ValueError as exc:
-            raise PayloadError(f"attribute /{name}/: {exc}") from exc
-    observed = None
-    if isinstance(meta, dict) and "dateObserved" in meta:
-        try:
-            observed = parse_time(str(meta["dateObserved"]["value"]))
-        except ValueError:
-            observed = None
-    return Attr(atype, value, meta, observed, now)
-
-
-def entity_from_v2(body: Any, key_values: bool, path: str, now: float) -> EntityRecord:
-    """A new entity from a POST /v2/entities body."""
-    if not isinstance(body, dict):
-        raise PayloadError("Errors found in incoming JSON buffer")
-    eid = check_name(body.get("id"), "entity id")
-    etype = check_name(body.get("type", "Thing"), "entity type")
-    attrs = {k: attr_from_v2(k, v, key_values, now) for k, v in body.items() if k not in ("id", "type")}
-    return EntityRecord(eid, etype, path, attrs, now)
-
-
 def short_type(name: str) -> str:
     """An LD type or attribute as the broker stores it: default-context URIs compacted."""
     if name.startswith(LD_DEFAULT_PREFIX):

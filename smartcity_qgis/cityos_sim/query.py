@@ -64,8 +64,15 @@ def _literal(token: str, quotes: str) -> Any:
     return token
 
 
-def _comparable(actual: Any, wanted: Any, attr_type: str | None) -> tuple[Any, Any] | None:
-    """Both sides in one comparable domain, or None when they cannot be compared (no match)."""
+def _comparable(actual: Any, wanted: Any, attr_type: str | None, strict: bool = False) -> tuple[Any, Any] | None:
+    """Both sides in one comparable domain, or None when they cannot be compared (no match).
+
+    ``strict`` is Orion's rule (NGSI-v2): a DateTime attribute is a date, so only an unquoted date
+    compares with it, and an unquoted date compares with nothing else (MongoDB compares no number
+    with a string).
+    """
+    if strict and (attr_type == "DateTime") != isinstance(wanted, _Date) and not isinstance(wanted, (list, tuple)):
+        return None
     if isinstance(wanted, _Date):
         if isinstance(actual, str) and (attr_type == "DateTime" or looks_like_date(actual)):
             try:
@@ -86,21 +93,24 @@ def _comparable(actual: Any, wanted: Any, attr_type: str | None) -> tuple[Any, A
     return None
 
 
-def _compare(op: str, actual: Any, wanted: Any, attr_type: str | None) -> bool:
+def _compare(op: str, actual: Any, wanted: Any, attr_type: str | None, strict: bool = False) -> bool:
     if isinstance(actual, list):
         return (
-            any(_compare(op, item, wanted, attr_type) for item in actual)
+            any(_compare(op, item, wanted, attr_type, strict) for item in actual)
             if op != "!="
-            else all(_compare(op, item, wanted, attr_type) for item in actual)
+            else all(_compare(op, item, wanted, attr_type, strict) for item in actual)
         )
     if op in ("==", "!="):
         if isinstance(wanted, tuple) and wanted and wanted[0] == "range":
-            lo, hi = _comparable(actual, wanted[1], attr_type), _comparable(actual, wanted[2], attr_type)
+            lo, hi = (
+                _comparable(actual, wanted[1], attr_type, strict),
+                _comparable(actual, wanted[2], attr_type, strict),
+            )
             hit = lo is not None and hi is not None and lo[1] <= lo[0] <= hi[1]
         elif isinstance(wanted, list):
-            hit = any(_compare("==", actual, w, attr_type) for w in wanted)
+            hit = any(_compare("==", actual, w, attr_type, strict) for w in wanted)
         else:
-            pair = _comparable(actual, wanted, attr_type)
+            pair = _comparable(actual, wanted, attr_type, strict)
             hit = pair is not None and pair[0] == pair[1]
         return hit if op == "==" else not hit
     if op in ("~=", "!~="):
@@ -108,7 +118,7 @@ def _compare(op: str, actual: Any, wanted: Any, attr_type: str | None) -> bool:
             return False
         hit = re.search(str(wanted), actual) is not None
         return hit if op == "~=" else not hit
-    pair = _comparable(actual, wanted, attr_type)
+    pair = _comparable(actual, wanted, attr_type, strict)
     if pair is None:
         return False
     a, w = pair
@@ -222,7 +232,7 @@ def _term(
             return not exists if negate_exists else exists
         if value is _MISSING:
             return False
-        return _compare(op, value, wanted_date if atype == "DateTime" else wanted, atype)
+        return _compare(op, value, wanted_date if atype == "DateTime" else wanted, atype, strict=not ld)
 
     return predicate
 

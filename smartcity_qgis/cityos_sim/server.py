@@ -19,6 +19,7 @@ from smartcity_qgis.cityos_sim.auth import TokenIssuer
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response, error_response
 from smartcity_qgis.cityos_sim.model import GEO_TYPES, Attr, PayloadError, geometry_of, infer_type, iso
 from smartcity_qgis.cityos_sim.mqtt_out import MqttPublisher
+from smartcity_qgis.cityos_sim.orion_rules import check_value
 from smartcity_qgis.cityos_sim.scenarios import make_scenario
 from smartcity_qgis.cityos_sim.store import Store
 from smartcity_qgis.cityos_sim.subscriptions import SubscriptionManager
@@ -220,12 +221,19 @@ class SimServer:
             self.retry_after = int(retry_after)
 
     def update_entity(
-        self, entity_id: str, attrs: dict[str, Any], tenant: str | None = None, service_path: str = "/"
+        self,
+        entity_id: str,
+        attrs: dict[str, Any],
+        tenant: str | None = None,
+        service_path: str = "/",
+        strict: bool = True,
     ) -> None:
         """Change attributes like a PATCH would: dateModified, history and subscriptions follow.
 
         Values may be plain (keyValues) or ``{"type", "value", "metadata"}`` objects. KeyError when
-        the entity does not exist in that tenant and service path; ValueError for a broken geometry.
+        the entity does not exist in that tenant and service path; ValueError for a broken geometry
+        or a value with a character Orion forbids (``< > " ' = ; ( )``). ``strict=False`` lets such a
+        value in, as NGSI-LD brokers (Scorpio, Stellio) do: for tests of how clients show hostile text.
         """
         store = self.store.tenant(tenant)
         rec = store.get(entity_id)
@@ -245,6 +253,8 @@ class SimServer:
                 atype = old.type if old is not None and old.type not in plain else infer_type(value)
                 new[name] = Attr(atype, value, old.metadata if old else None, self.clock, now)
         for name, attr in new.items():
+            if strict and attr.type not in GEO_TYPES:
+                check_value(attr.value)  # Orion's forbidden characters: the demo data obeys them too
             if attr.type in GEO_TYPES:
                 geometry_of(attr.type, attr.value)  # PayloadError (a ValueError) before anything changes
             elif attr.type == "DateTime" and not isinstance(attr.value, str):

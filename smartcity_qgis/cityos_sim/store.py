@@ -31,6 +31,8 @@ class PathError(ValueError):
 
 def check_tenant(name: str) -> str:
     """Orion's tenant rule: up to 50 of [A-Za-z0-9_]; stored lowercase."""
+    if len(name) > 50:
+        raise PathError("bad length - a tenant name can be max 50 characters long")
     if not _TENANT_RE.match(name):
         raise PathError("bad character in tenant name")
     return name.lower()
@@ -56,6 +58,8 @@ def parse_service_paths(header: str | None, for_query: bool) -> list[str]:
         if len(parts) > 10:
             raise PathError("too many components in ServicePath")
         for part in parts:
+            if len(part) > 50:
+                raise PathError("component-name too long in ServicePath")
             if not _PATH_PART.match(part):
                 raise PathError("a component of ServicePath contains an illegal character")
         out.append(path.rstrip("/") or "/" if not path.endswith("/#") else path)
@@ -205,16 +209,32 @@ class TenantStore:
         self._notify(rec, list(rec.attrs), "delete")
 
     def update(
-        self, rec: EntityRecord, attrs: dict[str, Attr], now: float, replace: bool = False, notify: bool = True
+        self,
+        rec: EntityRecord,
+        attrs: dict[str, Attr],
+        now: float,
+        replace: bool = False,
+        notify: bool = True,
+        force: bool = False,
     ) -> list[str]:
-        """Set attributes (all of them when ``replace``); history and subscriptions see every change."""
+        """Set attributes (all of them when ``replace``); history and subscriptions see every change.
+
+        ``force`` (Orion's ``forcedUpdate``) counts every attribute written as changed, so that
+        subscriptions are notified even when the values stay the same.
+        """
         with self.lock:
             if replace:
                 rec.attrs = {}
             changed = []
             for name, new in attrs.items():
                 old = rec.attrs.get(name) if not replace else None
-                if old is None or old.value != new.value or old.type != new.type or old.metadata != new.metadata:
+                if (
+                    force
+                    or old is None
+                    or old.value != new.value
+                    or old.type != new.type
+                    or old.metadata != new.metadata
+                ):
                     changed.append(name)
                 self._remember(rec, name, new, old)
                 rec.attrs[name] = new

@@ -55,7 +55,8 @@ def river(qgis_iface):
     server = start_server(host="127.0.0.1", port=0, scenario="okazaki", auto_advance=False)
     server.update_entity(TONOBASHI, {"waterLevel": 2.7}, tenant=TENANT)  # level 1, 0.1 m below 氾濫注意
     server.update_entity(MYODAIBASHI, {"waterLevel": 2.1}, tenant=TENANT)  # level 1, 0.8 m below
-    server.update_entity(IWAZU, {"stationName": HOSTILE}, tenant=TENANT)
+    # Orion refuses such text, NGSI-LD brokers store it: the panel must show it safely either way.
+    server.update_entity(IWAZU, {"stationName": HOSTILE}, tenant=TENANT, strict=False)
     old = (datetime.now(UTC) - timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     server.update_entity(WATARI, {"dateObserved": old}, tenant=TENANT)
     project = QgsProject.instance()
