@@ -11,10 +11,21 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-FIXTURES = SHARED / "fixtures"
+# Every file a test reads is in the repository, with its licence (tests/fixtures/README.md).
+FIXTURES = REPO / "tests" / "fixtures"
 SMART_DATA_MODELS = FIXTURES / "smart-data-models"
-KOKUDOSUUCHI = FIXTURES / "kokudosuuchi"
+
+
+def fixture_files(folder: Path, pattern: str, suffixes: tuple[str, ...] = ()) -> list[Path]:
+    """The fixture files under ``folder`` matching ``pattern`` (and ``suffixes``), sorted.
+
+    None found is an error at collection: a missing fixture must fail the tests that need it,
+    never turn them into zero test cases.
+    """
+    files = sorted(p for p in folder.glob(pattern) if p.is_file() and (not suffixes or p.suffix in suffixes))
+    if not files:
+        raise FileNotFoundError(f"no fixture file matches {pattern!r} under {folder}")
+    return files
 
 
 def free_port() -> int:
