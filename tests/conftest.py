@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -26,6 +28,30 @@ def fixture_files(folder: Path, pattern: str, suffixes: tuple[str, ...] = ()) ->
     if not files:
         raise FileNotFoundError(f"no fixture file matches {pattern!r} under {folder}")
     return files
+
+
+TEST_REPORTS = REPO / ".cache" / "test-reports"
+_SESSION_STARTED = time.time()
+
+
+def record_reliability(report: str, key: str, figures: dict) -> None:
+    """Keep one figure of the reliability tests for the README (``scripts/reliability_report.py``).
+
+    ``.cache/test-reports/reliability-<report>.json`` maps ``key`` to ``figures`` and the time they
+    were written. Figures an earlier test run left there are dropped, so the file holds this run's
+    measurements only. A run inside another QGIS root (``SMARTCITY_QGIS_ENV``) writes
+    ``reliability-<report>.<env>.json`` instead, never over the host's figures.
+    """
+    env = os.environ.get("SMARTCITY_QGIS_ENV")
+    path = TEST_REPORTS / (f"reliability-{report}.{env}.json" if env else f"reliability-{report}.json")
+    data = {}
+    if path.exists():
+        data = {k: v for k, v in json.loads(path.read_text()).items() if v.get("written_at", 0) >= _SESSION_STARTED}
+    data[key] = {**figures, "written_at": time.time()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    partial.replace(path)
 
 
 def free_port() -> int:
