@@ -84,6 +84,7 @@ def test_load_under_every_fault_including_500_is_exact(faulty_server, flavor):
 @pytest.mark.parametrize("flavor", ["ngsi-v2", "ngsi-ld"])
 def test_a_broker_answering_only_500_stops_the_load_with_its_message(faulty_server, flavor):
     srv = faulty_server
+    before = srv.stats["faults_by_kind"].get("500", 0)
     srv.set_faults(1.0, ["500"])
     client = CityOSClient(_config(srv.url, flavor, max_retries=3))
     seen = []
@@ -94,10 +95,12 @@ def test_a_broker_answering_only_500_stops_the_load_with_its_message(faulty_serv
     finally:
         srv.set_faults(0.0, ())
         client.close()
+    message = str(info.value)
+    attempts = srv.stats["faults_by_kind"]["500"] - before
+    record_reliability("faults", f"{flavor} persistent 500", {"attempts": attempts, "message": message})
     assert seen == [], "nothing half-done reaches the caller"
     assert info.value.status == 500
-    message = str(info.value)
     assert message.startswith("the broker answered 500")
     assert "internal error (injected fault)" in message, "the broker's own description"
     assert "gave up after 4 attempts" in message
-    assert client.http.retries_done == 3
+    assert client.http.retries_done == 3 and attempts == 4
