@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # Run the test levels; a failure in any level fails the run, but every level runs.
-#   scripts/test.sh all|unit|qgis|e2e|qgis340|lint
+#   scripts/test.sh all|unit|qgis|e2e|qgis340|lint|reliability
+# `reliability` runs only the reliability tests, whose figures scripts/reliability_report.py
+# writes into README.md.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 REPORTS=.cache/test-reports
 mkdir -p "$REPORTS"
-rm -f "$REPORTS"/*.xml
+# Every report and figure in there is this run's: nothing left by an earlier run is counted.
+rm -f "$REPORTS"/*.xml "$REPORTS"/reliability-*.json
 failed_levels=()
+ran_levels=0
 
 run_level() {  # name, command...
   local name=$1; shift
+  ran_levels=$((ran_levels + 1))
   echo
   echo "=== $name ==="
   "$@"
   local rc=$?
-  # pytest's 5 = "no tests collected": a level with no tests yet is not a failure.
-  if [[ $rc -ne 0 && $rc -ne 5 ]]; then failed_levels+=("$name"); fi
+  # pytest's 5 is "no tests collected": a level that runs no test has proved nothing.
+  if [[ $rc -eq 5 ]]; then echo "$name: no tests were collected" >&2; fi
+  if [[ $rc -ne 0 ]]; then failed_levels+=("$name"); fi
 }
 
-pytest_level() {  # name, dir, extra env...
-  local name=$1 dir=$2; shift 2
-  run_level "$name" env QT_QPA_PLATFORM=offscreen "$@" \
-    $PY -m pytest "$dir" -p no:cacheprovider --junitxml="$REPORTS/$name.xml" -q
+pytest_level() {  # name, paths...
+  local name=$1; shift
+  run_level "$name" env QT_QPA_PLATFORM=offscreen \
+    $PY -m pytest "$@" -p no:cacheprovider --junitxml="$REPORTS/$name.xml" -q
 }
 
 level=${1:-all}
@@ -34,6 +40,11 @@ case $level in
 esac
 case $level in
   all|qgis) pytest_level qgis tests/qgis ;;
+esac
+case $level in
+  reliability)
+    pytest_level reliability tests/unit/test_reliability_*.py tests/qgis/test_reliability_*.py \
+      tests/qgis/test_districts.py::test_a_killed_writer_leaves_old_or_new_districts ;;
 esac
 case $level in
   all|e2e)
@@ -58,6 +69,10 @@ print(p, f, s)
 PYEOF
 )
 echo
+if ((ran_levels == 0)); then
+  echo "no test level is called '$level' (see the head of scripts/test.sh)" >&2
+  failed_levels+=("$level")
+fi
 if ((${#failed_levels[@]})); then
   echo "failed levels: ${failed_levels[*]}"
   [[ $failed -eq 0 ]] && failed=${#failed_levels[@]}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 import socket
 import subprocess
@@ -11,10 +13,45 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-FIXTURES = SHARED / "fixtures"
+# Every file a test reads is in the repository, with its licence (tests/fixtures/README.md).
+FIXTURES = REPO / "tests" / "fixtures"
 SMART_DATA_MODELS = FIXTURES / "smart-data-models"
-KOKUDOSUUCHI = FIXTURES / "kokudosuuchi"
+
+
+def fixture_files(folder: Path, pattern: str, suffixes: tuple[str, ...] = ()) -> list[Path]:
+    """The fixture files under ``folder`` matching ``pattern`` (and ``suffixes``), sorted.
+
+    None found is an error at collection: a missing fixture must fail the tests that need it,
+    never turn them into zero test cases.
+    """
+    files = sorted(p for p in folder.glob(pattern) if p.is_file() and (not suffixes or p.suffix in suffixes))
+    if not files:
+        raise FileNotFoundError(f"no fixture file matches {pattern!r} under {folder}")
+    return files
+
+
+TEST_REPORTS = REPO / ".cache" / "test-reports"
+_SESSION_STARTED = time.time()
+
+
+def record_reliability(report: str, key: str, figures: dict) -> None:
+    """Keep one figure of the reliability tests for the README (``scripts/reliability_report.py``).
+
+    ``.cache/test-reports/reliability-<report>.json`` maps ``key`` to ``figures`` and the time they
+    were written. Figures an earlier test run left there are dropped, so the file holds this run's
+    measurements only. A run inside another QGIS root (``SMARTCITY_QGIS_ENV``) writes
+    ``reliability-<report>.<env>.json`` instead, never over the host's figures.
+    """
+    env = os.environ.get("SMARTCITY_QGIS_ENV")
+    path = TEST_REPORTS / (f"reliability-{report}.{env}.json" if env else f"reliability-{report}.json")
+    data = {}
+    if path.exists():
+        data = {k: v for k, v in json.loads(path.read_text()).items() if v.get("written_at", 0) >= _SESSION_STARTED}
+    data[key] = {**figures, "written_at": time.time()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    partial.write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    partial.replace(path)
 
 
 def free_port() -> int:

@@ -2,8 +2,8 @@
 
 Connection errors, 429, 502, 503 and 504 (and truncated answers to GETs) are
 retried with exponential backoff and jitter, honouring ``Retry-After``, within
-the configured number of attempts and seconds; then a typed `CityOSError`
-carrying the broker's own description is raised.
+the configured number of attempts and seconds; idempotent reads (GET, HEAD) retry
+500 too. Then a typed `CityOSError` carrying the broker's own description is raised.
 """
 
 from __future__ import annotations
@@ -36,6 +36,11 @@ from smartcity_qgis.cityos_client.errors import (
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # POST is not idempotent: only retried when the broker says it did not process the request.
 _POST_RETRY_STATUSES = frozenset({429, 503})
+# A read can be repeated safely, and Orion answers 500 for transient database errors too, so a
+# GET that gets 500 is retried; a request that changes something (PATCH, DELETE...) is not: the
+# broker may have applied it before failing.
+_READ_RETRY_STATUSES = RETRY_STATUSES | {500}
+_IDEMPOTENT_READS = frozenset({"GET", "HEAD"})
 _CHUNK = 64 * 1024
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 
@@ -74,6 +79,15 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def retry_statuses(method: str) -> frozenset[int]:
+    """The HTTP statuses worth retrying for a request of this method."""
+    if method in _IDEMPOTENT_READS:
+        return _READ_RETRY_STATUSES
+    if method == "POST":
+        return _POST_RETRY_STATUSES
+    return RETRY_STATUSES
 
 
 def error_from_response(status: int, body: Any, url: str) -> CityOSError:
@@ -142,7 +156,7 @@ class HttpClient:
         attempt = 0
         waited = 0.0
         renewed = False
-        statuses = _POST_RETRY_STATUSES if method == "POST" else RETRY_STATUSES
+        statuses = retry_statuses(method)
         while True:
             if cancel is not None and cancel():
                 raise CancelledError("cancelled")

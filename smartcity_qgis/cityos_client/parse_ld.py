@@ -101,6 +101,13 @@ def _pick_instance(eid: str, name: str, raw: list, warnings: list[str]) -> Any:
     return chosen
 
 
+def _check_typed_date(name: str, typed: dict, warnings: list[str]) -> None:
+    """Warn when a JSON-LD ``{"@type": "DateTime", "@value": ...}`` holds no valid date (kept as text)."""
+    text = typed.get("@value")
+    if typed.get("@type") == "DateTime" and parse_datetime(text) is None:
+        warnings.append(f"attribute {name!r} is a DateTime but {text!r:.40} is not a valid date")
+
+
 def _attribute(
     eid: str, name: str, raw: dict, atype: str, geo: list, options: ParseOptions, warnings: list[str]
 ) -> Attribute:
@@ -112,6 +119,8 @@ def _attribute(
         tv = type(value)
         if tv is str or tv is dict:
             value = typed_datetime(value)
+            if tv is dict and type(value) is str:
+                _check_typed_date(name, raw[member], warnings)
         if name == options.primary and tv is dict and looks_like_geojson(value):
             warnings.append(f"attribute {name!r} is a Property, not a GeoProperty; used as the location")
             geo.append((name, value))
@@ -175,6 +184,8 @@ def parse_ld_normalized(payload: Any, options: ParseOptions, detecting: bool = F
                     geo.append((name, value))
                 else:
                     value = typed_datetime(value)
+                    if type(value) is str:
+                        _check_typed_date(name, raw["value"], warnings)
             if len(raw) == 2:
                 attrs[name] = Attribute(name, value, "Property")
                 continue
@@ -229,7 +240,10 @@ def parse_ld_concise(payload: Any, options: ParseOptions, key_values: bool = Fal
             attrs[name] = Attribute(name, raw, None if key_values else "Property")
             continue
         if "@value" in raw:  # a JSON-LD typed value, usually {"@type": "DateTime", "@value": ...}
-            attrs[name] = Attribute(name, typed_datetime(raw), None if key_values else "Property")
+            value = typed_datetime(raw)
+            if type(value) is str:
+                _check_typed_date(name, raw, warnings)
+            attrs[name] = Attribute(name, value, None if key_values else "Property")
             continue
         if looks_like_geojson(raw):
             geo.append((name, raw))

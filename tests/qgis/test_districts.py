@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import random
 import subprocess
 import sys
@@ -31,7 +30,7 @@ from smartcity_qgis.layers.districts.layer import (
     save_districts,
 )
 from smartcity_qgis.layers.districts.store import read_districts
-from tests.conftest import REPO
+from tests.conftest import REPO, record_reliability
 
 SQUARE = "POLYGON((137.16 34.95, 137.17 34.95, 137.17 34.96, 137.16 34.96, 137.16 34.95))"
 GOOD = {"name": "QURUWA地区", "domain": "urban_planning", "phase": "demonstration", "kpi_outcome_year": 2030}
@@ -135,6 +134,7 @@ def test_default_path_is_beside_the_project(tmp_path, qgis_app):
     assert default_district_path(project) == tmp_path / "districts.gpkg"
 
 
+KILLS = 20
 WRITER = textwrap.dedent("""
     import sys
     from smartcity_qgis.layers.districts.store import DistrictRecord, write_districts
@@ -159,8 +159,8 @@ def test_a_killed_writer_leaves_old_or_new_districts(districts, tmp_path):
     save_districts(districts)
     rng = random.Random(7)
     seen_versions = set()
-    interrupted = 0
-    for _round in range(20):
+    interrupted = whole = 0  # kills inside a transaction; files read back with one complete version
+    for _round in range(KILLS):
         proc = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(path)],
             cwd=REPO,
@@ -180,16 +180,17 @@ def test_a_killed_writer_leaves_old_or_new_districts(districts, tmp_path):
         versions = {n.split("-")[0] for n in names}
         if names == ["QURUWA地区"]:
             seen_versions.add("old")
+            whole += 1
             continue
         assert len(versions) == 1 and len(names) == 400, f"mixed or partial content: {sorted(versions)[:5]}"
         seen_versions |= versions
+        whole += 1
     layer = QgsVectorLayer(f"{path}|layername=districts", "d", "ogr")
     assert layer.isValid() and layer.featureCount() in (1, 400)
     assert len(seen_versions) >= 2, "the kills should land at different points"
     assert interrupted > 0, "some kills should land inside a transaction"
-    report = REPO / ".cache" / "test-reports" / "reliability-saves.json"
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(json.dumps({"kills": 20, "inside_transaction": interrupted, "all_readable": True}))
+    figures = {"kills": KILLS, "inside_transaction": interrupted, "whole": whole, "versions_seen": len(seen_versions)}
+    record_reliability("saves", "district writer", figures)
 
 
 def _memory_layer(kind: str, wkts: list[str], crs: str = "EPSG:6675") -> QgsVectorLayer:

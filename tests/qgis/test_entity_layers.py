@@ -16,6 +16,7 @@ from shapely.geometry import box
 
 from smartcity_qgis.cityos_client import CityOSClient, ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
+from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers import EntityLoadTask, load_entity_layer, load_entity_layers, load_result
 
 FLAVORS = ["ngsi-v2", "ngsi-ld"]
@@ -166,13 +167,18 @@ def test_unreachable_city_os_fails_with_a_clear_message(qgis_app):
     from tests.conftest import free_port
     from tests.qgis.entity_layer_helpers import wait_until
 
-    cfg = ConnectionConfig(url=f"http://127.0.0.1:{free_port()}", flavor="ngsi-v2", max_retries=0)
+    port = free_port()
+    cfg = ConnectionConfig(url=f"http://127.0.0.1:{port}", flavor="ngsi-v2", max_retries=0)
     task = EntityLoadTask(cfg, "WaterObserved")
-    failed = []
+    failed, loaded = [], []
     task.failed.connect(failed.append)
+    task.loaded.connect(loaded.append)
     QgsApplication.taskManager().addTask(task)
     wait_until(lambda: failed, timeout=30)
-    assert failed[0]
+    assert loaded == []
+    # What happened in words, then the client's own detail naming the address tried.
+    assert failed[0].startswith(tr("The city OS cannot be reached.") + " (cannot reach the broker at ")
+    assert f"127.0.0.1:{port}" in failed[0]
 
 
 def test_reload_task_updates_the_existing_layer_in_place(qgis_app):

@@ -6,7 +6,6 @@ minutes of wall time are 24 scenario hours; the live layer polls it the whole ti
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -19,12 +18,11 @@ from qgis.core import QgsApplication
 from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.layers import load_entity_layer
 from smartcity_qgis.layers.cityos.live import POLLING, LiveLayerUpdater
-from tests.conftest import REPO, free_port, wait_for_port
+from tests.conftest import REPO, free_port, record_reliability, wait_for_port
 
 SENSORS = 10_000
 SPEED = 720.0  # scenario seconds per real second: 24 h in 120 s
 DAY = 24 * 3600
-REPORT = REPO / ".cache" / "test-reports" / "reliability-longrun.json"
 
 
 def _rss_mb() -> float:
@@ -101,7 +99,7 @@ def test_a_day_of_live_updates_keeps_memory_bounded(qgis_app, day_server):
     _pump(1.0)
     figures = {
         "sensors": SENSORS,
-        "scenario_hours": 24,
+        "scenario_hours": DAY // 3600,
         "feature_updates": sum(updates),
         "rss_after_warmup_mb": round(rss_warm, 1),
         "rss_end_mb": round(rss_end, 1),
@@ -109,8 +107,7 @@ def test_a_day_of_live_updates_keeps_memory_bounded(qgis_app, day_server):
         "fds": [fds_warm, fds_end],
         "threads": [threads_warm, threads_end],
     }
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(figures, indent=2))
+    record_reliability("longrun", "live polling", figures)
     assert layer.featureCount() == SENSORS, "no duplicates, nothing lost"
     assert sum(updates) > SENSORS, f"the day really ran: {figures}"
     assert rss_end - rss_warm < 50, figures

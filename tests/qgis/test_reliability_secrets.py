@@ -22,9 +22,7 @@ from smartcity_qgis.layers import load_entity_layer
 from smartcity_qgis.layers.cityos.connection_config import TOKEN_USER, to_client_config
 from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
 from smartcity_qgis.layers.cityos.snapshot import ProjectSnapshots
-from tests.conftest import REPO
-
-REPORT = REPO / ".cache" / "test-reports" / "reliability-secrets.json"
+from tests.conftest import record_reliability
 
 
 def _files_under(*roots: Path) -> list[Path]:
@@ -97,8 +95,7 @@ def test_a_configured_secret_is_written_nowhere(qgis_auth_manager, tmp_path):
         settings_file = Path(QgsSettings().fileName())
         files = _files_under(written, settings_file)
         leaks = [str(p) for p in files if _contains(p, needles)]
-        REPORT.parent.mkdir(parents=True, exist_ok=True)
-        REPORT.write_text(json.dumps({"files_searched": len(files), "secrets_found": len(leaks)}))
+        record_reliability("secrets", "configured secret", {"files_searched": len(files), "secrets_found": len(leaks)})
         assert len(files) >= 15, [str(f) for f in files]
         assert leaks == []
         assert cfg.id() in (written / "connections.json").read_text(encoding="utf-8"), "only the authcfg id"

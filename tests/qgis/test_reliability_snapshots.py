@@ -7,7 +7,6 @@ exactly one complete version (the old or a new one), never a mix or a truncated 
 
 from __future__ import annotations
 
-import json
 import random
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import time
 
 from qgis.core import QgsVectorLayer
 
-from tests.conftest import REPO
+from tests.conftest import REPO, record_reliability
 
 FEATURES = 2000
 KILLS = 12
@@ -59,6 +58,7 @@ def test_killed_snapshot_writer_leaves_old_or_new_snapshot(qgis_app, tmp_path):
     rng = random.Random(11)
     seen: set[int] = set()
     start = 0
+    checked = whole = 0  # snapshots read back after a kill, and those holding one complete version
     for _round in range(KILLS):
         proc = subprocess.Popen(
             [sys.executable, "-c", WRITER, str(path), str(start)],
@@ -76,9 +76,11 @@ def test_killed_snapshot_writer_leaves_old_or_new_snapshot(qgis_app, tmp_path):
         if not path.exists():  # killed before its first save finished: nothing to check yet
             continue
         count, versions = _versions(path)
+        checked += 1
         assert count == FEATURES and len(versions) == 1, f"mixed or partial snapshot: {count}, {sorted(versions)[:5]}"
+        whole += 1
         seen |= versions
         start = max(versions) + 1000  # the next writer's versions are new ones
     assert len(seen) >= 3, "the kills should land after different saves"
-    report = REPO / ".cache" / "test-reports" / "reliability-snapshots.json"
-    report.write_text(json.dumps({"kills": KILLS, "versions_seen": len(seen), "all_readable": True}))
+    figures = {"kills": KILLS, "checked": checked, "whole": whole, "versions_seen": len(seen)}
+    record_reliability("snapshots", "snapshot writer", figures)

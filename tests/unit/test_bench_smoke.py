@@ -5,15 +5,18 @@ from __future__ import annotations
 import pytest
 
 from tests.bench.cases_pure import BENCHMARKS
-from tests.bench.harness import percentile, run_inprocess, spread
+from tests.bench.harness import percentile, run_inprocess, run_side, spread
 
 
 @pytest.mark.parametrize("bench", BENCHMARKS, ids=lambda b: b.name)
 def test_benchmark_runs_and_sides_agree(bench):
     result = run_inprocess(bench)
-    assert result["ours"]["runs"] == 1
+    assert result["size"] == bench.smoke_size
+    assert result["ours"]["runs"] == 1 and result["baseline"]["runs"] == 1
     assert result.get("agree") is True, result.get("disagreement")
-    assert result["ratio"] > 0
+    # The agreement is about this input: our side on half of it no longer agrees with the baseline.
+    half = run_side(bench, "ours", bench.smoke_size // 2, 1, measure_memory=False)
+    assert bench.agree(half["summary"], result["baseline"]["summary"]) is not None
 
 
 def test_parse_benchmark_notices_a_wrong_parse():

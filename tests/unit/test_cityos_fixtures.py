@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from smartcity_qgis.cityos_client import InvalidEntityError, parse_entity
-from tests.conftest import SMART_DATA_MODELS
+from tests.conftest import SMART_DATA_MODELS, fixture_files
 
-FILES = sorted(p for p in SMART_DATA_MODELS.glob("*/*/examples/*") if p.suffix in (".json", ".jsonld"))
+FILES = fixture_files(SMART_DATA_MODELS, "*/*/examples/*", (".json", ".jsonld"))
 
 # The faulty payloads (see ATTRIBUTION.md) and the words their rejection must contain.
 REJECTED = {
@@ -73,8 +73,13 @@ def load(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def test_the_fixture_set_is_complete():
-    assert len(FILES) >= 250
+def test_the_fixture_set_is_complete_and_attributed():
+    assert len(FILES) == 256
+    domains = ("Device", "Environment", "Transportation", "Weather")
+    assert {p.relative_to(SMART_DATA_MODELS).parts[0] for p in FILES} == set(domains)
+    attribution = (SMART_DATA_MODELS / "ATTRIBUTION.md").read_text(encoding="utf-8")
+    assert "Creative Commons Attribution 4.0" in attribution
+    assert all(f"github.com/smart-data-models/dataModel.{domain}" in attribution for domain in domains)
     assert all(rel(Path(SMART_DATA_MODELS / name)) in {rel(p) for p in FILES} for name in REJECTED)
 
 
@@ -114,8 +119,16 @@ def test_payload_parses_or_is_rejected_with_its_fault(path):
 
 def test_swapped_nice_water_station_is_flagged_with_an_area_of_interest():
     nice = (6.9, 43.5, 7.5, 43.9)
-    folder = SMART_DATA_MODELS / "Environment/WaterObserved/examples"
-    for path in sorted(folder.glob("*.json*")):
+    paths = fixture_files(SMART_DATA_MODELS / "Environment/WaterObserved/examples", "*.json*")
+    # keyValues and normalized, NGSI-v2 and NGSI-LD, and the GeoJSON feature form
+    assert [p.name for p in paths] == [
+        "example-geojsonfeature.json",
+        "example-normalized.json",
+        "example-normalized.jsonld",
+        "example.json",
+        "example.jsonld",
+    ]
+    for path in paths:
         entity = parse_entity(load(path), flavor_of(path), area_of_interest=nice)
         assert entity.geometry.coords[0] == (43.66481, 7.196545), "never swapped silently"
         assert any("latitude and longitude look swapped" in w for w in entity.warnings), path.name

@@ -377,6 +377,24 @@ def test_dates_are_aware_and_bad_dates_stay_text_with_a_warning():
     assert entity.value("c").tzinfo is not None
 
 
+@pytest.mark.parametrize(
+    ("rep", "attrs"),
+    [
+        ("normalized", {"when": {"type": "Property", "value": {"@type": "DateTime", "@value": "2016-19-08T99:00"}}}),
+        ("normalized", {"when": {"type": "Property", "value": {"@type": "DateTime", "@value": "x"}, "unitCode": "C"}}),
+        ("concise", {"when": {"@type": "DateTime", "@value": "2016-19-08T99:00"}}),
+    ],
+    ids=["normalized", "with-sub-members", "concise"],
+)
+def test_ld_typed_dates_that_are_not_dates_stay_text_with_a_warning(rep, attrs):
+    entity = parse_entity({"id": "urn:x", "type": "T", **attrs}, "ngsi-ld", rep)
+    raw = attrs["when"].get("value", attrs["when"])["@value"]
+    assert entity.value("when") == raw
+    assert entity.warnings == [f"attribute 'when' is a DateTime but {raw!r} is not a valid date"]
+    good = {"when": {"type": "Property", "value": {"@type": "DateTime", "@value": "2026-07-01T09:30:00Z"}}}
+    assert parse_entity({"id": "urn:x", "type": "T", **good}, "ngsi-ld").warnings == []
+
+
 def test_parsing_does_not_touch_the_payload():
     payload = representations()[("ngsi-ld", "normalized")]
     before = copy.deepcopy(payload)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from smartcity_qgis.cityos_client import Entity, InvalidEntityError, parse_entity, parse_notification
 from smartcity_qgis.cityos_client.parse_common import ParseOptions
-from tests.conftest import SMART_DATA_MODELS
+from tests.conftest import SMART_DATA_MODELS, fixture_files
 
 FLAVOR_REPS = [
     ("ngsi-v2", None),
@@ -110,11 +110,8 @@ def json_values():
 
 
 def fixture_payloads() -> list[dict]:
-    out = []
-    for path in sorted(SMART_DATA_MODELS.glob("*/*/examples/*")):
-        if path.suffix in (".json", ".jsonld"):
-            out.append(json.loads(path.read_text(encoding="utf-8")))
-    return out
+    paths = fixture_files(SMART_DATA_MODELS, "*/*/examples/*", (".json", ".jsonld"))
+    return [json.loads(path.read_text(encoding="utf-8")) for path in paths]
 
 
 FIXTURES = fixture_payloads()

@@ -114,9 +114,19 @@ def test_http_notifications_reach_a_local_receiver_and_close_deletes(broker, fla
 
 
 def test_closing_a_subscription_already_gone_is_fine(broker, flavor):
+    """Expired or removed by an administrator: the broker's 404 ends the close quietly, and the receiver stops."""
     sub = make_client(broker, flavor).subscribe("WaterObserved", lambda e: None, transport="http")
+    (body,) = broker.subscriptions.values()
+    url = body["notification"]["http"]["url"] if flavor == "ngsi-v2" else body["notification"]["endpoint"]["uri"]
     broker.subscriptions.clear()
-    sub.close()
+    sub.close()  # raises nothing
+    delete = broker.received[-1]
+    assert delete.method == "DELETE" and delete.path.endswith(sub.id), "the close still asked the broker"
+    assert [r.method for r in broker.received].count("DELETE") == 1, "a 404 is not retried"
+    assert broker.subscriptions == {}
+    entity = V2_ENTITY if flavor == "ngsi-v2" else LD_ENTITY
+    with pytest.raises(requests.ConnectionError):
+        requests.post(url, json=notification(flavor, entity), timeout=2, proxies={"http": ""})
 
 
 def test_mqtt_needs_a_broker_url(broker, flavor):
