@@ -669,7 +669,7 @@
             <translation>キャンセルしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="28" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="33" />
             <source>Unexpected error: {0}</source>
             <translation>予期しないエラー: {0}</translation>
         </message>
@@ -1708,7 +1708,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
             <source>Kind</source>
             <translation>種別</translation>
         </message>
@@ -2183,12 +2183,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測所の検索距離（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="27" />
             <source>District fact sheet</source>
             <translation>先行地区ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="136" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="137" />
             <source>Pilot districts and planning</source>
             <translation>先行地区と計画資料</translation>
         </message>
@@ -2213,7 +2213,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="171" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="177" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
@@ -2333,7 +2333,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="89" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="95" />
             <source>Format</source>
             <translation>形式</translation>
         </message>
@@ -2438,7 +2438,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="214" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="218" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
@@ -2448,7 +2448,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="109" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="113" />
             <source>Created {0}</source>
             <translation>作成日 {0}</translation>
         </message>
@@ -2473,62 +2473,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="126" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="130" />
             <source>District</source>
             <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="126" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="130" />
             <source>Area (ha)</source>
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="246" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="250" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
             <source>Section</source>
             <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
             <source>Item</source>
             <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="160" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
             <source>Value</source>
             <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
             <source>Unit</source>
             <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="174" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="178" />
             <source>KPIs</source>
             <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
             <source>Indicator</source>
             <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
             <source>Target</source>
             <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
             <source>Target year</source>
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="225" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="229" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2573,102 +2573,102 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="39" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="45" />
             <source>Page size</source>
             <translation>用紙サイズ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
             <source>Orientation</source>
             <translation>向き</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
             <source>Portrait</source>
             <translation>縦</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
             <source>Landscape</source>
             <translation>横</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="64" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="70" />
             <source>Planning map figure</source>
             <translation>計画用の地図図面</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="67" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="73" />
             <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
             <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="151" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
             <source>Map layers (top first)</source>
             <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="80" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="86" />
             <source>Map extent</source>
             <translation>地図の範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="87" />
             <source>Fit to districts</source>
             <translation>先行地区に合わせる</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="156" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="162" />
             <source>Title</source>
             <translation>タイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="86" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="92" />
             <source>Planning map</source>
             <translation>計画図</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="163" />
             <source>Subtitle</source>
             <translation>サブタイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="90" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="96" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
             <source>Figure file</source>
             <translation>図面ファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
             <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
             <translation>PDF・PNG・SVG (*.pdf *.png *.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="138" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
             <source>Planning pack</source>
             <translation>計画資料一式</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="141" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="147" />
             <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
             <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="156" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="162" />
             <source>Pilot district plan</source>
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="166" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="166" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -2753,72 +2753,72 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="121" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="96" />
             <source>Select a pilot district on the map</source>
             <translation>地図上で先行地区を選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="60" />
             <source>District added: fill in its attributes, then save the districts</source>
             <translation>地区を追加しました。属性を入力してから先行地区を保存してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="88" />
             <source>District from selection</source>
             <translation>選択地物から地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="88" />
             <source>Buffer around selected points and lines (metres)</source>
             <translation>選択した点・線の周囲のバッファ（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="118" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="119" />
             <source>There is no district layer in the project</source>
             <translation>プロジェクトに先行地区レイヤがありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="125" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="126" />
             <source>Saved {0} districts</source>
             <translation>{0} 地区を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="138" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="139" />
             <source>Draw a pilot district</source>
             <translation>先行地区を描画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="141" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="142" />
             <source>District from selection…</source>
             <translation>選択地物から地区を作成…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="144" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="145" />
             <source>District from mesh cells</source>
             <translation>メッシュセルから地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="147" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="148" />
             <source>Save pilot districts</source>
             <translation>先行地区を保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="150" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="151" />
             <source>District fact sheet panel</source>
             <translation>先行地区ファクトシートパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="162" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="163" />
             <source>Export layers…</source>
             <translation>レイヤのエクスポート…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="169" />
             <source>Planning map figure…</source>
             <translation>計画用の地図図面…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="174" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
         </message>
@@ -3003,32 +3003,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ライブではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="31" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <source>The city OS redirected to another host; the credentials were not sent there.</source>
+            <translation>都市OSが別のホストへリダイレクトしました。認証情報はそのホストへ送っていません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <source>A Python package this connection needs is not installed.</source>
+            <translation>この接続に必要な Python パッケージがインストールされていません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />
             <source>Print the live labels (levels, trends) instead of names only</source>
             <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="158" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="164" />
             <source>Author organisation (default: the project's author)</source>
             <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="125" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
             <source>Districts</source>
             <translation>地区一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="140" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="144" />
             <source>Contents</source>
             <translation>目次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="141" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="145" />
             <source>Page</source>
             <translation>ページ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="243" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="247" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
         </message>

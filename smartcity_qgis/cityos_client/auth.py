@@ -19,7 +19,11 @@ from smartcity_qgis.cityos_client.config import (
     AUTH_TOKEN,
     ConnectionConfig,
 )
-from smartcity_qgis.cityos_client.errors import AuthError, CityOSConnectionError, RequestTimeoutError
+from smartcity_qgis.cityos_client.errors import (
+    AuthError,
+    CityOSConnectionError,
+    RequestTimeoutError,
+)
 
 # Renew this many seconds before the announced expiry, so that a page never leaves with a dying token.
 _EXPIRY_MARGIN = 30.0
@@ -64,9 +68,7 @@ class TokenSource:
                 self._token = None
 
     def _format(self, token: str) -> dict[str, str]:
-        if self._config.token_header == "Authorization":
-            return {"Authorization": f"Bearer {token}"}
-        return {"X-Auth-Token": token}
+        return {self._config.token_header: self._config.token_value(token)}
 
     def _fetch(self) -> None:
         cfg = self._config
@@ -86,7 +88,11 @@ class TokenSource:
 
     def _request(self, data: dict[str, Any]) -> None:
         cfg = self._config
-        auth = (cfg.client_id or "", cfg.client_secret or "") if cfg.client_id else None
+        # A confidential client authenticates with HTTP Basic (Keyrock, Keycloak's default); a public
+        # client (no secret) names itself in the form, as Keycloak requires.
+        auth = (cfg.client_id, cfg.client_secret) if cfg.client_id and cfg.client_secret else None
+        if auth is None and cfg.client_id:
+            data["client_id"] = cfg.client_id
         if auth is None and cfg.client_secret:
             data["client_secret"] = cfg.client_secret
         try:
@@ -97,12 +103,20 @@ class TokenSource:
                 headers={"Accept": "application/json"},
                 timeout=(cfg.connect_timeout, cfg.read_timeout),
                 verify=cfg.ca_bundle or cfg.verify_tls,
+                allow_redirects=False,  # the credentials in this request go to the token endpoint only
             )
         except requests.Timeout as exc:
             raise RequestTimeoutError(f"token URL {cfg.token_url} did not answer: {exc}") from None
         except requests.RequestException as exc:
             raise CityOSConnectionError(f"token URL {cfg.token_url} unreachable: {exc}") from None
         self.fetch_count += 1
+        if resp.is_redirect:
+            raise AuthError(
+                f"the token endpoint {cfg.token_url} redirected to {resp.headers.get('Location')}: the credentials"
+                " were not sent there; give the final token URL in the connection",
+                status=resp.status_code,
+                url=cfg.token_url,
+            )
         try:
             body = resp.json()
         except ValueError:

@@ -23,8 +23,17 @@ AUTH_OAUTH2_PASSWORD = "oauth2-password"
 AUTH_OAUTH2_CLIENT = "oauth2-client-credentials"
 AUTH_MODES = (AUTH_NONE, AUTH_TOKEN, AUTH_OAUTH2_PASSWORD, AUTH_OAUTH2_CLIENT)
 
+# tcp:// and ssl:// are the names some MQTT tools give to mqtt:// and mqtts://.
+MQTT_SCHEMES = ("mqtt", "mqtts", "tcp", "ssl")
+
 CORE_CONTEXT = "https://uri.etsi.org/ngsi-ld/v1/ngsi-ld-core-context.jsonld"
 
+# An HTTP header name (RFC 9110 token); the headers below are the transport's, never a credential's.
+_HEADER_NAME_RE = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$")
+_RESERVED_HEADERS = frozenset(
+    {"host", "content-length", "content-type", "transfer-encoding", "connection", "accept", "cookie", "link"}
+    | {"fiware-service", "fiware-servicepath", "ngsild-tenant", "user-agent", "te", "upgrade", "expect"}
+)
 _TENANT_RE = re.compile(r"^[A-Za-z0-9_]{1,50}$")
 _SERVICE_PATH_RE = re.compile(r"^/([A-Za-z0-9_]{1,50}(/[A-Za-z0-9_]{1,50}){0,9})?(/#)?$|^/#$")
 
@@ -48,7 +57,11 @@ class ConnectionConfig:
     # Auth: "none", "token" (static), "oauth2-password", "oauth2-client-credentials".
     auth: str = AUTH_NONE
     token: str | None = field(default=None, repr=False)
-    token_header: str = "X-Auth-Token"  # or "Authorization" (sent as "Bearer <token>")
+    # The header carrying the token or API key: X-Auth-Token (Wilma), Authorization, apikey (Kong),
+    # Ocp-Apim-Subscription-Key (Azure API Management), x-api-key, ... any name.
+    token_header: str = "X-Auth-Token"
+    # Sent before the token: None means "Bearer " in Authorization and nothing elsewhere; "" sends it as is.
+    token_prefix: str | None = None
     token_url: str | None = None
     client_id: str | None = None
     client_secret: str | None = field(default=None, repr=False)
@@ -72,7 +85,11 @@ class ConnectionConfig:
     page_size: int | None = None
     max_page_size: int = 1000
     timeseries_url: str | None = None  # QuantumLeap base URL for NGSI-v2 history
-    mqtt_url: str | None = None  # broker's MQTT server for push subscriptions
+    temporal_url: str | None = None  # NGSI-LD temporal API (Mintaka) when not served by the broker
+    mqtt_url: str | None = None  # MQTT server this client subscribes to for push
+    mqtt_broker_url: str | None = None  # the MQTT server the broker publishes to, when it reaches it otherwise
+    mqtt_username: str | None = None
+    mqtt_password: str | None = field(default=None, repr=False)
     user_agent: str = "smartcity-qgis-cityos-client"
 
     def __post_init__(self) -> None:
@@ -106,8 +123,30 @@ class ConnectionConfig:
             raise InvalidConfigError(f"auth must be one of {', '.join(AUTH_MODES)}, got {self.auth!r}")
         if self.auth in (AUTH_OAUTH2_PASSWORD, AUTH_OAUTH2_CLIENT) and not self.token_url:
             raise InvalidConfigError("OAuth2 authentication needs a token URL")
-        if self.token_header not in ("X-Auth-Token", "Authorization"):
-            raise InvalidConfigError("token header must be 'X-Auth-Token' or 'Authorization'")
+        if not _HEADER_NAME_RE.match(self.token_header or "") or self.token_header.lower() in _RESERVED_HEADERS:
+            raise InvalidConfigError(
+                f"the token header must be an HTTP header name of its own, got {self.token_header!r}"
+            )
+        if self.token_prefix is not None and any(c in self.token_prefix for c in "\r\n"):
+            raise InvalidConfigError("the token prefix must be a single line")
+        for name in ("token_url", "timeseries_url", "temporal_url"):
+            value = getattr(self, name)
+            if value and urlsplit(value).scheme not in ("http", "https"):
+                raise InvalidConfigError(f"{name.replace('_', ' ')} must be http:// or https://, got {value!r}")
+        for name in ("mqtt_url", "mqtt_broker_url"):
+            value = getattr(self, name)
+            if not value:
+                continue
+            mqtt = urlsplit(value)
+            if mqtt.scheme not in MQTT_SCHEMES or not mqtt.hostname:
+                raise InvalidConfigError(
+                    f"the MQTT URL must look like mqtt://host:1883 or mqtts://host:8883, got {value!r}"
+                )
+            if mqtt.username or mqtt.password:
+                raise InvalidConfigError(
+                    "an MQTT URL must not carry a user name or password: give them as mqtt_username / mqtt_password"
+                    " (in QGIS: an MQTT authentication configuration)"
+                )
         if self.area_of_interest is not None:
             aoi = tuple(float(v) for v in self.area_of_interest)
             if len(aoi) != 4 or not (aoi[0] < aoi[2] and aoi[1] < aoi[3]):
@@ -117,6 +156,22 @@ class ConnectionConfig:
             raise InvalidConfigError(f"page size must be between 1 and {self.max_page_size}")
         if self.connect_timeout <= 0 or self.read_timeout <= 0:
             raise InvalidConfigError("timeouts must be positive")
+
+    @property
+    def credential_hosts(self) -> frozenset[str]:
+        """Hosts the connection's credentials may be sent to: the broker's, the token endpoint's and
+        those of the history services the connection names. No other host ever gets them."""
+        urls = (self.url, self.token_url, self.timeseries_url, self.temporal_url)
+        return frozenset(h.lower() for h in (urlsplit(u).hostname for u in urls if u) if h)
+
+    def token_value(self, token: str) -> str:
+        """The header value carrying ``token``."""
+        prefix = self.token_prefix
+        if prefix is None:
+            prefix = "Bearer " if self.token_header.lower() == "authorization" else ""
+        elif prefix and not prefix.endswith(" "):
+            prefix += " "
+        return prefix + token
 
     @property
     def is_ld(self) -> bool:

@@ -56,6 +56,18 @@ class CityOSConnectionError(CityOSError):
     """The broker could not be reached (refused, reset, DNS, TLS)."""
 
 
+class RedirectRefusedError(CityOSConnectionError):
+    """The broker redirected a request carrying credentials to another host; it was not followed."""
+
+
+class MissingDependencyError(CityOSError):
+    """A Python package this setting needs is not installed (SOCKS proxies, MQTT); not worth retrying."""
+
+    def __init__(self, message: str, package: str) -> None:
+        super().__init__(message)
+        self.package = package
+
+
 class ResponseTooLargeError(CityOSError):
     """An answer exceeded the configured response-size limit."""
 

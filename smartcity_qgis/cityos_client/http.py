@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
@@ -26,7 +26,9 @@ from smartcity_qgis.cityos_client.errors import (
     CancelledError,
     CityOSConnectionError,
     CityOSError,
+    MissingDependencyError,
     NotFoundError,
+    RedirectRefusedError,
     RequestTimeoutError,
     ResponseTooLargeError,
     ServerError,
@@ -43,6 +45,23 @@ _READ_RETRY_STATUSES = RETRY_STATUSES | {500}
 _IDEMPOTENT_READS = frozenset({"GET", "HEAD"})
 _CHUNK = 64 * 1024
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_MAX_REDIRECTS = 5
+
+
+def missing_socks_support(proxies: dict[str, str] | None) -> MissingDependencyError | None:
+    """The error to report when ``proxies`` name a SOCKS proxy and PySocks is not installed."""
+    if not proxies or not any(str(v).lower().startswith("socks") for v in proxies.values()):
+        return None
+    try:
+        import socks  # noqa: F401 - PySocks, what requests needs for socks5:// proxies
+    except ImportError:
+        return MissingDependencyError(
+            "the proxy is a SOCKS proxy and the Python package PySocks is not installed "
+            "(Debian/Ubuntu: apt install python3-socks; OSGeo4W shell: python -m pip install PySocks)",
+            package="PySocks",
+        )
+    return None
 
 
 class Response:
@@ -135,6 +154,13 @@ class HttpClient:
         self._verify: bool | str = config.ca_bundle or config.verify_tls
         self._sleep = sleep if sleep is not None else time.sleep
         self.retries_done = 0
+        self._missing = missing_socks_support(self.session.proxies or None)
+
+    def may_carry_credentials(self, url: str) -> bool:
+        """Whether the connection's credentials may go to ``url``: only to the hosts the
+        connection names (broker, token endpoint, history services)."""
+        host = (urlsplit(url).hostname or "").lower()
+        return host in self.config.credential_hosts
 
     def close(self) -> None:
         """Release the connection pool."""
@@ -157,14 +183,13 @@ class HttpClient:
         waited = 0.0
         renewed = False
         statuses = retry_statuses(method)
+        if self._missing is not None:
+            raise self._missing  # a missing package is not cured by retrying
         while True:
             if cancel is not None and cancel():
                 raise CancelledError("cancelled")
-            all_headers = dict(headers) if headers else {}
-            if authenticate:
-                all_headers.update(self.tokens.headers())
             try:
-                return self._once(method, url, params, all_headers, body, statuses)
+                return self._follow(method, url, params, headers, body, authenticate, statuses)
             except AuthError as exc:
                 if exc.status == 401 and authenticate and self.tokens.renewable and not renewed:
                     renewed = True
@@ -185,6 +210,48 @@ class HttpClient:
                 self.retries_done += 1
                 waited += delay
                 self._wait(delay, cancel)
+
+    def _follow(
+        self,
+        method: str,
+        url: str,
+        params: dict[str, Any] | None,
+        headers: dict[str, str] | None,
+        body: Any,
+        authenticate: bool,
+        statuses: frozenset[int],
+    ) -> Response:
+        """One exchange, following redirects by hand so that credentials never leave their host.
+
+        requests would follow a redirect to any host with every custom header (X-Auth-Token,
+        apikey...); here a redirect to another host (or from https to http) of a request that
+        carries credentials is refused with a message, and one without credentials is followed.
+        """
+        for _ in range(_MAX_REDIRECTS + 1):
+            all_headers = dict(headers) if headers else {}
+            credentials = self.tokens.headers() if authenticate and self.may_carry_credentials(url) else {}
+            all_headers.update(credentials)
+            with_credentials = bool(credentials)
+            resp = self._once(method, url, params, all_headers, body, statuses)
+            location = resp.headers.get("Location") if resp.status in _REDIRECTS else None
+            if not location:
+                return resp
+            target = urljoin(url, location)
+            if with_credentials:
+                here, there = urlsplit(url), urlsplit(target)
+                downgrade = here.scheme == "https" and there.scheme != "https"
+                if not self.may_carry_credentials(target) or downgrade:
+                    raise RedirectRefusedError(
+                        f"the broker redirected {url} to another host ({there.scheme}://{there.netloc}); "
+                        "the request was not followed, so the credentials were not sent there. "
+                        "Check the connection's URL (the address the redirect names may be the right one)",
+                        status=resp.status,
+                        url=url,
+                    )
+            if resp.status == 303 or (resp.status in (301, 302) and method == "POST"):
+                method, body, statuses = "GET", None, retry_statuses("GET")
+            url, params = target, None  # the Location carries its own query
+        raise CityOSConnectionError(f"the broker redirected more than {_MAX_REDIRECTS} times ({url})", url=url)
 
     def _wait(self, delay: float, cancel: Callable[[], bool] | None) -> None:
         left = delay
@@ -219,9 +286,14 @@ class HttpClient:
                 timeout=(cfg.connect_timeout, cfg.read_timeout),
                 verify=self._verify,
                 stream=True,
+                allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
             raise CityOSConnectionError(f"TLS verification failed for {url}: {exc}", url=url) from None
+        except requests.exceptions.InvalidSchema as exc:
+            if "socks" in str(exc).lower():  # a SOCKS proxy from the environment, without PySocks
+                raise missing_socks_support({"proxy": "socks5://"}) or CityOSConnectionError(str(exc)) from None
+            raise CityOSConnectionError(f"cannot reach the broker at {url}: {exc}", url=url) from None
         except requests.Timeout as exc:
             err = RequestTimeoutError(f"the broker did not answer in time ({url}): {exc}", url=url)
             if method == "POST":

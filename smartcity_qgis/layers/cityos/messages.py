@@ -10,6 +10,11 @@ def error_message(exc: BaseException) -> str:
     from smartcity_qgis.cityos_client import errors
 
     kinds = (
+        (
+            errors.RedirectRefusedError,
+            tr("The city OS redirected to another host; the credentials were not sent there."),
+        ),
+        (errors.MissingDependencyError, tr("A Python package this connection needs is not installed.")),
         (errors.AuthError, tr("The city OS refused the credentials.")),
         (errors.NotFoundError, tr("The city OS does not know this entity or type.")),
         (errors.BadRequestError, tr("The city OS refused the request.")),
