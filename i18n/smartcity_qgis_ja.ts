@@ -154,47 +154,37 @@
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="91" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="99" />
             <source>Connection {0} cannot be used: {1}</source>
             <translation>接続 {0} は使用できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="98" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="106" />
             <source>The QGIS authentication system is not available.</source>
             <translation>QGIS の認証システムが利用できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="104" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="112" />
             <source>Authentication configuration {0} was not found or could not be unlocked.</source>
             <translation>認証設定 {0} が見つからないか、ロックを解除できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="116" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="124" />
             <source>Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.</source>
             <translation>認証方式 {0} は都市OSには使えません。Basic、API ヘッダー、OAuth2 のいずれかを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="123" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="131" />
             <source>Authentication configuration {0} holds no token.</source>
             <translation>認証設定 {0} にトークンがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="134" />
-            <source>Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.</source>
-            <translation>認証設定 {0} には X-Auth-Token または Authorization: Bearer ヘッダーが必要です。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="145" />
-            <source>Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password.</source>
-            <translation>Basic 認証設定 {0}: ユーザー名を __token__ にしてパスワード欄にトークンを入力するか、ユーザー名とパスワードには OAuth2 方式を使ってください。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="159" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="170" />
             <source>OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported).</source>
             <translation>OAuth2 設定 {0} にトークン URL がありません (定義済みの OAuth2 設定には対応していません)。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="178" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="192" />
             <source>OAuth2 configuration {0}: use the resource owner grant, or give a client secret.</source>
             <translation>OAuth2 設定 {0}: リソースオーナー (パスワード) 方式を使うか、クライアントシークレットを設定してください。</translation>
         </message>
@@ -1008,57 +998,52 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="97" />
-            <source>Token (API header, or Basic with user __token__), or OAuth2:</source>
-            <translation>トークン (API ヘッダー、またはユーザー名 __token__ の Basic)、または OAuth2:</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="99" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="106" />
             <source>Verify the TLS certificate</source>
             <translation>TLS 証明書を検証する</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="104" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="111" />
             <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
             <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="105" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="112" />
             <source>CA bundle</source>
             <translation>CA 証明書</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="117" />
             <source> s</source>
             <translation> 秒</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="111" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="118" />
             <source>Timeout</source>
             <translation>タイムアウト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="112" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="119" />
             <source>Security and network</source>
             <translation>セキュリティとネットワーク</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="116" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="123" />
             <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
             <translation>対象範囲: 範囲外の点で緯度と経度が入れ替わっていそうなものに警告を付けます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="120" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="127" />
             <source>Not set</source>
             <translation>未設定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="126" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="133" />
             <source>Area of interest</source>
             <translation>対象範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="128" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="135" />
             <source>Test connection</source>
             <translation>接続テスト</translation>
         </message>
@@ -1068,12 +1053,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} に接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="207" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="214" />
             <source>Detected flavor: {0}</source>
             <translation>判定した種類: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="211" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="218" />
             <source>Not connected: {0}</source>
             <translation>接続できません: {0}</translation>
         </message>
@@ -2838,7 +2823,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="226" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="240" />
             <source>The proxy authentication configuration {0} is missing or is not Basic.</source>
             <translation>プロキシの認証設定 {0} が見つからないか、Basic 認証ではありません。</translation>
         </message>
@@ -3011,6 +2996,21 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
             <source>A Python package this connection needs is not installed.</source>
             <translation>この接続に必要な Python パッケージがインストールされていません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="97" />
+            <source>Token or API key: API header (QGIS 3.26+), or Basic with the user name header:NAME (e.g. header:apikey for Kong) and the key as password; OAuth2 for Keyrock or Keycloak (OpenID Connect):</source>
+            <translation>トークンまたは API キー: API ヘッダー（QGIS 3.26 以降）、または Basic でユーザー名を header:ヘッダー名（Kong なら header:apikey）、パスワードをキーにします。Keyrock や Keycloak（OpenID Connect）には OAuth2 を使います:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="138" />
+            <source>API header configuration {0} must hold exactly one header (the token or API key).</source>
+            <translation>API ヘッダー認証設定 {0} には、トークンまたは API キーのヘッダーを 1 つだけ設定してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="156" />
+            <source>Basic authentication configuration {0}: use the user name header:NAME (the key as password, sent in the header NAME, e.g. header:apikey), bearer:Authorization or __token__, or the OAuth2 method for a user name and password.</source>
+            <translation>Basic 認証設定 {0}: ユーザー名を header:ヘッダー名（パスワード欄のキーをそのヘッダーで送ります。例: header:apikey）、bearer:Authorization または __token__ にしてください。ユーザー名とパスワードでのログインには OAuth2 方式を使ってください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />

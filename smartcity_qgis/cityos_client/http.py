@@ -120,6 +120,8 @@ def error_from_response(status: int, body: Any, url: str) -> CityOSError:
             # Trim the LD error type URI; at least one broker sends a trailing space.
             error = kind.strip().rstrip("/").rsplit("/", 1)[-1] if isinstance(kind, str) else body.get("title")
             description = body.get("detail") or body.get("title")
+        elif isinstance(body.get("message"), str):  # an API gateway's own answer (Kong: {"message": ...})
+            description = body["message"]
     error = str(error).strip() if error is not None else None
     description = str(description).strip() if description is not None else None
     said = ": ".join(p for p in (error, description) if p)

@@ -26,6 +26,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--storm-minutes", type=float, default=None, help="okazaki: storm length (scenario min)")
     parser.add_argument("--mqtt", default=None, help="MQTT broker for notifications, e.g. mqtt://127.0.0.1:1883")
     parser.add_argument("--require-token", default=None, help="answer 401 without this X-Auth-Token / Bearer")
+    parser.add_argument("--api-key-header", default=None, help="answer as Kong key-auth: the key in this header")
+    parser.add_argument("--oidc-realm", default=None, help="serve this Keycloak realm's token endpoint; Bearer only")
+    parser.add_argument("--oidc-host", default=None, help="serve the realm's token endpoint on this address instead")
+    parser.add_argument("--token-lifetime", type=float, default=None, help="seconds an issued token is valid")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="share of requests given a fault (0..1)")
     parser.add_argument("--faults", default="", help=f"comma list of {','.join(FAULT_KINDS)}")
     parser.add_argument("--seed", type=int, default=0)
@@ -45,6 +49,10 @@ def main(argv: list[str] | None = None) -> int:
             speed=args.speed,
             mqtt_url=args.mqtt,
             require_token=args.require_token,
+            api_key_header=args.api_key_header,
+            oidc_realm=args.oidc_realm,
+            oidc_host=args.oidc_host,
+            token_lifetime=args.token_lifetime,
             fault_rate=args.fault_rate,
             faults=[f for f in args.faults.split(",") if f],
             seed=args.seed,
@@ -60,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  time series  {info['timeseries']}")
     if args.mqtt:
         print(f"  MQTT         {args.mqtt}")
-    if args.require_token:
+    if args.api_key_header:
+        print(f"  auth         API key in the {args.api_key_header} header (Kong key-auth)")
+    elif args.require_token:
         print("  auth         X-Auth-Token or Authorization: Bearer required")
+    if srv.token_url:
+        print(f"  OIDC token   {srv.token_url} (Bearer tokens of realm {args.oidc_realm} only)")
     if args.fault_rate:
         print(f"  faults       {args.fault_rate:.0%} of requests: {','.join(srv.faults)}")
     for tenant, types in info["tenants"].items():

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from smartcity_qgis.cityos_sim import api_ld, api_ql, api_v2
-from smartcity_qgis.cityos_sim.auth import TokenIssuer
+from smartcity_qgis.cityos_sim.auth import Gatekeeper, IdentityServer
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response, error_response
 from smartcity_qgis.cityos_sim.model import GEO_TYPES, Attr, PayloadError, geometry_of, infer_type, iso
 from smartcity_qgis.cityos_sim.mqtt_out import MqttPublisher
@@ -107,6 +107,10 @@ class SimServer:
         faults: tuple[str, ...] | list[str] = (),
         seed: int = 0,
         auto_advance: bool = True,
+        api_key_header: str | None = None,
+        oidc_realm: str | None = None,
+        oidc_host: str | None = None,
+        token_lifetime: float | None = None,
         **scenario_options: Any,
     ) -> None:
         self.speed = float(speed)
@@ -119,7 +123,7 @@ class SimServer:
         self.slow_seconds = 2.0
         self.retry_after = 1
         self.set_faults(fault_rate, faults)
-        self.auth = TokenIssuer(require_token)
+        self.auth = Gatekeeper(require_token, api_key_header, oidc_realm, token_lifetime)
         self.scenario = make_scenario(scenario, entities=entities, types=types, seed=seed, **scenario_options)
         self.store = Store(default_tenant=self.scenario.default_tenant)
         self.clock = self.scenario.start_time or time.time()
@@ -138,6 +142,13 @@ class SimServer:
         self._http = _HTTPServer((host, port), _Handler)
         self._http.sim = self  # type: ignore[attr-defined]
         self.host, self.port = self._http.server_address[:2]
+        # A Keycloak realm: served here, or by an identity server of its own on ``oidc_host``.
+        self.identity: IdentityServer | None = None
+        if self.auth.realm is not None:
+            if oidc_host:
+                self.identity = IdentityServer(self.auth.realm, oidc_host)
+            else:
+                self.auth.realm.issuer_url = f"{self.url}/realms/{self.auth.realm.name}"
         self._threads = [threading.Thread(target=self._http.serve_forever, name="cityos-sim-http", daemon=True)]
         if auto_advance:
             self._threads.append(threading.Thread(target=self._run_clock, name="cityos-sim-clock", daemon=True))
@@ -149,6 +160,12 @@ class SimServer:
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    @property
+    def token_url(self) -> str | None:
+        """The OpenID Connect token endpoint of the ``oidc_realm`` (None without one)."""
+        realm = self.auth.realm
+        return None if realm is None else realm.issuer_url + "/protocol/openid-connect/token"
 
     @property
     def stats(self) -> dict[str, Any]:
@@ -186,6 +203,8 @@ class SimServer:
         self._http.drop_connections()
         self.subs.close()
         self.mqtt.close()
+        if self.identity is not None:
+            self.identity.stop()
 
     def __enter__(self) -> SimServer:
         return self
@@ -306,7 +325,7 @@ class SimServer:
             bucket[sub] = bucket.get(sub, 0) + 1
 
     def _pick_fault(self, req: Request) -> str | None:
-        if not self.fault_rate or req.path in ("/version", "/oauth2/token"):
+        if not self.fault_rate or req.path in ("/version", "/oauth2/token") or req.path.startswith("/realms/"):
             return None
         with self._rng_lock:
             if self._rng.random() >= self.fault_rate:
@@ -319,8 +338,9 @@ class SimServer:
         seg = req.segments
         if req.path == "/version":
             return Response.json(self._version())
-        if req.path == "/oauth2/token":
-            return self.auth.token_endpoint(req)
+        token_answer = self.auth.route(req)
+        if token_answer is not None:
+            return token_answer
         if seg[:1] == ["v2"]:
             return api_v2.handle(self, req)
         if seg[:2] == ["ngsi-ld", "v1"]:
@@ -381,8 +401,8 @@ class SimServer:
             if body is None:
                 raise ApiError(413, f"payload size: {handler.headers.get('Content-Length')}, "
                                f"max size supported: {MAX_BODY_BYTES}")  # fmt: skip
-            self.auth.check(req)
-            resp = self._route(req)
+            refusal = self.auth.check(req)
+            resp = refusal if refusal is not None else self._route(req)
         except ApiError as err:
             resp = error_response(err, flavor)
         except Exception as exc:  # the server must answer, never hang a client
@@ -428,6 +448,10 @@ def start_server(
     faults: tuple[str, ...] | list[str] = (),
     seed: int = 0,
     auto_advance: bool = True,
+    api_key_header: str | None = None,
+    oidc_realm: str | None = None,
+    oidc_host: str | None = None,
+    token_lifetime: float | None = None,
     **scenario_options: Any,
 ) -> SimServer:
     """Start an embedded city OS in background threads (``port=0`` picks a free port).
@@ -439,6 +463,9 @@ def start_server(
     ``scenario_options`` go to the scenario: for ``okazaki`` ``storm_minutes`` (default 2.0),
     ``storm_start_minutes`` (0.0), ``start_time`` (epoch seconds, default now); for ``synthetic``
     ``area`` (min_lon, min_lat, max_lon, max_lat), ``updates_per_second``, ``tenant``.
+    Gateways: ``api_key_header`` with ``require_token`` answers as Kong's key-auth does;
+    ``oidc_realm`` serves a Keycloak realm's token endpoint (on ``oidc_host`` when given, else
+    here; ``token_url``) and accepts only its Bearer tokens, valid ``token_lifetime`` seconds.
     """
     return SimServer(
         host=host,
@@ -453,5 +480,9 @@ def start_server(
         faults=faults,
         seed=seed,
         auto_advance=auto_advance,
+        api_key_header=api_key_header,
+        oidc_realm=oidc_realm,
+        oidc_host=oidc_host,
+        token_lifetime=token_lifetime,
         **scenario_options,
     )

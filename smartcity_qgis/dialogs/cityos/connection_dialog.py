@@ -94,7 +94,14 @@ class ConnectionDialog(QDialog):
         sform = QFormLayout(security)
         self.auth_select = QgsAuthConfigSelect(security, "")
         self.auth_select.setObjectName("authcfg")
-        sform.addRow(QLabel(tr("Token (API header, or Basic with user __token__), or OAuth2:"), security))
+        hint = QLabel(
+            tr(
+                "Token or API key: API header (QGIS 3.26+), or Basic with the user name header:NAME (e.g. header:apikey for Kong) and the key as password; OAuth2 for Keyrock or Keycloak (OpenID Connect):"  # noqa: E501
+            ),
+            security,
+        )
+        hint.setWordWrap(True)
+        sform.addRow(hint)
         sform.addRow(self.auth_select)
         self.verify_check = QCheckBox(tr("Verify the TLS certificate"), security)
         self.verify_check.setObjectName("verify_tls")

@@ -5,13 +5,18 @@ into the in-memory :class:`ConnectionConfig` only; nothing here writes it anywhe
 
 Supported QGIS authentication methods:
 
-* ``APIHeader`` (QGIS 3.26+): an ``X-Auth-Token`` header, or ``Authorization: Bearer …``.
+* ``APIHeader`` (QGIS 3.26+): one header of any name with the token or API key — ``X-Auth-Token``,
+  ``Authorization: Bearer …``, Kong's ``apikey``, Azure's ``Ocp-Apim-Subscription-Key``,
+  ``x-api-key``; the value is sent as it is written.
+* ``Basic``, the same on every QGIS: the user name says where the password (the key) goes —
+  ``header:NAME`` sends it as is in the header NAME (``header:apikey``), ``bearer:NAME`` as
+  ``Bearer <key>`` (``bearer:Authorization``); ``__token__`` and ``__bearer__`` are short for
+  ``header:X-Auth-Token`` and ``bearer:Authorization``.
 * ``EsriToken``: its token is sent as ``X-Auth-Token``.
-* ``Basic`` with the user name ``__token__`` (the password is sent as ``X-Auth-Token``) or
-  ``__bearer__`` (sent as ``Authorization: Bearer``): the way to keep a static token on a QGIS
-  without the APIHeader method.
 * ``OAuth2``: the resource-owner (password) grant, or the client-credentials grant when the
-  configuration has a client secret and no user name.
+  configuration has a client secret and no user name. Tokens from an OpenID Connect endpoint
+  (Keycloak's ``…/protocol/openid-connect/token``) go in ``Authorization: Bearer``; tokens from a
+  Keyrock-style ``/oauth2/token`` in ``X-Auth-Token`` (what Wilma checks).
 """
 
 from __future__ import annotations
@@ -34,6 +39,9 @@ from smartcity_qgis.layers.cityos.connections import Connection, ConnectionRecor
 
 TOKEN_USER = "__token__"
 BEARER_USER = "__bearer__"
+# Basic user names "header:NAME" and "bearer:NAME": the password is the key, sent in the header NAME.
+HEADER_PREFIX = "header"
+BEARER_PREFIX = "bearer"
 # QGIS's OAuth2 grant flows (QgsAuthOAuth2Config::GrantFlow).
 _GRANT_RESOURCE_OWNER = 2
 # The embedded city OS serves a QuantumLeap-style history API under this path.
@@ -118,33 +126,36 @@ def auth_options(authcfg: str) -> dict[str, Any]:
     )
 
 
-def _token(value: str, header: str, authcfg: str) -> dict[str, Any]:
+def _token(value: str, header: str, authcfg: str, prefix: str | None = "") -> dict[str, Any]:
     if not value:
         raise ConnectionRecordError(tr("Authentication configuration {0} holds no token.").format(authcfg))
-    return {"auth": AUTH_TOKEN, "token": value, "token_header": header}
+    return {"auth": AUTH_TOKEN, "token": value, "token_header": header, "token_prefix": prefix}
 
 
 def _from_headers(headers: dict[str, str], authcfg: str) -> dict[str, Any]:
-    lowered = {str(k).lower(): str(v) for k, v in headers.items()}
-    if "x-auth-token" in lowered:
-        return _token(lowered["x-auth-token"], "X-Auth-Token", authcfg)
-    value = lowered.get("authorization", "")
-    if value.lower().startswith("bearer "):
-        return _token(value[7:].strip(), "Authorization", authcfg)
-    raise ConnectionRecordError(
-        tr("Authentication configuration {0} needs an X-Auth-Token or an Authorization: Bearer header.").format(authcfg)
-    )
+    named = {str(k).strip(): str(v) for k, v in headers.items() if str(k).strip()}
+    if len(named) != 1:
+        raise ConnectionRecordError(
+            tr("API header configuration {0} must hold exactly one header (the token or API key).").format(authcfg)
+        )
+    header, value = next(iter(named.items()))
+    if header.lower() == "authorization" and value.lower().startswith("bearer "):
+        return _token(value[7:].strip(), header, authcfg, "Bearer")
+    return _token(value, header, authcfg)
 
 
 def _from_basic(cfg: QgsAuthMethodConfig, authcfg: str) -> dict[str, Any]:
-    user, password = cfg.config("username"), cfg.config("password")
+    user, password = cfg.config("username").strip(), cfg.config("password")
     if user == TOKEN_USER:
         return _token(password, "X-Auth-Token", authcfg)
     if user == BEARER_USER:
-        return _token(password, "Authorization", authcfg)
+        return _token(password, "Authorization", authcfg, "Bearer")
+    kind, _, header = user.partition(":")
+    if kind.lower() in (HEADER_PREFIX, BEARER_PREFIX) and header.strip():
+        return _token(password, header.strip(), authcfg, "Bearer" if kind.lower() == BEARER_PREFIX else "")
     raise ConnectionRecordError(
         tr(
-            "Basic authentication configuration {0}: use the user name __token__ with the token as password, or the OAuth2 method for a user name and password."  # noqa: E501
+            "Basic authentication configuration {0}: use the user name header:NAME (the key as password, sent in the header NAME, e.g. header:apikey), bearer:Authorization or __token__, or the OAuth2 method for a user name and password."  # noqa: E501
         ).format(authcfg)
     )
 
@@ -166,6 +177,9 @@ def _from_oauth2(cfg: QgsAuthMethodConfig, authcfg: str) -> dict[str, Any]:
         "client_id": str(data.get("clientId") or "") or None,
         "client_secret": str(data.get("clientSecret") or "") or None,
     }
+    # An OpenID Connect endpoint (Keycloak) issues Bearer tokens; Keyrock's are checked by Wilma as X-Auth-Token.
+    oidc = "/protocol/openid-connect/" in common["token_url"] or "/oauth2/token" not in common["token_url"]
+    common["token_header"] = "Authorization" if oidc else "X-Auth-Token"
     if int(data.get("grantFlow", -1)) == _GRANT_RESOURCE_OWNER or data.get("username"):
         return {
             "auth": AUTH_OAUTH2_PASSWORD,
