@@ -63,8 +63,19 @@ def test_a_load_through_kong_sends_the_key_in_the_named_header(kong, flavor):
 def test_the_command_line_starts_kong_mode():
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "smartcity_qgis.cityos_sim", "--port", str(port)]
-        + ["--api-key-header", "x-api-key", "--require-token", KEY, "--oidc-realm", "city"],
+        [
+            sys.executable,
+            "-m",
+            "smartcity_qgis.cityos_sim",
+            "--port",
+            str(port),
+            "--api-key-header",
+            "x-api-key",
+            "--require-token",
+            KEY,
+            "--oidc-realm",
+            "city",
+        ],  # fmt: skip
         cwd=REPO,
         stdout=subprocess.PIPE,
         text=True,
