@@ -62,24 +62,9 @@ def test_a_load_through_kong_sends_the_key_in_the_named_header(kong, flavor):
 
 def test_the_command_line_starts_kong_mode():
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "smartcity_qgis.cityos_sim",
-            "--port",
-            str(port),
-            "--api-key-header",
-            "x-api-key",
-            "--require-token",
-            KEY,
-            "--oidc-realm",
-            "city",
-        ],  # fmt: skip
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    command = [sys.executable, "-m", "smartcity_qgis.cityos_sim", "--port", str(port)]
+    command += ["--api-key-header", "x-api-key", "--require-token", KEY, "--oidc-realm", "city"]
+    proc = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         lines = [proc.stdout.readline() for _ in range(8)]
         assert any("x-api-key" in line for line in lines)
