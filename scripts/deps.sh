@@ -9,6 +9,9 @@ DEBIAN_PACKAGES=(
   python3-geopandas python3-rasterio python3-shapely python3-pyproj python3-numpy
   python3-requests python3-paho-mqtt python3-matplotlib
   mosquitto                                  # MQTT broker for push notifications
+  python3-socks                              # PySocks: requests through SOCKS5 proxies
+  microsocks                                 # a SOCKS5 server on loopback for the proxy tests
+  openssl                                    # test CAs and certificates (MQTT over TLS)
   xvfb xauth                                 # the QGIS desktop without a display
   fonts-noto-cjk                             # Japanese text in figures
   qttools5-dev-tools pyqt5-dev-tools         # lrelease, pylupdate5

@@ -24,6 +24,7 @@ class Recorder:
 
     def __init__(self, host: str, answer: Any) -> None:
         self.requests: list[tuple[str, str, dict[str, str], bytes]] = []
+        self.client_addresses: list[str] = []  # where each request came from
         recorder = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +37,7 @@ class Recorder:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 recorder.requests.append((self.command, self.path, dict(self.headers.items()), body))
+                recorder.client_addresses.append(self.client_address[0])
                 status, headers, payload = answer(self)
                 data = json.dumps(payload).encode() if payload is not None else b""
                 self.send_response(status)
