@@ -154,37 +154,37 @@
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="99" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="107" />
             <source>Connection {0} cannot be used: {1}</source>
             <translation>接続 {0} は使用できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="106" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="114" />
             <source>The QGIS authentication system is not available.</source>
             <translation>QGIS の認証システムが利用できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="112" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="120" />
             <source>Authentication configuration {0} was not found or could not be unlocked.</source>
             <translation>認証設定 {0} が見つからないか、ロックを解除できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="124" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="132" />
             <source>Authentication method {0} cannot be used for a city OS: choose Basic, API header or OAuth2.</source>
             <translation>認証方式 {0} は都市OSには使えません。Basic、API ヘッダー、OAuth2 のいずれかを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="131" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="139" />
             <source>Authentication configuration {0} holds no token.</source>
             <translation>認証設定 {0} にトークンがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="170" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="178" />
             <source>OAuth2 configuration {0} has no token URL (predefined OAuth2 configurations are not supported).</source>
             <translation>OAuth2 設定 {0} にトークン URL がありません (定義済みの OAuth2 設定には対応していません)。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="192" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="200" />
             <source>OAuth2 configuration {0}: use the resource owner grant, or give a client secret.</source>
             <translation>OAuth2 設定 {0}: リソースオーナー (パスワード) 方式を使うか、クライアントシークレットを設定してください。</translation>
         </message>
@@ -214,107 +214,107 @@
             <translation>未接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="85" />
             <source>The connection needs a name.</source>
             <translation>接続名を入力してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="74" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="89" />
             <source>The URL must start with http:// or https:// and name a host.</source>
             <translation>URL は http:// または https:// で始まり、ホスト名を含む必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="76" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="91" />
             <source>Do not put a user name or password in the URL: choose an authentication configuration.</source>
             <translation>URL にユーザー名やパスワードを含めないでください。認証設定を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="82" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="113" />
             <source>Unknown NGSI flavor: {0}</source>
             <translation>不明な NGSI の種類です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="84" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="115" />
             <source>A tenant has at most 50 letters, digits or underscores.</source>
             <translation>テナントは英数字またはアンダースコア 50 文字以内です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="87" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="118" />
             <source>Service path {0} must be absolute, like /river or /river/#.</source>
             <translation>サービスパス {0} は /river や /river/# のように / から始めてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="89" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="120" />
             <source>At most 10 service paths can be queried together.</source>
             <translation>同時に問い合わせできるサービスパスは 10 個までです。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="91" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="122" />
             <source>The timeout must be between 1 and 600 seconds.</source>
             <translation>タイムアウトは 1〜600 秒で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="94" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="125" />
             <source>The area of interest must be west, south, east, north in degrees.</source>
             <translation>対象範囲は 西, 南, 東, 北 の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="107" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="138" />
             <source>A connection entry must be a JSON object.</source>
             <translation>接続の項目は JSON オブジェクトである必要があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="112" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="143" />
             <source>A connection entry has no name.</source>
             <translation>名前のない接続の項目があります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="129" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="166" />
             <source>Connection {0} has an unusable value: {1}</source>
             <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="261" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="314" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="226" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="273" />
             <source>A connection called {0} already exists.</source>
             <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="251" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="304" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="270" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="323" />
             <source>There is no connection called {0}.</source>
             <translation>接続 {0} はありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="271" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="324" />
             <source>{0} (copy)</source>
             <translation>{0} (コピー)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="275" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="328" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="313" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="367" />
             <source>The file is not valid JSON: {0}</source>
             <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="321" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="375" />
             <source>The file is not a SmartCity connections file.</source>
             <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="327" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="381" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
@@ -923,127 +923,127 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>区域 {0} は日本の平面直角座標系の範囲外にあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="44" />
             <source>Edit city OS connection</source>
             <translation>都市OSの接続を編集</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="44" />
             <source>New city OS connection</source>
             <translation>新しい都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="57" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="58" />
             <source>Name</source>
             <translation>名前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="61" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="62" />
             <source>URL</source>
             <translation>URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="65" />
             <source>Detect from /version</source>
             <translation>/version から判定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="70" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="71" />
             <source>Flavor</source>
             <translation>種類</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="73" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="74" />
             <source>Fiware-Service / NGSILD-Tenant, e.g. okazaki</source>
             <translation>Fiware-Service / NGSILD-Tenant (例: okazaki)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="74" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="75" />
             <source>Tenant</source>
             <translation>テナント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="77" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="78" />
             <source>/ or /river,/crowd/# (comma-separated)</source>
             <translation>/ または /river,/crowd/# (カンマ区切り)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="78" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="79" />
             <source>Service paths</source>
             <translation>サービスパス</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="81" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="82" />
             <source>NGSI-LD @context URL (optional)</source>
             <translation>NGSI-LD の @context の URL (任意)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="82" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="83" />
             <source>@context</source>
             <translation>@context</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="85" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="86" />
             <source>QuantumLeap URL for NGSI-v2 history (optional)</source>
             <translation>NGSI-v2 の履歴用 QuantumLeap の URL (任意)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="86" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="87" />
             <source>Time-series URL</source>
             <translation>時系列 URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="96" />
             <source>Connection</source>
             <translation>接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="106" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="148" />
             <source>Verify the TLS certificate</source>
             <translation>TLS 証明書を検証する</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="111" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="153" />
             <source>Certificates (*.pem *.crt *.cer);;All files (*)</source>
             <translation>証明書 (*.pem *.crt *.cer);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="112" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="154" />
             <source>CA bundle</source>
             <translation>CA 証明書</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="117" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="159" />
             <source> s</source>
             <translation> 秒</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="118" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="160" />
             <source>Timeout</source>
             <translation>タイムアウト</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="119" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="161" />
             <source>Security and network</source>
             <translation>セキュリティとネットワーク</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="123" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="165" />
             <source>Area of interest: points outside it whose latitude and longitude look swapped are flagged.</source>
             <translation>対象範囲: 範囲外の点で緯度と経度が入れ替わっていそうなものに警告を付けます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="127" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="169" />
             <source>Not set</source>
             <translation>未設定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="175" />
             <source>Area of interest</source>
             <translation>対象範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="135" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="177" />
             <source>Test connection</source>
             <translation>接続テスト</translation>
         </message>
@@ -1053,12 +1053,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} に接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="214" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="268" />
             <source>Detected flavor: {0}</source>
             <translation>判定した種類: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="218" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="272" />
             <source>Not connected: {0}</source>
             <translation>接続できません: {0}</translation>
         </message>
@@ -1648,12 +1648,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>エンティティの種類がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="89" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="94" />
             <source>mqtt://host:1883 of the broker's MQTT server, for MQTT push (optional)</source>
             <translation>MQTT プッシュ用のブローカーの MQTT サーバー mqtt://host:1883 (任意)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="90" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="95" />
             <source>MQTT URL</source>
             <translation>MQTT URL</translation>
         </message>
@@ -1703,7 +1703,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>詳細</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="80" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="99" />
             <source>The MQTT URL must look like mqtt://host:1883.</source>
             <translation>MQTT URL は mqtt://host:1883 の形式で入力してください。</translation>
         </message>
@@ -2823,11 +2823,6 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="240" />
-            <source>The proxy authentication configuration {0} is missing or is not Basic.</source>
-            <translation>プロキシの認証設定 {0} が見つからないか、Basic 認証ではありません。</translation>
-        </message>
-        <message>
             <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="53" />
             <source>flood-fighting standby level</source>
             <translation>水防団待機水位</translation>
@@ -2998,19 +2993,134 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>この接続に必要な Python パッケージがインストールされていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="97" />
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="139" />
             <source>Token or API key: API header (QGIS 3.26+), or Basic with the user name header:NAME (e.g. header:apikey for Kong) and the key as password; OAuth2 for Keyrock or Keycloak (OpenID Connect):</source>
             <translation>トークンまたは API キー: API ヘッダー（QGIS 3.26 以降）、または Basic でユーザー名を header:ヘッダー名（Kong なら header:apikey）、パスワードをキーにします。Keyrock や Keycloak（OpenID Connect）には OAuth2 を使います:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="138" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="146" />
             <source>API header configuration {0} must hold exactly one header (the token or API key).</source>
             <translation>API ヘッダー認証設定 {0} には、トークンまたは API キーのヘッダーを 1 つだけ設定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="156" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="164" />
             <source>Basic authentication configuration {0}: use the user name header:NAME (the key as password, sent in the header NAME, e.g. header:apikey), bearer:Authorization or __token__, or the OAuth2 method for a user name and password.</source>
             <translation>Basic 認証設定 {0}: ユーザー名を header:ヘッダー名（パスワード欄のキーをそのヘッダーで送ります。例: header:apikey）、bearer:Authorization または __token__ にしてください。ユーザー名とパスワードでのログインには OAuth2 方式を使ってください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="90" />
+            <source>NGSI-LD temporal API (Mintaka) URL, if not the broker's (optional)</source>
+            <translation>NGSI-LD テンポラル API（Mintaka）の URL。ブローカーと別の場合（任意）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="91" />
+            <source>Temporal API URL</source>
+            <translation>テンポラル API URL</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="102" />
+            <source>mqtt://mosquitto:1883 as the broker reaches it (if not the MQTT URL)</source>
+            <translation>ブローカーから見た mqtt://mosquitto:1883 など（MQTT URL と異なる場合）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="105" />
+            <source>MQTT URL for the broker</source>
+            <translation>ブローカー用の MQTT URL</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="108" />
+            <source>MQTT user and password (Basic authentication configuration):</source>
+            <translation>MQTT のユーザー名とパスワード（Basic 認証設定）:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="112" />
+            <source>127.0.0.1, or 0.0.0.0 to listen on every network interface</source>
+            <translation>127.0.0.1、またはすべてのネットワークインターフェースで待ち受ける 0.0.0.0</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="113" />
+            <source>HTTP push: listen on</source>
+            <translation>HTTP プッシュ: 待ち受けアドレス</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="117" />
+            <source>any free port</source>
+            <translation>空いている任意のポート</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="118" />
+            <source>HTTP push: port</source>
+            <translation>HTTP プッシュ: ポート</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="121" />
+            <source>http://this-pc.city.lg.jp:8765 or https://gateway/qgis as the broker reaches it</source>
+            <translation>ブローカーから見た http://this-pc.city.lg.jp:8765 や https://gateway/qgis など</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="124" />
+            <source>HTTP push: URL for the broker</source>
+            <translation>HTTP プッシュ: ブローカーが通知を送る URL</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="125" />
+            <source>The broker must be able to reach this URL (firewall, proxy). A fixed port makes the firewall rule possible; the layer says so when no notification arrives.</source>
+            <translation>ブローカーからこの URL に届く必要があります（ファイアウォール、プロキシ）。ポートを固定するとファイアウォールの規則を設定できます。通知が届かないときはレイヤがそう知らせます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="133" />
+            <source>Push</source>
+            <translation>プッシュ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="102" />
+            <source>MQTT</source>
+            <translation>MQTT</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="229" />
+            <source>proxy</source>
+            <translation>プロキシ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_config.py" line="249" />
+            <source>The {0} authentication configuration {1} is missing or is not Basic.</source>
+            <translation>{0} の認証設定 {1} が見つからないか、Basic 方式ではありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_migration.py" line="39" />
+            <source>The MQTT URL of connection {0} holds a password, and the QGIS authentication database is not available to keep it.</source>
+            <translation>接続 {0} の MQTT URL にパスワードが含まれていますが、保管先の QGIS 認証データベースが使えません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_migration.py" line="48" />
+            <source>SmartCity MQTT: {0}</source>
+            <translation>SmartCity MQTT 認証: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_migration.py" line="52" />
+            <source>The MQTT password of connection {0} could not be moved into the QGIS authentication database.</source>
+            <translation>接続 {0} の MQTT パスワードを QGIS 認証データベースへ移せませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connection_migration.py" line="65" />
+            <source>The MQTT user and password of connection {0} were moved into the QGIS authentication database ({1}).</source>
+            <translation>接続 {0} の MQTT ユーザー名とパスワードを QGIS 認証データベース（{1}）へ移しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="109" />
+            <source>{0} must start with http:// or https:// and name a host.</source>
+            <translation>{0} は http:// または https:// で始まり、ホスト名を含む必要があります。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="111" />
+            <source>The port to listen on for HTTP push must be between 0 and 65535.</source>
+            <translation>HTTP プッシュの待ち受けポートは 0〜65535 で指定してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="101" />
+            <source>Do not put a user name or password in the MQTT URL: choose an MQTT authentication configuration (Basic) on the Push tab of the connection.</source>
+            <translation>MQTT URL にユーザー名やパスワードを入れないでください。接続の「プッシュ」タブで MQTT の認証設定（Basic）を選んでください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />

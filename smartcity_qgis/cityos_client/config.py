@@ -90,6 +90,10 @@ class ConnectionConfig:
     mqtt_broker_url: str | None = None  # the MQTT server the broker publishes to, when it reaches it otherwise
     mqtt_username: str | None = None
     mqtt_password: str | None = field(default=None, repr=False)
+    # HTTP push: where this client listens, and the URL the broker posts to (None: http://host:port).
+    push_host: str = "127.0.0.1"
+    push_port: int = 0
+    notify_url: str | None = None
     user_agent: str = "smartcity-qgis-cityos-client"
 
     def __post_init__(self) -> None:
@@ -129,7 +133,9 @@ class ConnectionConfig:
             )
         if self.token_prefix is not None and any(c in self.token_prefix for c in "\r\n"):
             raise InvalidConfigError("the token prefix must be a single line")
-        for name in ("token_url", "timeseries_url", "temporal_url"):
+        if not 0 <= int(self.push_port) <= 65535:
+            raise InvalidConfigError(f"the push port must be between 0 and 65535, got {self.push_port}")
+        for name in ("token_url", "timeseries_url", "temporal_url", "notify_url"):
             value = getattr(self, name)
             if value and urlsplit(value).scheme not in ("http", "https"):
                 raise InvalidConfigError(f"{name.replace('_', ' ')} must be http:// or https://, got {value!r}")

@@ -14,6 +14,7 @@ from qgis.PyQt.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -84,11 +85,52 @@ class ConnectionDialog(QDialog):
         self.timeseries_edit.setObjectName("timeseries_url")
         self.timeseries_edit.setPlaceholderText(tr("QuantumLeap URL for NGSI-v2 history (optional)"))
         form.addRow(tr("Time-series URL"), self.timeseries_edit)
+        self.temporal_edit = QLineEdit(general)
+        self.temporal_edit.setObjectName("temporal_url")
+        self.temporal_edit.setPlaceholderText(tr("NGSI-LD temporal API (Mintaka) URL, if not the broker's (optional)"))
+        form.addRow(tr("Temporal API URL"), self.temporal_edit)
         self.mqtt_edit = QLineEdit(general)
         self.mqtt_edit.setObjectName("mqtt_url")
         self.mqtt_edit.setPlaceholderText(tr("mqtt://host:1883 of the broker's MQTT server, for MQTT push (optional)"))
         form.addRow(tr("MQTT URL"), self.mqtt_edit)
         tabs.addTab(general, tr("Connection"))
+
+        push = QWidget(tabs)
+        pform = QFormLayout(push)
+        self.mqtt_broker_edit = QLineEdit(push)
+        self.mqtt_broker_edit.setObjectName("mqtt_broker_url")
+        self.mqtt_broker_edit.setPlaceholderText(
+            tr("mqtt://mosquitto:1883 as the broker reaches it (if not the MQTT URL)")
+        )
+        pform.addRow(tr("MQTT URL for the broker"), self.mqtt_broker_edit)
+        self.mqtt_auth_select = QgsAuthConfigSelect(push, "")
+        self.mqtt_auth_select.setObjectName("mqtt_authcfg")
+        pform.addRow(QLabel(tr("MQTT user and password (Basic authentication configuration):"), push))
+        pform.addRow(self.mqtt_auth_select)
+        self.push_host_edit = QLineEdit(push)
+        self.push_host_edit.setObjectName("push_listen_host")
+        self.push_host_edit.setPlaceholderText(tr("127.0.0.1, or 0.0.0.0 to listen on every network interface"))
+        pform.addRow(tr("HTTP push: listen on"), self.push_host_edit)
+        self.push_port_spin = QSpinBox(push)
+        self.push_port_spin.setObjectName("push_listen_port")
+        self.push_port_spin.setRange(0, 65535)
+        self.push_port_spin.setSpecialValueText(tr("any free port"))
+        pform.addRow(tr("HTTP push: port"), self.push_port_spin)
+        self.notify_edit = QLineEdit(push)
+        self.notify_edit.setObjectName("push_notify_url")
+        self.notify_edit.setPlaceholderText(
+            tr("http://this-pc.city.lg.jp:8765 or https://gateway/qgis as the broker reaches it")
+        )
+        pform.addRow(tr("HTTP push: URL for the broker"), self.notify_edit)
+        note = QLabel(
+            tr(
+                "The broker must be able to reach this URL (firewall, proxy). A fixed port makes the firewall rule possible; the layer says so when no notification arrives."  # noqa: E501
+            ),
+            push,
+        )
+        note.setWordWrap(True)
+        pform.addRow(note)
+        tabs.addTab(push, tr("Push"))
 
         security = QWidget(tabs)
         sform = QFormLayout(security)
@@ -155,7 +197,13 @@ class ConnectionDialog(QDialog):
         self.paths_edit.setText(",".join(conn.service_paths))
         self.context_edit.setText(conn.context)
         self.timeseries_edit.setText(conn.timeseries_url)
+        self.temporal_edit.setText(conn.temporal_url)
         self.mqtt_edit.setText(conn.mqtt_url)
+        self.mqtt_broker_edit.setText(conn.mqtt_broker_url)
+        self.mqtt_auth_select.setConfigId(conn.mqtt_authcfg)
+        self.push_host_edit.setText(conn.push_listen_host)
+        self.push_port_spin.setValue(int(conn.push_listen_port))
+        self.notify_edit.setText(conn.push_notify_url)
         self.auth_select.setConfigId(conn.authcfg)
         self.verify_check.setChecked(conn.verify_tls)
         self.ca_widget.setFilePath(conn.ca_bundle)
@@ -182,7 +230,13 @@ class ConnectionDialog(QDialog):
             service_paths=[p.strip() for p in self.paths_edit.text().split(",") if p.strip()] or ["/"],
             context=self.context_edit.text().strip(),
             timeseries_url=self.timeseries_edit.text().strip(),
+            temporal_url=self.temporal_edit.text().strip(),
             mqtt_url=self.mqtt_edit.text().strip(),
+            mqtt_broker_url=self.mqtt_broker_edit.text().strip(),
+            mqtt_authcfg=self.mqtt_auth_select.configId() or "",
+            push_listen_host=self.push_host_edit.text().strip() or "127.0.0.1",
+            push_listen_port=self.push_port_spin.value(),
+            push_notify_url=self.notify_edit.text().strip(),
             authcfg=self.auth_select.configId() or "",
             verify_tls=self.verify_check.isChecked(),
             ca_bundle=self.ca_widget.filePath().strip(),

@@ -89,10 +89,18 @@ def to_client_config(conn: Connection, flavor: str | None = None) -> ConnectionC
         "context": conn.context or None,
         "area_of_interest": conn.area_of_interest,
         "timeseries_url": timeseries_url or None,
+        "temporal_url": conn.temporal_url.strip() or None,
         "mqtt_url": mqtt_url or None,
+        "mqtt_broker_url": conn.mqtt_broker_url.strip() or None,
+        "push_host": conn.push_listen_host.strip() or "127.0.0.1",
+        "push_port": int(conn.push_listen_port),
+        "notify_url": conn.push_notify_url.strip() or None,
     }
     if conn.authcfg:
         options.update(auth_options(conn.authcfg))
+    if conn.mqtt_authcfg:
+        user, password = basic_credentials(conn.mqtt_authcfg, tr("MQTT"))
+        options.update(mqtt_username=user or None, mqtt_password=password or None)
     try:
         return ConnectionConfig(**options)
     except ValueError as exc:
@@ -218,7 +226,7 @@ def proxies_for(url: str, settings: QgsSettings | None = None) -> dict[str, str]
     password = s.value("proxy/proxyPassword", "", type=str)
     proxy_authcfg = s.value("proxy/authcfg", "", type=str)
     if proxy_authcfg:  # QGIS keeps the proxy's credentials in the auth DB when this is set
-        user, password = _basic_credentials(proxy_authcfg)
+        user, password = basic_credentials(proxy_authcfg, tr("proxy"))
     creds = ""
     if user:
         creds = urllib.parse.quote(user, safe="")
@@ -230,15 +238,16 @@ def proxies_for(url: str, settings: QgsSettings | None = None) -> dict[str, str]
     return {"http": proxy, "https": proxy}
 
 
-def _basic_credentials(authcfg: str) -> tuple[str, str]:
+def basic_credentials(authcfg: str, purpose: str) -> tuple[str, str]:
     """User name and password of a Basic authentication configuration (in memory only)."""
+    manager = QgsApplication.authManager()
     cfg = QgsAuthMethodConfig()
-    loaded = QgsApplication.authManager().loadAuthenticationConfig(authcfg, cfg, True)
+    loaded = False if manager.isDisabled() else manager.loadAuthenticationConfig(authcfg, cfg, True)
     if isinstance(loaded, tuple):
         loaded, cfg = loaded
     if not loaded or cfg.method() != "Basic":
         raise ConnectionRecordError(
-            tr("The proxy authentication configuration {0} is missing or is not Basic.").format(authcfg)
+            tr("The {0} authentication configuration {1} is missing or is not Basic.").format(purpose, authcfg)
         )
     return cfg.config("username"), cfg.config("password")
 

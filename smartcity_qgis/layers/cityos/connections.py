@@ -35,6 +35,15 @@ DEMO_TENANTS = {DEMO_CONNECTION_NAME: DEMO_TENANT, DEMO_NEIGHBOUR_NAME: DEMO_NEI
 _SECRET_KEYS = re.compile(r"pass(word)?|secret|token|api[-_]?key|credential|authorization", re.I)
 
 
+MQTT_SCHEMES = ("mqtt", "mqtts", "tcp", "ssl")
+
+
+def has_url_credentials(url: str) -> bool:
+    """Whether ``url`` carries a user name or password (``scheme://user:password@host``)."""
+    parts = urllib.parse.urlsplit((url or "").strip())
+    return bool(parts.username or parts.password)
+
+
 class ConnectionRecordError(ValueError):
     """A connection record or file that cannot be used; the message is for the user."""
 
@@ -50,7 +59,13 @@ class Connection:
     service_paths: list[str] = field(default_factory=lambda: ["/"])
     context: str = ""
     timeseries_url: str = ""
+    temporal_url: str = ""  # NGSI-LD temporal API (Mintaka) when the broker does not serve it
     mqtt_url: str = ""
+    mqtt_broker_url: str = ""  # the MQTT URL the broker publishes to, when it differs from mqtt_url
+    mqtt_authcfg: str = ""  # MQTT user and password (a Basic configuration of the QGIS auth DB)
+    push_listen_host: str = "127.0.0.1"  # HTTP push: where QGIS listens ("0.0.0.0": every interface)
+    push_listen_port: int = 0  # 0: any free port
+    push_notify_url: str = ""  # HTTP push: the URL the broker posts to (empty: http://host:port)
     authcfg: str = ""
     verify_tls: bool = True
     ca_bundle: str = ""
@@ -76,8 +91,24 @@ class Connection:
                 found.append(
                     tr("Do not put a user name or password in the URL: choose an authentication configuration.")
                 )
-        if self.mqtt_url and urllib.parse.urlsplit(self.mqtt_url).scheme not in ("mqtt", "mqtts", "tcp", "ssl"):
-            found.append(tr("The MQTT URL must look like mqtt://host:1883."))
+        for mqtt in (self.mqtt_url, self.mqtt_broker_url):
+            parts = urllib.parse.urlsplit(mqtt.strip())
+            if not mqtt:
+                continue
+            if parts.scheme not in MQTT_SCHEMES or not parts.hostname:
+                found.append(tr("The MQTT URL must look like mqtt://host:1883."))
+            elif parts.username or parts.password:
+                found.append(
+                    tr(
+                        "Do not put a user name or password in the MQTT URL: choose an MQTT authentication configuration (Basic) on the Push tab of the connection."  # noqa: E501
+                    )
+                )
+        for url in (self.timeseries_url, self.temporal_url, self.push_notify_url):
+            parts = urllib.parse.urlsplit(url.strip())
+            if url and (parts.scheme not in ("http", "https") or not parts.hostname):
+                found.append(tr("{0} must start with http:// or https:// and name a host.").format(url))
+        if not 0 <= int(self.push_listen_port) <= 65535:
+            found.append(tr("The port to listen on for HTTP push must be between 0 and 65535."))
         if self.flavor not in FLAVORS:
             found.append(tr("Unknown NGSI flavor: {0}").format(self.flavor))
         if self.tenant and not re.fullmatch(r"[A-Za-z0-9_]{1,50}", self.tenant):
@@ -118,7 +149,13 @@ class Connection:
             conn.service_paths = _as_list(conn.service_paths)
             conn.context = str(conn.context or "")
             conn.timeseries_url = str(conn.timeseries_url or "")
+            conn.temporal_url = str(conn.temporal_url or "")
             conn.mqtt_url = str(conn.mqtt_url or "")
+            conn.mqtt_broker_url = str(conn.mqtt_broker_url or "")
+            conn.mqtt_authcfg = str(conn.mqtt_authcfg or "")
+            conn.push_listen_host = str(conn.push_listen_host or "127.0.0.1").strip()
+            conn.push_listen_port = int(float(conn.push_listen_port or 0))
+            conn.push_notify_url = str(conn.push_notify_url or "")
             conn.authcfg = str(conn.authcfg or "")
             conn.verify_tls = _as_bool(conn.verify_tls)
             conn.ca_bundle = str(conn.ca_bundle or "")
@@ -199,7 +236,13 @@ class ConnectionStore:
                 "service_paths": s.value("service_paths", "/", type=str),
                 "context": s.value("context", "", type=str),
                 "timeseries_url": s.value("timeseries_url", "", type=str),
+                "temporal_url": s.value("temporal_url", "", type=str),
                 "mqtt_url": s.value("mqtt_url", "", type=str),
+                "mqtt_broker_url": s.value("mqtt_broker_url", "", type=str),
+                "mqtt_authcfg": s.value("mqtt_authcfg", "", type=str),
+                "push_listen_host": s.value("push_listen_host", "127.0.0.1", type=str),
+                "push_listen_port": s.value("push_listen_port", "0", type=str),
+                "push_notify_url": s.value("push_notify_url", "", type=str),
                 "authcfg": s.value("authcfg", "", type=str),
                 "verify_tls": s.value("verify_tls", "true", type=str),
                 "ca_bundle": s.value("ca_bundle", "", type=str),
@@ -208,6 +251,10 @@ class ConnectionStore:
             }
         finally:
             s.endGroup()
+        if has_url_credentials(raw["mqtt_url"]):
+            from smartcity_qgis.layers.cityos.connection_migration import move_mqtt_credentials
+
+            move_mqtt_credentials(s, group, raw)
         return Connection.from_dict(raw)
 
     def exists(self, name: str) -> bool:
@@ -235,7 +282,13 @@ class ConnectionStore:
             s.setValue("service_paths", ",".join(conn.service_paths))
             s.setValue("context", conn.context)
             s.setValue("timeseries_url", conn.timeseries_url.strip())
+            s.setValue("temporal_url", conn.temporal_url.strip())
             s.setValue("mqtt_url", conn.mqtt_url.strip())
+            s.setValue("mqtt_broker_url", conn.mqtt_broker_url.strip())
+            s.setValue("mqtt_authcfg", conn.mqtt_authcfg)
+            s.setValue("push_listen_host", conn.push_listen_host.strip())
+            s.setValue("push_listen_port", int(conn.push_listen_port))
+            s.setValue("push_notify_url", conn.push_notify_url.strip())
             s.setValue("authcfg", conn.authcfg)
             s.setValue("verify_tls", bool(conn.verify_tls))
             s.setValue("ca_bundle", conn.ca_bundle)
@@ -298,6 +351,7 @@ class ConnectionStore:
             data.pop("demo", None)
             if not keep_auth_ids:
                 data.pop("authcfg", None)
+                data.pop("mqtt_authcfg", None)
             items.append(data)
         doc = {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "connections": items}
         return json.dumps(doc, ensure_ascii=False, indent=2)
