@@ -271,7 +271,9 @@ class Subscription:
             return None
         if note.get("lastSuccess") and str(note.get("lastSuccess")) >= str(note.get("lastFailure") or ""):
             return None
-        return str(note.get("lastFailureReason") or note.get("lastFailure") or "delivery failed")
+        if note.get("lastFailureReason"):
+            return str(note["lastFailureReason"])
+        return f"the last delivery failed ({note.get('lastFailure') or data.get('status')})"
 
     # -- delivery -----------------------------------------------------------------------------
     def deliver(self, raw: Any) -> None:

@@ -13,7 +13,7 @@ from smartcity_qgis.cityos_client import ConnectionConfig
 from smartcity_qgis.cityos_sim.server import start_server
 from smartcity_qgis.layers import load_entity_layer
 from smartcity_qgis.layers.cityos.entity_layer_meta import is_stale
-from smartcity_qgis.layers.cityos.live import LIVE, RECONNECTING, LiveLayerUpdater
+from smartcity_qgis.layers.cityos.live import LIVE, RECONNECTING, WAITING, LiveLayerUpdater
 from tests.conftest import free_port, wait_for_port
 from tests.qgis.entity_layer_helpers import spin, wait_until
 
@@ -244,10 +244,12 @@ def test_http_push_changes_the_feature(qgis_app, sim):
     record = Recorder(updater)
     updater.start()
     try:
-        wait_until(lambda: record.syncs >= 1 and updater.state == LIVE)
+        # Subscribed: waiting for the broker's first notification, not yet "live".
+        wait_until(lambda: record.syncs >= 1 and updater.state == WAITING)
         counter = sorted(before)[0]
         sim.update_entity(counter, {"peopleCount": 4321}, tenant="okazaki")
         wait_until(lambda: value_of(layer, counter, "peopleCount") == 4321)
+        wait_until(lambda: updater.state == LIVE)
         assert set(record.updated) == {before[counter]}
         assert fid_map(layer) == before
     finally:

@@ -49,7 +49,7 @@ from smartcity_qgis.layers.cityos.connections import ConnectionRecordError, Conn
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, is_entity_layer
 from smartcity_qgis.layers.cityos.entity_loader import EntityLoadTask, LoadResult, find_entity_layers, to_bbox
 from smartcity_qgis.layers.cityos.history_layer import HistoryLoadTask
-from smartcity_qgis.layers.cityos.live import CONNECTING, HTTP, LIVE, MQTT, POLLING, RECONNECTING
+from smartcity_qgis.layers.cityos.live import CONNECTING, HTTP, LIVE, MQTT, POLLING, RECONNECTING, WAITING
 from smartcity_qgis.layers.cityos.map_tips import apply_map_tip
 
 CITYOS_DOCK_OBJECT_NAME = "SmartCityCityOSDock"
@@ -62,8 +62,12 @@ def live_state_text(state: str, detail: str = "") -> str:
         return tr("Live: changes appear on the map as they arrive.")
     if state == CONNECTING:
         return tr("connecting…")
+    if state == WAITING:
+        return detail or tr("Waiting for the broker's first notification.")
     if state == RECONNECTING:
         return tr("Reconnecting; the layer keeps its last data: {0}").format(detail)
+    if detail:
+        return tr("Not live: {0}").format(detail)
     return tr("Not live")
 
 

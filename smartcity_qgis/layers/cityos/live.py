@@ -22,6 +22,13 @@ place on the main thread in small time-boxed batches with throttled repaints.
 A failed request marks the layer stale (it keeps its last data) and is retried
 with exponential backoff; on recovery a complete list catches up, by entity id,
 so no entity is ever duplicated.
+
+HTTP push says it is *waiting* for the broker until the first notification arrives
+(a broker on another machine may not reach this computer); after ``push_silence``
+seconds without one, or when the broker reports failed deliveries, the detail says
+so with the likely cause. Subscriptions expire unless renewed, and are renewed while
+live. Nothing here blocks the main thread: stopping returns at once, and the
+background thread ends by itself (deleting its subscription) once its request returns.
 """
 
 from __future__ import annotations
@@ -47,10 +54,13 @@ MQTT = "mqtt"
 HTTP = "http"
 MODES = (POLLING, MQTT, HTTP)
 PUSH_SAFETY_POLL = 120.0  # seconds between complete listings in push modes, at least
+PUSH_SILENCE = 60.0  # seconds of HTTP push without any notification before the user is told why
+_DELIVERY_CHECK = 10.0  # seconds between asking the broker how its deliveries go, while waiting
 
 # States reported by `LiveLayerUpdater.state_changed`.
 CONNECTING = "connecting"
 LIVE = "live"
+WAITING = "waiting"  # HTTP push: subscribed, no notification from the broker yet
 RECONNECTING = "reconnecting"
 STOPPED = "stopped"
 
@@ -86,6 +96,7 @@ class LiveLayerUpdater(QObject):
         full_sync_every: int = 10,
         max_backoff: float = 60.0,
         push_options: dict[str, Any] | None = None,
+        push_silence: float = PUSH_SILENCE,
         client_factory: Any = None,
         parent: QObject | None = None,
     ) -> None:
@@ -106,6 +117,8 @@ class LiveLayerUpdater(QObject):
         self.full_sync_every = max(1, full_sync_every)
         self.max_backoff = max_backoff
         self.push_options = dict(push_options or {})
+        self.push_silence = float(push_silence)
+        self.subscription: Any = None  # the push subscription while live (read-only outside the thread)
         self._client_factory = client_factory
         self.state = STOPPED
         self.last_error = ""
@@ -147,13 +160,13 @@ class LiveLayerUpdater(QObject):
         self._timer.start()
 
     def stop(self, forget: bool = False) -> None:
-        """Stop live mode; the layers keep their data. ``forget`` also clears the saved live setting."""
+        """Stop live mode at once; the layers keep their data. ``forget`` also clears the saved
+        live setting. The background thread is not waited for: it may be blocked in a request
+        and ends by itself when that returns, posting nothing more."""
         self._stop.set()
         self._wake.set()
         self._timer.stop()
-        thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=2)
+        self._thread = None
         self._take_inbox()
         if forget:
             for layer in self.layers.values():
@@ -196,6 +209,9 @@ class LiveLayerUpdater(QObject):
                 return
             if kind == "state":
                 self._set_state(*payload)
+                if payload[0] == STOPPED:  # the thread gave up for good (a missing package)
+                    self._thread = None
+                    self._timer.stop()
             elif kind == SYNC:
                 entities, all_ids = payload
                 self.applier.enqueue(SYNC, entities, all_ids)
@@ -347,7 +363,7 @@ class LiveLayerUpdater(QObject):
     def _run(self) -> None:
         import time
 
-        from smartcity_qgis.cityos_client.errors import CancelledError, CityOSError
+        from smartcity_qgis.cityos_client.errors import CancelledError, CityOSError, MissingDependencyError
         from smartcity_qgis.layers.cityos.messages import error_message
 
         stop, wake, seen = self._stop, self._wake, self._fingerprints
@@ -362,6 +378,7 @@ class LiveLayerUpdater(QObject):
         push = self.mode != POLLING
         next_poll = 0.0
         push_was_up = False
+        waiting = PushWait(self.push_silence)
         while not stop.is_set():
             wait = 0.5 if push else self.interval
             try:
@@ -369,7 +386,9 @@ class LiveLayerUpdater(QObject):
                     client = self._make_client()
                 if push:
                     if subscription is None:
-                        subscription = self._subscribe(client, post)
+                        subscription = self.subscription = self._subscribe(client, post)
+                        waiting.start(subscription if self.mode == HTTP else None)
+                    subscription.renew_if_due()
                     up = subscription.connected.is_set()
                     if up and not push_was_up:
                         need_full = True  # (re)connected: catch up with what was missed
@@ -402,22 +421,26 @@ class LiveLayerUpdater(QObject):
                 if stamps:
                     watermark = max([*stamps, watermark] if watermark else stamps)
                 if not push or push_was_up:
-                    post("state", (LIVE, ""))
+                    detail = waiting.detail(now)
+                    post("state", (LIVE, "") if detail is None else (WAITING, detail))
                 failures = 0
             except CancelledError:
+                break
+            except MissingDependencyError as exc:  # not cured by retrying: say it once and stop
+                post("state", (STOPPED, error_message(exc)))
                 break
             except Exception as exc:  # CityOSError or a bug: never kill live mode silently
                 failures += 1
                 need_full = True
                 push_was_up = False
-                subscription = _close(subscription)
+                subscription = self.subscription = _close(subscription)
                 post("state", (RECONNECTING, error_message(exc)))
                 wait = min(self.max_backoff, 0.5 * 2 ** min(failures, 10)) * random.uniform(0.8, 1.2)
                 if not isinstance(exc, CityOSError):
                     wait = max(wait, 1.0)
             wake.wait(wait)
             wake.clear()
-        _close(subscription)
+        self.subscription = _close(subscription)
         if client is not None:
             client.close()
 
@@ -425,7 +448,57 @@ class LiveLayerUpdater(QObject):
         def on_change(entity: Any) -> None:
             post(UPSERT, [entity])
 
-        return client.subscribe(self.meta.entity_type, on_change, transport=self.mode, **self.push_options)
+        options = dict(self.push_options)
+        if "owner" not in options:
+            from smartcity_qgis.layers.cityos.profile_owner import profile_owner
+
+            options["owner"] = profile_owner()  # stale subscriptions of a crashed QGIS go on next use
+        return client.subscribe(self.meta.entity_type, on_change, transport=self.mode, **options)
+
+
+class PushWait:
+    """HTTP push before the first notification: what to tell the user (worker thread)."""
+
+    def __init__(self, silence: float) -> None:
+        self.silence = silence
+        self._subscription: Any = None
+        self._since = 0.0
+        self._checked = 0.0
+        self._problem: str | None = None
+
+    def start(self, subscription: Any) -> None:
+        import time
+
+        self._subscription = subscription
+        self._since = self._checked = time.monotonic()
+        self._problem = None
+
+    def detail(self, now: float) -> str | None:
+        """None once notifications arrive (or for MQTT); else the waiting message."""
+        from smartcity_qgis.cityos_client.errors import CityOSError
+
+        sub = self._subscription
+        if sub is None or sub.first_notification.is_set():
+            return None
+        shown = _shown_url(sub.notify_url or "")
+        if now - self._checked >= _DELIVERY_CHECK:
+            self._checked = now
+            try:
+                self._problem = sub.delivery_problem()
+            except CityOSError:
+                self._problem = None  # a broker that does not say: rely on the silence
+        if self._problem:
+            return tr("The broker cannot deliver notifications to {0}: {1}").format(shown, self._problem)
+        if now - self._since >= self.silence:
+            return tr(
+                "No notification has arrived from the broker in {0} s. If entities changed meanwhile, the broker probably cannot reach {1} (address, firewall or proxy): check the connection's push settings."  # noqa: E501
+            ).format(int(now - self._since), shown)
+        return tr("Waiting for the broker's first notification at {0}.").format(shown)
+
+
+def _shown_url(notify_url: str) -> str:
+    """The notification URL without its secret path."""
+    return notify_url.split("/notify/", 1)[0] or notify_url
 
 
 def _close(subscription: Any) -> None:
