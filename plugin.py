@@ -7,6 +7,7 @@ from qgis.core import QgsApplication
 from smartcity_qgis.algorithms.provider import SmartCityProvider
 from smartcity_qgis.dialogs.plugin_ui import PluginUI
 from smartcity_qgis.i18n import install_translator, remove_translator
+from smartcity_qgis.optional_packages import add_profile_packages_to_path
 
 
 class SmartCityPlugin:
@@ -14,6 +15,7 @@ class SmartCityPlugin:
 
     def __init__(self, iface) -> None:
         self.iface = iface
+        add_profile_packages_to_path()  # optional packages the user let SmartCity install
         self.translator = install_translator()
         self.provider: SmartCityProvider | None = None
         self.ui: PluginUI | None = None

@@ -54,102 +54,102 @@
             <translation>プロセシングアルゴリズム: {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="69" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="115" />
             <source>SmartCity panel</source>
             <translation>スマートシティパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="80" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="81" />
             <source>Hazard exposure</source>
             <translation>ハザード曝露集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="83" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="84" />
             <source>Hazards and rivers</source>
             <translation>ハザード・河川</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="86" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="87" />
             <source>For each zone (district, mesh cell or any polygon) and each hazard rank, the area in m² (measured in the zone's plane-rectangular CRS), the population (mesh polygons shared out by area, or weighted points) and the number of features (shelters, sensors) inside. The hazard is a polygon layer with a rank field (e.g. 国土数値情報 A31a) or a GeoTIFF of ranks or depths in metres. Where ranks overlap, a place counts under its highest rank.</source>
             <translation>区域（地区、メッシュ、任意のポリゴン）とハザードのランクごとに、面積（m²、区域の平面直角座標系で計測）、人口（メッシュポリゴンは面積按分、ポイントは重み付き）、区域内の地物数（避難所、センサーなど）を集計します。ハザードはランク属性を持つポリゴンレイヤ（国土数値情報 A31a など）か、ランクまたは浸水深（m）の GeoTIFF です。ランクが重なる場所は最も高いランクで数えます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="95" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="96" />
             <source>Hazard polygons or raster</source>
             <translation>ハザードのポリゴンまたはラスタ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="102" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="103" />
             <source>Rank field (polygon hazards)</source>
             <translation>ランク属性（ポリゴンのハザード）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="110" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="111" />
             <source>Zones</source>
             <translation>集計区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="111" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="112" />
             <source>Zone id field</source>
             <translation>区域IDの属性</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="114" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="115" />
             <source>Population (mesh polygons or points)</source>
             <translation>人口（メッシュポリゴンまたはポイント）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="122" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="123" />
             <source>Population field</source>
             <translation>人口の属性</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="131" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="132" />
             <source>Features to count (shelters, sensors)</source>
             <translation>数える地物（避難所、センサー）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="139" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="140" />
             <source>Exposure</source>
             <translation>曝露集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="176" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="177" />
             <source>The hazard layer could not be opened.</source>
             <translation>ハザードレイヤを開けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="179" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="180" />
             <source>The hazard layer must have polygons.</source>
             <translation>ハザードレイヤはポリゴンでなければなりません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="181" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="182" />
             <source>Choose the rank field of the hazard polygons.</source>
             <translation>ハザードポリゴンのランク属性を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="185" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="190" />
             <source>A hazard raster must be a GeoTIFF file on disk.</source>
             <translation>ハザードのラスタはディスク上の GeoTIFF ファイルでなければなりません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="187" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="192" />
             <source>The hazard must be a polygon layer or a raster.</source>
             <translation>ハザードはポリゴンレイヤかラスタでなければなりません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="200" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="205" />
             <source>The zone id field {0} is not in the zones layer.</source>
             <translation>区域IDの属性 {0} が集計区域レイヤにありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="205" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="210" />
             <source>Choose the population field of the population mesh.</source>
             <translation>人口メッシュの人口属性を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="254" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="259" />
             <source>{0} zones measured in EPSG:{1}</source>
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
@@ -863,12 +863,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/live.py" line="94" />
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="105" />
             <source>Unknown live mode: {0}</source>
             <translation>不明なライブモードです: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/live.py" line="101" />
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="112" />
             <source>Layer {0} is not a city OS layer.</source>
             <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
@@ -878,7 +878,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}（オフライン）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/live.py" line="377" />
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="396" />
             <source>The push connection was lost.</source>
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
@@ -918,7 +918,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="233" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="238" />
             <source>Zone {0} lies outside Japan's plane-rectangular zones.</source>
             <translation>区域 {0} は日本の平面直角座標系の範囲外にあります。</translation>
         </message>
@@ -1298,12 +1298,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>地理院地図（写真）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="45" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="46" />
             <source>The points are outside Japan: no plane-rectangular zone fits them.</source>
             <translation>点が日本国外にあるため、平面直角座標系を決められません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="65" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="66" />
             <source>Kernel density heatmap</source>
             <translation>カーネル密度ヒートマップ</translation>
         </message>
@@ -1313,67 +1313,67 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>人流・地域メッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="71" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="72" />
             <source>A heatmap raster (GeoTIFF, people per km²) of points, optionally weighted by a field such as a people count. Radius and pixel size are in metres, in the plane-rectangular zone of the area (平面直角座標系, EPSG:6669–6687). Kernels: quartic (default), triangular, uniform, Epanechnikov; values agree with QGIS's own heatmap algorithm. Privacy by default: pixels whose radius holds fewer than k people are left empty; their number is reported.</source>
             <translation>点（人数などの属性で重み付け可）からヒートマップのラスタ（GeoTIFF、人/km²）を作成します。半径とピクセルサイズはメートル単位で、対象地域の平面直角座標系（EPSG:6669〜6687）で計算します。カーネル：四次（既定）、三角、一様、エパネチニコフ。値は QGIS 標準のヒートマップアルゴリズムと一致します。プライバシー保護が既定です：半径内の人数が k 人未満のピクセルは空欄にし、その数を報告します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="80" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="81" />
             <source>Points</source>
             <translation>点</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="81" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="82" />
             <source>Weight field (people per point; empty = 1 each)</source>
             <translation>重み属性（点ごとの人数。空欄 = 各 1 人）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="90" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="91" />
             <source>Radius (m)</source>
             <translation>半径（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="95" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="96" />
             <source>Pixel size (m)</source>
             <translation>ピクセルサイズ（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
             <source>Kernel</source>
             <translation>カーネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
             <source>Quartic</source>
             <translation>四次（クォーティック）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
             <source>Triangular</source>
             <translation>三角</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
             <source>Uniform</source>
             <translation>一様</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
             <source>Epanechnikov</source>
             <translation>エパネチニコフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="109" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="110" />
             <source>Heatmap</source>
             <translation>ヒートマップ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="110" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="111" />
             <source>Pixels left empty (fewer than k people)</source>
             <translation>空欄にしたピクセル数（k 人未満）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="111" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="112" />
             <source>CRS of the heatmap</source>
             <translation>ヒートマップの座標参照系</translation>
         </message>
@@ -1393,27 +1393,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>重み属性 {0} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="157" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="162" />
             <source>The point layer is empty.</source>
             <translation>点レイヤに地物がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="159" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="164" />
             <source>Heatmap in {0}.</source>
             <translation>ヒートマップの座標参照系: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="165" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="170" />
             <source>No usable points.</source>
             <translation>使用できる点がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="187" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="192" />
             <source>The heatmap could not be computed: {0}</source>
             <translation>ヒートマップを計算できませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="191" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="196" />
             <source>{0} pixels with fewer than {1} people within the radius were left empty.</source>
             <translation>半径内の人数が {1} 人未満の {0} ピクセルを空欄にしました。</translation>
         </message>
@@ -1658,7 +1658,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="171" />
+            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="179" />
             <source>{0}: reconnecting: {1}</source>
             <translation>{0}: 再接続中: {1}</translation>
         </message>
@@ -1828,7 +1828,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="433" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="437" />
             <source>History could not be loaded: {0}</source>
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
@@ -1868,82 +1868,82 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>グラフを {0} に保存しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="107" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="111" />
             <source>Filter types and attributes</source>
             <translation>種類と属性で絞り込み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="114" />
             <source>Refresh the entity types</source>
             <translation>エンティティの種類を更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="114" />
             <source>Manage connections…</source>
             <translation>接続の管理…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="128" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="132" />
             <source>Only the current map extent</source>
             <translation>現在の地図の範囲のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="131" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="135" />
             <source>Only the ticked attributes</source>
             <translation>チェックした属性のみ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="134" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="138" />
             <source>Add layer</source>
             <translation>レイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="143" />
             <source>Live mode of the current layer</source>
             <translation>現在のレイヤのライブモード</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="149" />
             <source>Off</source>
             <translation>オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="149" />
             <source>Polling</source>
             <translation>ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="149" />
             <source>MQTT push</source>
             <translation>MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="149" />
             <source>HTTP push</source>
             <translation>HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="159" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="163" />
             <source>Polling interval (push modes also catch up at this interval)</source>
             <translation>ポーリング間隔 (プッシュ方式でもこの間隔で取りこぼしを補います)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="161" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="165" />
             <source>Apply</source>
             <translation>適用</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="173" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="177" />
             <source>History</source>
             <translation>履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="175" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="179" />
             <source>Last</source>
             <translation>過去</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="180" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="184" />
             <source> h</source>
             <translation> 時間</translation>
         </message>
@@ -1953,42 +1953,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="184" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="188" />
             <source>Observations of the selected features (numeric attributes) as a layer for the Temporal Controller</source>
             <translation>選択した地物の観測値 (数値の属性) を時系列コントローラ用のレイヤにします</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="321" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="325" />
             <source>Loading {0} from {1}…</source>
             <translation>{1} から {0} を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="350" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="354" />
             <source>{0} could not be loaded: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="409" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="413" />
             <source>Select a city OS layer first.</source>
             <translation>先に都市OSのレイヤを選択してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="398" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="402" />
             <source>Live mode is off for {0}.</source>
             <translation>{0} のライブモードをオフにしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="400" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="404" />
             <source>Live mode {0} for {1}.</source>
             <translation>{1} のライブモード: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="420" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="424" />
             <source>The layer has no entities or no numeric attributes.</source>
             <translation>このレイヤにはエンティティまたは数値の属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="441" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="445" />
             <source>History layer {0}: {1} observations. Open the Temporal Controller to animate it.</source>
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
@@ -2808,7 +2808,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画資料一式…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="95" />
+            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="101" />
             <source>MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.</source>
             <translation>MQTT プッシュにはブローカーの MQTT URL が必要です。接続に設定するか、HTTP プッシュを使ってください。</translation>
         </message>
@@ -2973,12 +2973,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ライブ: 変化が届きしだい地図に反映します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="68" />
             <source>Reconnecting; the layer keeps its last data: {0}</source>
             <translation>再接続中 (レイヤは最後のデータを表示しています): {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="396" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="400" />
             <source>Not live</source>
             <translation>ライブではありません</translation>
         </message>
@@ -3121,6 +3121,91 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/cityos/connections.py" line="101" />
             <source>Do not put a user name or password in the MQTT URL: choose an MQTT authentication configuration (Basic) on the Push tab of the connection.</source>
             <translation>MQTT URL にユーザー名やパスワードを入れないでください。接続の「プッシュ」タブで MQTT の認証設定（Basic）を選んでください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="66" />
+            <source>Waiting for the broker's first notification.</source>
+            <translation>ブローカーからの最初の通知を待っています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_dock.py" line="70" />
+            <source>Not live: {0}</source>
+            <translation>ライブではありません: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="176" />
+            <source>{0}: live mode stopped: {1}</source>
+            <translation>{0}: ライブモードを停止しました: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="72" />
+            <source>Installing {0}</source>
+            <translation>{0} をインストールしています</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="104" />
+            <source>Optional packages</source>
+            <translation>追加パッケージ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="87" />
+            <source>Every optional package is installed.</source>
+            <translation>追加パッケージはすべてインストール済みです。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="90" />
+            <source>Install {0} with pip into your QGIS profile ({1})? This downloads from the Python Package Index.</source>
+            <translation>{0} を pip で QGIS プロファイル（{1}）にインストールしますか？ Python Package Index からダウンロードします。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="102" />
+            <source>Installed; restart QGIS to use them.</source>
+            <translation>インストールしました。使うには QGIS を再起動してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="102" />
+            <source>pip failed: {0}</source>
+            <translation>pip が失敗しました: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="121" />
+            <source>Install optional packages…</source>
+            <translation>追加パッケージをインストール…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="491" />
+            <source>The broker cannot deliver notifications to {0}: {1}</source>
+            <translation>ブローカーが {0} へ通知を届けられません: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="493" />
+            <source>No notification has arrived from the broker in {0} s. If entities changed meanwhile, the broker probably cannot reach {1} (address, firewall or proxy): check the connection's push settings.</source>
+            <translation>{0} 秒間ブローカーから通知が届いていません。この間にエンティティが変わっていれば、ブローカーから {1} に届いていない可能性があります（アドレス、ファイアウォール、プロキシ）。接続のプッシュ設定を確認してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/live.py" line="496" />
+            <source>Waiting for the broker's first notification at {0}.</source>
+            <translation>{0} でブローカーからの最初の通知を待っています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/optional_packages.py" line="38" />
+            <source>MQTT push (live layers over MQTT)</source>
+            <translation>MQTT プッシュ（MQTT によるライブレイヤ）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/optional_packages.py" line="39" />
+            <source>GeoDataFrames of city OS entities (notebooks)</source>
+            <translation>都市OSエンティティの GeoDataFrame（ノートブック）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/optional_packages.py" line="40" />
+            <source>GeoTIFF heatmaps and hazard exposure from rasters</source>
+            <translation>GeoTIFF のヒートマップとラスタからのハザード曝露集計</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/optional_packages.py" line="55" />
+            <source>{0} needs the Python package {1}, which this QGIS does not have. On Windows, open the OSGeo4W Shell (Start menu, QGIS folder) and run: python -m pip install {1} — or use SmartCity ▸ Install optional packages… to install it into your QGIS profile. On Debian or Ubuntu: sudo apt install {2}. Then restart QGIS.</source>
+            <translation>{0} には Python パッケージ {1} が必要ですが、この QGIS にはありません。Windows では OSGeo4W Shell（スタートメニューの QGIS フォルダ）を開いて python -m pip install {1} を実行するか、スマートシティ ▸ 追加パッケージをインストール… で QGIS プロファイルにインストールしてください。Debian / Ubuntu では sudo apt install {2} です。その後 QGIS を再起動してください。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />

@@ -33,6 +33,7 @@ from smartcity_qgis.algorithms.base import SmartCityAlgorithm
 from smartcity_qgis.analysis.exposure import hazard_exposure, iter_raster_hazard
 from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.optional_packages import MissingPackageError, require
 
 JGD2011 = QgsCoordinateReferenceSystem("EPSG:6668")
 
@@ -180,6 +181,10 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
             if not rank_field or hazard.fields().lookupField(rank_field) < 0:
                 raise QgsProcessingException(tr("Choose the rank field of the hazard polygons."))
         elif isinstance(hazard, QgsRasterLayer):
+            try:
+                require("rasterio")  # rasters are read window by window with rasterio
+            except MissingPackageError as exc:
+                raise QgsProcessingException(str(exc)) from None
             path = hazard.dataProvider().dataSourceUri().split("|")[0]
             if hazard.providerType() != "gdal" or not Path(path).is_file():
                 raise QgsProcessingException(tr("A hazard raster must be a GeoTIFF file on disk."))

@@ -26,6 +26,7 @@ from smartcity_qgis.analysis.kde import CancelledError, kernel_density, write_ge
 from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.peopleflow.heatmap_style import style_density_raster
+from smartcity_qgis.optional_packages import MissingPackageError, require
 
 KERNEL_NAMES = ("quartic", "triangular", "uniform", "epanechnikov")
 PLANE_EPSG = range(6669, 6688)
@@ -141,6 +142,10 @@ class KernelDensityAlgorithm(SmartCityAlgorithm):
         return np.array(xs, dtype=float), np.array(ys, dtype=float), np.array(ws, dtype=float)
 
     def processAlgorithm(self, parameters, context, feedback):
+        try:
+            require("rasterio")  # the GeoTIFF is written with rasterio
+        except MissingPackageError as exc:
+            raise QgsProcessingException(str(exc)) from None
         source = self.parameterAsSource(parameters, self.INPUT, context)
         if source is None:
             raise QgsProcessingException(tr("The input layer could not be opened."))

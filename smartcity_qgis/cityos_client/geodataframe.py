@@ -16,7 +16,12 @@ def to_geodataframe(entities: Iterable[Entity]) -> Any:
     Attributes missing on an entity are None; an attribute named like a
     reserved column gets the suffix ``_attr``. geopandas is imported only here.
     """
-    import geopandas
+    try:
+        import geopandas
+    except ImportError:
+        raise ImportError(
+            "to_geodataframe needs the Python package geopandas (pip install geopandas; Debian: python3-geopandas)"
+        ) from None
 
     rows: list[dict[str, Any]] = []
     geometries: list[Any] = []

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import threading
 import uuid
+from typing import Any
 from urllib.parse import urlsplit
 
-import paho.mqtt.client as mqtt
 
+def new_client(client_id: str) -> Any:
+    """A paho client with the callback API both paho 1.x and 2.x accept (paho imported on first
+    use: the city OS serves HTTP without it)."""
+    import paho.mqtt.client as mqtt
 
-def new_client(client_id: str) -> mqtt.Client:
-    """A paho client with the callback API both paho 1.x and 2.x accept."""
     if hasattr(mqtt, "CallbackAPIVersion"):
         return mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id)
     return mqtt.Client(client_id=client_id)
@@ -20,10 +22,10 @@ class MqttPublisher:
     """One connection per broker URL, opened on first use; paho reconnects it after a drop."""
 
     def __init__(self) -> None:
-        self._clients: dict[tuple[str, int], mqtt.Client] = {}
+        self._clients: dict[tuple[str, int], Any] = {}
         self._lock = threading.Lock()
 
-    def _client(self, url: str) -> mqtt.Client:
+    def _client(self, url: str) -> Any:
         parts = urlsplit(url)
         key = (parts.hostname or "127.0.0.1", parts.port or 1883)
         with self._lock:
@@ -45,7 +47,7 @@ class MqttPublisher:
 
     def publish(self, url: str, topic: str, payload: bytes, qos: int = 0) -> None:
         info = self._client(url).publish(topic, payload, qos=qos)
-        if info.rc != mqtt.MQTT_ERR_SUCCESS:
+        if info.rc != 0:  # MQTT_ERR_SUCCESS
             raise ConnectionError(f"MQTT publish to {topic} failed (rc {info.rc})")
         if qos:
             info.wait_for_publish(5)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 
-from qgis.core import Qgis, QgsApplication
+from qgis.core import Qgis, QgsApplication, QgsTask
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QAction, QLabel, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QAction, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from smartcity_qgis import plugin_version
+from smartcity_qgis import optional_packages, plugin_version
 from smartcity_qgis.dialogs.plugin_ui import PluginUI, icon
 from smartcity_qgis.i18n import tr
 
@@ -60,7 +60,53 @@ class HomeDock(QgsDockWidget):
                 else 0
             ),
         ]
+        for package in optional_packages.missing():
+            lines.append(optional_packages.install_hint(package))
         return "<br>".join(html.escape(line) for line in lines)
+
+
+class PackageInstallTask(QgsTask):
+    """pip installs the optional packages into the QGIS profile, in the background."""
+
+    def __init__(self, packages: list[str]) -> None:
+        super().__init__(tr("Installing {0}").format(", ".join(packages)), QgsTask.CanCancel)
+        self.packages = packages
+        self.ok = False
+        self.output = ""
+
+    def run(self) -> bool:
+        self.ok, self.output = optional_packages.install_into_profile(self.packages)
+        return self.ok
+
+
+def offer_optional_packages(iface) -> PackageInstallTask | None:
+    """Ask the user before installing the missing optional packages with pip into the profile."""
+    parent = iface.mainWindow() if iface else None
+    missing = optional_packages.missing()
+    if not missing:
+        QMessageBox.information(parent, tr("Optional packages"), tr("Every optional package is installed."))
+        return None
+    text = "\n\n".join(optional_packages.install_hint(p) for p in missing)
+    question = tr("Install {0} with pip into your QGIS profile ({1})? This downloads from the Python Package Index.")
+    answer = QMessageBox.question(
+        parent,
+        tr("Optional packages"),
+        text + "\n\n" + question.format(", ".join(missing), optional_packages.profile_packages_dir()),
+    )
+    if answer != QMessageBox.Yes:
+        return None
+    task = PackageInstallTask(missing)
+
+    def done() -> None:
+        level = Qgis.Success if task.ok else Qgis.Warning
+        message = tr("Installed; restart QGIS to use them.") if task.ok else tr("pip failed: {0}").format(task.output)
+        if iface is not None:
+            iface.messageBar().pushMessage(tr("Optional packages"), message, level)
+
+    task.taskCompleted.connect(done)
+    task.taskTerminated.connect(done)
+    QgsApplication.taskManager().addTask(task)
+    return task
 
 
 def contribute(ui: PluginUI) -> None:
@@ -71,4 +117,9 @@ def contribute(ui: PluginUI) -> None:
         lambda: (dock.setUserVisible(True), dock.raise_()),
         toolbar=True,
         object_name="SmartCityShowHome",
+    )
+    ui.add_action(
+        tr("Install optional packages…"),
+        lambda: offer_optional_packages(ui.iface),
+        object_name="SmartCityInstallOptional",
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from qgis.core import QgsMessageLog, QgsProject, QgsVectorLayer
+from qgis.core import Qgis, QgsMessageLog, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from smartcity_qgis.i18n import tr
@@ -22,6 +22,8 @@ from smartcity_qgis.layers.cityos.live import (
     MODES,
     MQTT,
     RECONNECTING,
+    STOPPED,
+    WAITING,
     LiveLayerUpdater,
 )
 from smartcity_qgis.layers.cityos.snapshot import layer_groups, resolve_config
@@ -91,6 +93,10 @@ class LiveController(QObject):
         # The updater retries with its own backoff and shows "reconnecting" meanwhile; the client's
         # long retry budget (meant for one-off loads) would hide a dropped city OS for a minute.
         config = resolve_config(meta).with_changes(**LIVE_RETRIES)
+        if mode == MQTT:
+            from smartcity_qgis.optional_packages import require
+
+            require("paho-mqtt")  # MissingPackageError (a ValueError) says how to install it
         if mode == MQTT and not getattr(config, "mqtt_url", None):
             raise ValueError(
                 tr("MQTT push needs the MQTT URL of the broker: set it in the connection, or use HTTP push.")
@@ -119,7 +125,7 @@ class LiveController(QObject):
         updater.state_changed.connect(lambda state, detail, n=name: self._report(n, state, detail))
         updater.state_changed.connect(lambda state, detail, k=key: self.state_changed.emit(k, state, detail))
         updater.value_changed.connect(self.value_changed)
-        if updater.state in (LIVE, RECONNECTING, CONNECTING):
+        if updater.state in (LIVE, WAITING, RECONNECTING, CONNECTING):
             self._report(name, updater.state, updater.last_error)
 
     def stop_all(self) -> None:
@@ -164,8 +170,10 @@ class LiveController(QObject):
     @staticmethod
     def _report(name: str, state: str, detail: str) -> None:
         board = connection_status.status_board()
-        if state == LIVE:
+        if state in (LIVE, WAITING):  # waiting: the broker answered, its notifications have yet to come
             board.report(name, connection_status.CONNECTED)
+        elif state == STOPPED and detail:
+            QgsMessageLog.logMessage(tr("{0}: live mode stopped: {1}").format(name, detail), LOG_TAG, Qgis.Warning)
         elif state == RECONNECTING:
             board.report(name, connection_status.RECONNECTING, detail)
             QgsMessageLog.logMessage(tr("{0}: reconnecting: {1}").format(name, detail), LOG_TAG)
