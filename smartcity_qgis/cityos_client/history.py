@@ -1,4 +1,5 @@
-"""Past values of an attribute: the NGSI-LD temporal API, or QuantumLeap beside an NGSI-v2 broker."""
+"""Past values of an attribute: the NGSI-LD temporal API (the broker's, or Mintaka's at the
+connection's ``temporal_url``), or QuantumLeap beside an NGSI-v2 broker."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ def fetch_history(
         points = _quantumleap_history(client, entity_id, attr, start, end, last_n)
     unique = dict(points)  # later duplicates (page overlaps) replace earlier ones
     return sorted(unique.items(), key=lambda p: p[0])
+
+
+def temporal_root(base: str) -> str:
+    """The NGSI-LD API root of a temporal service: the broker, or Mintaka at its own URL
+    (given with or without ``/ngsi-ld/v1``)."""
+    base = base.rstrip("/")
+    return base if base.endswith(LD_ROOT) else base + LD_ROOT
 
 
 def _ld_params(attr: str, start: datetime | None, end: datetime | None, last_n: int | None) -> dict[str, Any]:
@@ -75,7 +83,11 @@ def _ld_history(
     end: datetime | None,
     last_n: int | None,
 ) -> list[tuple[datetime, Any]]:
-    url = client.config.url + LD_ROOT + "/temporal/entities/" + quote(entity_id, safe="")
+    url = (
+        temporal_root(client.config.temporal_url or client.config.url)
+        + "/temporal/entities/"
+        + quote(entity_id, safe="")
+    )
     params = _ld_params(attr, start, end, last_n)
     points: list[tuple[datetime, Any]] = []
     for _ in range(_MAX_PAGES):

@@ -92,3 +92,19 @@ def test_a_layer_loads_through_keycloak_with_the_token_endpoint_elsewhere(auth_c
         layer = load_entity_layer(cfg, "WaterObserved")
         assert layer.featureCount() > 0
         assert srv.auth.realm.grants == ["password"]
+
+
+def test_the_temporal_and_push_settings_reach_the_client(qgis_app):
+    conn = Connection(
+        name="orion-ld",
+        url="https://orion-ld.example.jp",
+        flavor="ngsi-ld",
+        temporal_url="https://mintaka.example.jp:8080",
+        push_listen_host="0.0.0.0",
+        push_listen_port=8765,
+        push_notify_url="https://gw.example.jp/qgis",
+    )
+    cfg = to_client_config(conn)
+    assert cfg.temporal_url == "https://mintaka.example.jp:8080"
+    assert (cfg.push_host, cfg.push_port, cfg.notify_url) == ("0.0.0.0", 8765, "https://gw.example.jp/qgis")
+    assert "mintaka.example.jp" in cfg.credential_hosts  # the temporal service gets the token too
