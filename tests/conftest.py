@@ -46,7 +46,15 @@ def record_reliability(report: str, key: str, figures: dict) -> None:
     path = TEST_REPORTS / (f"reliability-{report}.{env}.json" if env else f"reliability-{report}.json")
     data = {}
     if path.exists():
-        data = {k: v for k, v in json.loads(path.read_text()).items() if v.get("written_at", 0) >= _SESSION_STARTED}
+        try:
+            earlier = json.loads(path.read_text())
+        except ValueError:  # a run killed while writing: its figures are not this run's anyway
+            earlier = {}
+        data = {
+            k: v
+            for k, v in (earlier.items() if isinstance(earlier, dict) else ())
+            if isinstance(v, dict) and v.get("written_at", 0) >= _SESSION_STARTED
+        }
     data[key] = {**figures, "written_at": time.time()}
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".tmp")
