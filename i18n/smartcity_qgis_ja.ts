@@ -1708,82 +1708,82 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL は mqtt://host:1883 の形式で入力してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="37" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="60" />
             <source>River level alerts</source>
             <translation>河川水位アラート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="79" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="113" />
             <source>The alert log did not accept the new rows.</source>
             <translation>アラート記録に行を追加できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="90" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="124" />
             <source>Export the alert log as .gpkg, .geojson or .csv.</source>
             <translation>アラート記録は .gpkg、.geojson、.csv のいずれかで書き出してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="98" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="162" />
             <source>The alert log could not be written to {0}: {1}</source>
             <translation>アラート記録を {0} に書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="106" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="108" />
             <source>The layer {0} cannot take new fields.</source>
             <translation>レイヤ {0} に属性を追加できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="201" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="203" />
             <source>The layer {0} did not accept the computed levels.</source>
             <translation>レイヤ {0} に計算した水位レベルを書き込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="209" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="211" />
             <source>Level 5: flooding (levee crown reached)</source>
             <translation>レベル5：氾濫発生（堤防高以上）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="210" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
             <source>Level 4: flood danger level (氾濫危険水位)</source>
             <translation>レベル4：氾濫危険水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="211" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
             <source>Level 3: evacuation decision level (避難判断水位)</source>
             <translation>レベル3：避難判断水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
             <source>Level 2: flood caution level (氾濫注意水位)</source>
             <translation>レベル2：氾濫注意水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="215" />
             <source>Level 1: flood-fighting standby level (水防団待機水位)</source>
             <translation>レベル1：水防団待機水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="216" />
             <source>Below the standby level</source>
             <translation>水防団待機水位未満</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="228" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="230" />
             <source>No recent reading</source>
             <translation>最近の観測値なし</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="236" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="238" />
             <source>Level unknown</source>
             <translation>レベル不明</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="246" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="248" />
             <source>{0} m to the next level</source>
             <translation>次のレベルまで {0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="247" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="249" />
             <source>no recent reading</source>
             <translation>観測値が古い</translation>
         </message>
@@ -2823,57 +2823,57 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="53" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="94" />
             <source>flood-fighting standby level</source>
             <translation>水防団待機水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="54" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="95" />
             <source>flood caution level</source>
             <translation>氾濫注意水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="55" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="96" />
             <source>evacuation decision level</source>
             <translation>避難判断水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="56" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="97" />
             <source>flood danger level</source>
             <translation>氾濫危険水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="57" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="98" />
             <source>levee crown height</source>
             <translation>堤防高</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="65" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="118" />
             <source>Station {0} reached the {1} (level {2}).</source>
             <translation>{0}観測所が{1}（レベル{2}）に達しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="66" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="121" />
             <source>Station {0} fell below the {1} (now level {2}).</source>
             <translation>{0}観測所が{1}を下回りました（現在レベル{2}）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="87" />
             <source>{0} d ago</source>
             <translation>{0} 日前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="91" />
             <source>rising</source>
             <translation>上昇</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="91" />
             <source>falling</source>
             <translation>下降</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="91" />
             <source>steady</source>
             <translation>横ばい</translation>
         </message>
@@ -2883,87 +2883,87 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
             <source>Level</source>
             <translation>レベル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
             <source>Station</source>
             <translation>観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
             <source>Water level (m)</source>
             <translation>水位（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
             <source>Trend</source>
             <translation>傾向</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
             <source>To next level</source>
             <translation>次のレベルまで</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
             <source>Last reading</source>
             <translation>最終観測</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="152" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="196" />
             <source>Export alert log…</source>
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="346" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="346" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="242" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="348" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="255" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="365" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="258" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="370" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="348" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="462" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="353" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="467" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="353" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="467" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="367" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="481" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="212" />
             <source>The river layer {0} cannot be watched: {1}</source>
             <translation>河川レイヤ {0} は監視できません：{1}</translation>
         </message>
@@ -3236,6 +3236,91 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/export/planning_pack.py" line="247" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/announcer.py" line="86" />
+            <source>{0} more stations crossed a level: see the River levels panel.</source>
+            <translation>ほか {0} 観測所が水位の段階を超えました。河川水位パネルをご覧ください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <source>Rise (m/h)</source>
+            <translation>上昇 (m/時)</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="172" />
+            <source>Alert when rising faster than</source>
+            <translation>次の速さを超えて上昇したら通知:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="179" />
+            <source>m/h</source>
+            <translation>m/時</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="185" />
+            <source>over</source>
+            <translation>期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="186" />
+            <source>min</source>
+            <translation>分</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="402" />
+            <source>Station {0} is rising {1} m per hour.</source>
+            <translation>{0}観測所の水位が毎時 {1} m で上昇しています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="166" />
+            <source>observation start level (観測開始水位)</source>
+            <translation>観測開始水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="167" />
+            <source>danger level (危険水位)</source>
+            <translation>危険水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="168" />
+            <source>flooding level (氾濫開始水位)</source>
+            <translation>氾濫開始水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="174" />
+            <source>normal</source>
+            <translation>平常</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="175" />
+            <source>observing</source>
+            <translation>観測中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="176" />
+            <source>danger level reached</source>
+            <translation>危険水位超過</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="177" />
+            <source>flooding level reached</source>
+            <translation>氾濫開始水位超過</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="184" />
+            <source>Crisis-management gauge: {0}</source>
+            <translation>危機管理型水位計：{0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="196" />
+            <source>Gauge {0} reached the {1}.</source>
+            <translation>{0}（危機管理型水位計）が{1}に達しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="197" />
+            <source>Gauge {0} fell below the {1}.</source>
+            <translation>{0}（危機管理型水位計）が{1}を下回りました。</translation>
         </message>
     </context>
 </TS>
