@@ -2878,7 +2878,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>横ばい</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="28" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="47" />
             <source>River levels</source>
             <translation>河川水位</translation>
         </message>
@@ -3321,6 +3321,96 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="197" />
             <source>Gauge {0} fell below the {1}.</source>
             <translation>{0}（危機管理型水位計）が{1}を下回りました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="59" />
+            <source>Crisis-management gauges (川の水位情報)</source>
+            <translation>危機管理型水位計（川の水位情報）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="60" />
+            <source>Prefectures to show (the ones under the map are ticked):</source>
+            <translation>表示する都道府県（地図の範囲にあるものを選択済み）:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="76" />
+            <source>A mirror or a prefecture's own service works too; {prefCode} stands for 23000 etc.</source>
+            <translation>ミラーや都道府県独自の配信も使えます。{prefCode} は 23000 などの都道府県コードに置き換わります。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="77" />
+            <source>Source URL</source>
+            <translation>配信元 URL</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="83" />
+            <source>The source updates every 10 minutes: it is never asked more often.</source>
+            <translation>配信元は10分ごとに更新されます。これより頻繁には取得しません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="84" />
+            <source>Ask every</source>
+            <translation>取得間隔</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="104" />
+            <source>Choose at least one prefecture.</source>
+            <translation>都道府県を一つ以上選んでください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="109" />
+            <source>The source URL must contain {prefCode}.</source>
+            <translation>配信元 URL には {prefCode} を含めてください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="49" />
+            <source>Crisis-management gauges (川の水位情報)…</source>
+            <translation>危機管理型水位計（川の水位情報）…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="83" />
+            <source>Synthetic demo data in the format of 川の水位情報 (not real readings)</source>
+            <translation>川の水位情報の形式による合成デモデータ（実測値ではありません）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="179" />
+            <source>Flooding level reached (氾濫開始水位)</source>
+            <translation>氾濫開始水位に到達</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="180" />
+            <source>Danger level reached (危険水位)</source>
+            <translation>危険水位に到達</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="181" />
+            <source>Observing: observation start level reached (観測開始水位)</source>
+            <translation>観測中（観測開始水位に到達）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="182" />
+            <source>Below the observation start level (観測開始水位)</source>
+            <translation>観測開始水位未満</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="196" />
+            <source>Not in the latest file (last reading)</source>
+            <translation>最新の配信になし（前回の値）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="162" />
+            <source>{0}: the gauge source did not answer ({1}).</source>
+            <translation>{0}：水位の配信元から応答がありません（{1}）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="171" />
+            <source>{0}: the gauge source answered HTTP {1}.</source>
+            <translation>{0}：水位の配信元が HTTP {1} を返しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="178" />
+            <source>{0}: the gauge file cannot be read: {1}</source>
+            <translation>{0}：水位ファイルを読み込めません：{1}</translation>
         </message>
     </context>
 </TS>

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from qgis.core import Qgis, QgsProject
+
 from smartcity_qgis.dialogs.plugin_ui import PluginUI
+from smartcity_qgis.dialogs.rivers.crisis_dialog import CrisisGaugeDialog, extent_prefectures
 from smartcity_qgis.dialogs.rivers.river_panel import RiverPanel
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.rivers.crisis_live import CrisisGaugeProject
 
 
 def contribute(ui: PluginUI) -> None:
@@ -25,6 +29,24 @@ def contribute(ui: PluginUI) -> None:
         panel.setUserVisible(True)
         panel.raise_()
 
+    gauges = CrisisGaugeProject(QgsProject.instance())
+
+    def add_crisis_gauges() -> None:
+        dialog = CrisisGaugeDialog(extent_prefectures(ui.iface), ui.iface.mainWindow())
+        if not dialog.exec_():
+            return
+        try:
+            gauges.add_layer(dialog.prefectures(), dialog.url.text().strip(), dialog.interval.value() * 60.0)
+        except ValueError as exc:
+            ui.iface.messageBar().pushMessage(tr("River levels"), str(exc), Qgis.Warning, 8)
+            return
+        show_panel()
+
+    menu = ui.menu.addMenu(tr("River levels"))
+    menu.setObjectName("SmartCityRiverMenu")
     ui.add_action(tr("River levels"), show_panel, icon_name="river.svg", toolbar=True,
-                  object_name="SmartCityShowRiverPanel")  # fmt: skip
+                  object_name="SmartCityShowRiverPanel", menu=menu)  # fmt: skip
+    ui.add_action(tr("Crisis-management gauges (川の水位情報)…"), add_crisis_gauges, icon_name="river.svg",
+                  object_name="SmartCityCrisisGauges", menu=menu)  # fmt: skip
     ui.on_unload(panel.shutdown)
+    ui.on_unload(gauges.detach)
