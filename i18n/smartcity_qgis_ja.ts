@@ -2353,47 +2353,47 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}: 人数が少ない {1} セルは書き出しませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="28" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="29" />
             <source>River level style</source>
             <translation>河川水位スタイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="30" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="31" />
             <source>Choose a point layer of water-level stations.</source>
             <translation>水位観測所のポイントレイヤを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="34" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="35" />
             <source>The layer has no {0} field with the water level.</source>
             <translation>レイヤに水位の属性 {0} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="44" />
             <source>The station table cannot be used: {0}</source>
             <translation>観測所表を使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="55" />
             <source>{0} stations have no level: {1}</source>
             <translation>{0} 観測所は水位レベルを判定できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="62" />
             <source>{0} stations styled by 警戒レベル.</source>
             <translation>{0} 観測所を警戒レベルで表示しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="70" />
             <source>Station table with the reference levels</source>
             <translation>基準水位の観測所表</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="70" />
             <source>CSV files (*.csv *.txt);;All files (*)</source>
             <translation>CSV ファイル (*.csv *.txt);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="83" />
             <source>River level style…</source>
             <translation>河川水位スタイル…</translation>
         </message>
@@ -2918,52 +2918,52 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="346" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="354" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="346" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="354" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="348" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="356" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="365" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="373" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="370" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="378" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="462" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="470" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="467" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="475" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="467" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="475" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="481" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="489" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="212" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="213" />
             <source>The river layer {0} cannot be watched: {1}</source>
             <translation>河川レイヤ {0} は監視できません：{1}</translation>
         </message>
@@ -3268,7 +3268,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="402" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="410" />
             <source>Station {0} is rising {1} m per hour.</source>
             <translation>{0}観測所の水位が毎時 {1} m で上昇しています。</translation>
         </message>

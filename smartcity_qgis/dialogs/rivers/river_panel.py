@@ -39,12 +39,12 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
-from smartcity_qgis.analysis.river import RiverWatch
+from smartcity_qgis.analysis.river import RiverWatch, StationTable, read_station_table
 from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.dialogs.rivers.announcer import AlertAnnouncer
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.rivers.alerts import ALERT_LOG_PROPERTY, AlertLogKeeper, export_alert_log, jst_text
-from smartcity_qgis.layers.rivers.monitor import RiverMonitor, StationState, is_river_layer
+from smartcity_qgis.layers.rivers.monitor import STATION_TABLE_PROPERTY, RiverMonitor, StationState, is_river_layer
 from smartcity_qgis.layers.rivers.schemes import WarningLevelScheme, is_crisis_layer
 from smartcity_qgis.layers.rivers.style import ARROWS, STALE_COLOUR, apply_river_style, use_selection_colour
 
@@ -204,11 +204,12 @@ class RiverPanel(QgsDockWidget):
     def pick_up_layers(self, layers: list) -> None:
         """Watch the river layers among ``layers`` (called as layers are added to the project)."""
         for layer in layers:
-            if not is_river_layer(layer) or layer.id() in self.monitors:
+            if not is_river_layer(layer) or layer.id() in self.monitors or layer.id() in self.refused:
                 continue
             try:
-                monitor = RiverMonitor(layer, project=self.project, parent=self, watch=self.watch)
-            except ValueError as exc:  # e.g. a read-only file that cannot take the computed fields
+                table = self._station_table(layer)
+                monitor = RiverMonitor(layer, project=self.project, parent=self, watch=self.watch, station_table=table)
+            except (ValueError, OSError) as exc:  # e.g. a read-only file that cannot take the computed fields
                 text = tr("The river layer {0} cannot be watched: {1}").format(layer.name(), str(exc))
                 self.refused[layer.id()] = text
                 self._tell(text, Qgis.Warning)
@@ -227,6 +228,12 @@ class RiverPanel(QgsDockWidget):
             self.monitors[layer.id()] = monitor
             self._attach_live(layer)
         self.rebuild()
+
+    @staticmethod
+    def _station_table(layer: QgsVectorLayer) -> StationTable | None:
+        """The station table a layer was styled with (``ValueError`` / ``OSError`` when unreadable)."""
+        path = layer.customProperty(STATION_TABLE_PROPERTY, "")
+        return read_station_table(path) if path else None
 
     def _attach_live(self, layer: QgsVectorLayer) -> None:
         monitor = self.monitors.get(layer.id())
@@ -303,6 +310,7 @@ class RiverPanel(QgsDockWidget):
         self.rebuild()
 
     def _tick(self) -> None:
+        self.pick_up_layers(list(self.project.mapLayers().values()))  # e.g. a layer styled since
         for layer_id in list(self.monitors):
             layer = self.project.mapLayer(layer_id)
             if isinstance(layer, QgsVectorLayer):

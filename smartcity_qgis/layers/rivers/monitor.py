@@ -54,6 +54,7 @@ from smartcity_qgis.layers.rivers.style import (
 )
 
 RIVER_ENTITY_TYPES = ("WaterObserved",)
+STATION_TABLE_PROPERTY = "smartcity/river_station_table"  # path of the station table a layer was styled with
 ANNOTATION_FIELDS = (ALERT_LEVEL, TREND, MARGIN, STALE)
 STALE_CHECK_MS = 60_000
 RESCAN_DELAY_MS = 400  # a burst of repaints (live updates) is read once
@@ -61,14 +62,16 @@ LOG_TAG = "SmartCity"
 
 
 def is_river_layer(layer: Any, fields: RiverFieldMap | None = None) -> bool:
-    """True for a point layer of water-level stations (a WaterObserved entity layer, or any
-    vector layer with a water-level field and the four reference levels)."""
+    """True for a point layer of water-level stations: a WaterObserved entity layer, a crisis-gauge
+    layer, a layer styled with a station table, or any layer with a water level and the four levels."""
     if not isinstance(layer, QgsVectorLayer) or not layer.isValid():
         return False
     if layer.customProperty(ALERT_LOG_PROPERTY):
         return False
     if is_crisis_layer(layer):
         return True
+    if layer.customProperty(STATION_TABLE_PROPERTY, ""):
+        return layer.fields().lookupField((fields or RiverFieldMap()).water_level) >= 0
     meta = LayerMeta.from_layer(layer)
     if meta is not None:
         return meta.entity_type in RIVER_ENTITY_TYPES and (meta.geometry_kind or "point") == "point"
