@@ -1808,22 +1808,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="151" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="153" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="155" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="157" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="159" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="230" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="236" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1833,37 +1833,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="250" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="256" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="262" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="292" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="298" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="335" />
             <source>Time</source>
             <translation>時刻</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="306" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="343" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="352" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="352" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="329" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="366" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -2823,57 +2823,57 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="94" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="110" />
             <source>flood-fighting standby level</source>
             <translation>水防団待機水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="95" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="111" />
             <source>flood caution level</source>
             <translation>氾濫注意水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="96" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="112" />
             <source>evacuation decision level</source>
             <translation>避難判断水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="97" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="113" />
             <source>flood danger level</source>
             <translation>氾濫危険水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="98" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="114" />
             <source>levee crown height</source>
             <translation>堤防高</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="118" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="134" />
             <source>Station {0} reached the {1} (level {2}).</source>
             <translation>{0}観測所が{1}（レベル{2}）に達しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="121" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="137" />
             <source>Station {0} fell below the {1} (now level {2}).</source>
             <translation>{0}観測所が{1}を下回りました（現在レベル{2}）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="88" />
             <source>{0} d ago</source>
             <translation>{0} 日前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="92" />
             <source>rising</source>
             <translation>上昇</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="92" />
             <source>falling</source>
             <translation>下降</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="91" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="92" />
             <source>steady</source>
             <translation>横ばい</translation>
         </message>
@@ -2883,87 +2883,87 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Level</source>
             <translation>レベル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Station</source>
             <translation>観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="444" />
             <source>Water level (m)</source>
             <translation>水位（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Trend</source>
             <translation>傾向</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>To next level</source>
             <translation>次のレベルまで</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Last reading</source>
             <translation>最終観測</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="196" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="197" />
             <source>Export alert log…</source>
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="354" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="355" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="354" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="355" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="356" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="357" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="373" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="374" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="378" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="379" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="470" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="478" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="475" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="483" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="475" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="483" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="489" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="497" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="213" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="214" />
             <source>The river layer {0} cannot be watched: {1}</source>
             <translation>河川レイヤ {0} は監視できません：{1}</translation>
         </message>
@@ -3243,82 +3243,82 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ほか {0} 観測所が水位の段階を超えました。河川水位パネルをご覧ください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Rise (m/h)</source>
             <translation>上昇 (m/時)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="172" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="173" />
             <source>Alert when rising faster than</source>
             <translation>次の速さを超えて上昇したら通知:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="179" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="180" />
             <source>m/h</source>
             <translation>m/時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="185" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="186" />
             <source>over</source>
             <translation>期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="186" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="187" />
             <source>min</source>
             <translation>分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="410" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="411" />
             <source>Station {0} is rising {1} m per hour.</source>
             <translation>{0}観測所の水位が毎時 {1} m で上昇しています。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="166" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="187" />
             <source>observation start level (観測開始水位)</source>
             <translation>観測開始水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="167" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="188" />
             <source>danger level (危険水位)</source>
             <translation>危険水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="168" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="189" />
             <source>flooding level (氾濫開始水位)</source>
             <translation>氾濫開始水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="174" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="195" />
             <source>normal</source>
             <translation>平常</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="175" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="196" />
             <source>observing</source>
             <translation>観測中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="176" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="197" />
             <source>danger level reached</source>
             <translation>危険水位超過</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="177" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="198" />
             <source>flooding level reached</source>
             <translation>氾濫開始水位超過</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="184" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="205" />
             <source>Crisis-management gauge: {0}</source>
             <translation>危機管理型水位計：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="196" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="217" />
             <source>Gauge {0} reached the {1}.</source>
             <translation>{0}（危機管理型水位計）が{1}に達しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="197" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="218" />
             <source>Gauge {0} fell below the {1}.</source>
             <translation>{0}（危機管理型水位計）が{1}を下回りました。</translation>
         </message>

@@ -101,6 +101,27 @@ def test_every_kind_of_gauge_in_one_list_each_in_its_own_scheme(panel, qgis_ifac
     assert [value for _label, value, _colour in lines] == [0.3, 1.6], "no line for an unpublished 危険水位"
     assert [value for _l, value, _c in panel.monitors[tabled.id()].chart_lines("T1")] == [1.0, 2.0, 3.0, 4.0]
 
+    # The chart of a crisis gauge: its readings, its published thresholds and the bands above them.
+    from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock
+
+    chart = ChartDock(qgis_iface)
+    panel.chart = chart
+    try:
+        panel.open_station(crisis.id(), "2300000101")
+        assert chart.series == {"2300000101": [(NOW, 1.7)]}
+        assert [v for _l, v, _c in chart.thresholds] == [0.3, 1.6]
+        assert [(low, colour) for low, _high, colour in chart.bands] == [(0.3, "#BDBDBD"), (1.6, "#0C000C")]
+        axes = chart.figure.axes[0]
+        dashed = sorted(line.get_ydata()[0] for line in axes.get_lines() if line.get_linestyle() == "--")
+        assert dashed == [0.3, 1.6]
+        shaded = [p for p in axes.patches if p.get_alpha() == pytest.approx(0.15)]
+        assert len(shaded) >= 1 and axes.get_ylim()[1] < 100, "bands never stretch the axis"
+        panel.open_station(tabled.id(), "T1")
+        assert [colour for _l, _h, colour in chart.bands] == ["#BDBDBD", "#F2E700", "#FF2800", "#AA00AA"]
+    finally:
+        panel.chart = None
+        chart.deleteLater()
+
 
 def test_a_fast_rise_is_announced_once_when_asked_for(panel, qgis_iface, tmp_path):
     plain = "field=entity_id:string&field=stationName:string&field=waterLevel:double&field=dateObserved:datetime"

@@ -43,6 +43,7 @@ from smartcity_qgis.analysis.river import RiverWatch, StationTable, read_station
 from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.dialogs.rivers.announcer import AlertAnnouncer
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.cityos.entity_layer_meta import is_entity_layer
 from smartcity_qgis.layers.rivers.alerts import ALERT_LOG_PROPERTY, AlertLogKeeper, export_alert_log, jst_text
 from smartcity_qgis.layers.rivers.monitor import STATION_TABLE_PROPERTY, RiverMonitor, StationState, is_river_layer
 from smartcity_qgis.layers.rivers.schemes import WarningLevelScheme, is_crisis_layer
@@ -432,9 +433,16 @@ class RiverPanel(QgsDockWidget):
         layer.selectByIds([feature.id()])
         if self.chart is not None:
             lines = monitor.chart_lines(station_id)
+            bands = monitor.scheme.chart_bands(feature)
             self.chart.setUserVisible(True)
             self.chart.raise_()
-            self.chart.set_layer(layer, monitor.fields.water_level, thresholds=lines)
+            if is_entity_layer(layer):  # the city OS keeps the history: the chart asks it
+                self.chart.set_layer(layer, monitor.fields.water_level, thresholds=lines, bands=bands)
+            else:  # the readings this panel has seen
+                series = {station_id: [(t, v) for t, v in self.watch.history(station_id) if isinstance(t, datetime)]}
+                name = monitor.station(station_id).name if monitor.station(station_id) else station_id
+                label = tr("Water level (m)")
+                self.chart.show_series(series, {station_id: name}, label, thresholds=lines, bands=bands)
         self.station_opened.emit(layer_id, station_id)
 
     def _zoom_to(self, layer: QgsVectorLayer, feature) -> None:

@@ -32,6 +32,14 @@ CHART_LINE_COLOURS = {1: "#808080", 2: "#C9B800", 3: "#FF2800", 4: "#AA00AA", 5:
 CRISIS_COLOURS = {3: "#0C000C", 2: "#AA00AA", 1: "#FFFFFF", 0: "#6FA8DC"}
 CRISIS_CHART_COLOURS = {1: "#808080", 2: "#AA00AA", 3: "#0C000C"}
 CRISIS_RANKS = {0: 0.0, 1: 1.0, 2: 4.0, 3: 5.0}
+# Shaded chart bands: level 1's official white would not show on white, a light grey stands in.
+BAND_COLOURS = {1: "#BDBDBD", 2: "#F2E700", 3: "#FF2800", 4: "#AA00AA", 5: "#0C000C"}
+CRISIS_BAND_COLOURS = {1: "#BDBDBD", 2: "#AA00AA", 3: "#0C000C"}
+
+
+def _bands(values: list[float], colours: list[str]) -> list[tuple[float, float, str]]:
+    bounds = [*values[1:], float("inf")]
+    return [(low, high, colour) for low, high, colour in zip(values, bounds, colours, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,14 @@ class WarningLevelScheme:
             (f"{tr('Level')} {level}: {self.threshold_name(level)}", value, CHART_LINE_COLOURS[level])
             for level, value in enumerate(thresholds.ordered(), start=1)
         ]
+
+    def chart_bands(self, feature: QgsFeature) -> list[tuple[float, float, str]]:
+        """(low, high, colour) of each 警戒レベル band from level 1 up (the top one open-ended)."""
+        try:
+            values = station_thresholds(feature, self.fields, self.station_table).ordered()
+        except ValueError:
+            return []
+        return _bands(values, [BAND_COLOURS[level] for level in range(1, len(values) + 1)])
 
     @staticmethod
     def threshold_name(stage: int) -> str:
@@ -159,6 +175,11 @@ class CrisisGaugeScheme:
             for stage, value in self._thresholds(feature).items()
             if value is not None
         ]
+
+    def chart_bands(self, feature: QgsFeature) -> list[tuple[float, float, str]]:
+        """(low, high, colour) above each published threshold (each applied as published)."""
+        published = sorted((v, s) for s, v in self._thresholds(feature).items() if v is not None)
+        return _bands([v for v, _s in published], [CRISIS_BAND_COLOURS[s] for _v, s in published])
 
     @staticmethod
     def threshold_name(stage: int) -> str:
