@@ -2878,7 +2878,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>横ばい</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="47" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="91" />
             <source>River levels</source>
             <translation>河川水位</translation>
         </message>
@@ -3363,7 +3363,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>配信元 URL には {prefCode} を含めてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="49" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="93" />
             <source>Crisis-management gauges (川の水位情報)…</source>
             <translation>危機管理型水位計（川の水位情報）…</translation>
         </message>
@@ -3411,6 +3411,91 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="178" />
             <source>{0}: the gauge file cannot be read: {1}</source>
             <translation>{0}：水位ファイルを読み込めません：{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="26" />
+            <source>reached the {0}</source>
+            <translation>{0}に到達</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="26" />
+            <source>fell below the {0}</source>
+            <translation>{0}を下回る</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="43" />
+            <source>{0} to {1}</source>
+            <translation>{0}～{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="55" />
+            <source>River gauges at the peak of the storm</source>
+            <translation>出水ピーク時の河川水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="44" />
+            <source>Most severe reading of each gauge, {0}</source>
+            <translation>各水位計の最も危険な観測値（{0}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="58" />
+            <source>No threshold was crossed.</source>
+            <translation>水位の基準を超えた記録はありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="62" />
+            <source>Crossings ({0})</source>
+            <translation>基準水位の通過（{0} 件）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="30" />
+            <source>The snapshots cannot be replayed: {0}</source>
+            <translation>保存された水位ファイルを再生できません：{0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="43" />
+            <source>{0} readings and {1} crossings replayed into {2}; the Temporal Controller plays the storm.</source>
+            <translation>観測値 {0} 件と基準水位の通過 {1} 件を {2} に再現しました。時系列コントローラで出水を再生できます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="52" />
+            <source>Replaying gauge snapshots</source>
+            <translation>保存された水位ファイルを再生中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="98" />
+            <source>Folder of saved area files (川の水位情報)</source>
+            <translation>保存された水位ファイルのフォルダ（川の水位情報）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="106" />
+            <source>After-action replay of gauge snapshots…</source>
+            <translation>保存された水位ファイルで出水を振り返る…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="130" />
+            <source>The replay could not be written to {0}: {1}</source>
+            <translation>再生結果を {0} に書き込めませんでした：{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="140" />
+            <source>{0}: gauge readings</source>
+            <translation>{0}：水位の観測値</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="141" />
+            <source>{0}: crossings</source>
+            <translation>{0}：基準水位の通過</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="142" />
+            <source>{0}: peak of each gauge</source>
+            <translation>{0}：各水位計のピーク</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="144" />
+            <source>The replay {0} cannot be read.</source>
+            <translation>再生結果 {0} を読み込めません。</translation>
         </message>
     </context>
 </TS>

@@ -262,7 +262,7 @@ def test_the_menu_has_river_levels_with_the_crisis_gauges(plugin_module, qgis_if
         river_menu = plugin.ui.menu.findChild(QMenu, "SmartCityRiverMenu")
         assert river_menu is not None
         names = [a.objectName() for a in river_menu.actions()]
-        assert names == ["SmartCityShowRiverPanel", "SmartCityCrisisGauges"]
+        assert names == ["SmartCityShowRiverPanel", "SmartCityCrisisGauges", "SmartCityGaugeReplay"]
         crisis = qgis_iface.mainWindow().findChild(QAction, "SmartCityCrisisGauges")
         assert crisis.text().startswith("Crisis-management gauges") or "危機管理型水位計" in crisis.text()
     finally:
