@@ -64,7 +64,7 @@
             <translation>ハザード曝露集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="84" />
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="45" />
             <source>Hazards and rivers</source>
             <translation>ハザード・河川</translation>
         </message>
@@ -84,12 +84,12 @@
             <translation>ランク属性（ポリゴンのハザード）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="111" />
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="56" />
             <source>Zones</source>
             <translation>集計区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="112" />
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="57" />
             <source>Zone id field</source>
             <translation>区域IDの属性</translation>
         </message>
@@ -3496,6 +3496,36 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/rivers/replay.py" line="144" />
             <source>The replay {0} cannot be read.</source>
             <translation>再生結果 {0} を読み込めません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="42" />
+            <source>Gauges near zones by status</source>
+            <translation>区域近傍の水位計（状況別）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="48" />
+            <source>For each zone (district, mesh cell or any polygon), the river gauges at each status inside it and within a distance of it, measured in the zone's plane-rectangular CRS. Gauges are read in their own scheme: 警戒レベル for stations with four reference levels (city OS layers, station tables), 観測開始水位 / 危険水位 / 氾濫開始水位 for crisis-management gauges (川の水位情報).</source>
+            <translation>区域（地区、メッシュ、任意のポリゴン）ごとに、区域内および指定距離以内にある河川水位計の数を状況別に数えます。距離は区域の平面直角座標系で測ります。水位計はそれぞれの基準で判定します：4つの基準水位を持つ観測所（都市OSレイヤ、観測所一覧表）は警戒レベル、危機管理型水位計（川の水位情報）は観測開始水位・危険水位・氾濫開始水位。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="60" />
+            <source>River gauges</source>
+            <translation>河川水位計</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="63" />
+            <source>Gauges within (metres)</source>
+            <translation>水位計の範囲（m）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="66" />
+            <source>Gauges by status</source>
+            <translation>状況別の水位計</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="76" />
+            <source>Give zones and a layer of river gauges.</source>
+            <translation>区域と河川水位計のレイヤを指定してください。</translation>
         </message>
     </context>
 </TS>

@@ -222,3 +222,18 @@ def test_a_gauge_without_danger_level_never_reports_danger(level, start, flood, 
     with_phantom = gauge_status(level, start, phantom, flood)
     if with_phantom != status:
         assert with_phantom == DANGER and level >= phantom and (flood is None or level < flood)
+
+
+def test_gauges_are_counted_inside_and_near_a_zone():
+    from shapely.geometry import Point, box
+
+    from smartcity_qgis.analysis.river_exposure import count_gauges_near
+
+    zone = box(0, 0, 1000, 1000)
+    counts = count_gauges_near(
+        zone, [(Point(500, 500), FLOOD), (Point(1500, 500), DANGER), (Point(5000, 0), OBSERVING), (None, NORMAL)], 600
+    )
+    assert counts.inside == {FLOOD: 1} and counts.within == {FLOOD: 1, DANGER: 1}
+    assert counts.statuses() == [DANGER, FLOOD]
+    with pytest.raises(ValueError, match="negative"):
+        count_gauges_near(zone, [], -1)
