@@ -32,7 +32,8 @@ def gauges(qgis_app):
     ):
         point = lonlat(x, y)
         records.append({"code": code, "name": name, "obsTime": WHEN, "level": level, "startLevel": 0.3,
-                        "warnLevel": 1.0, "fladLevel": 1.6, "lat": point.y(), "lon": point.x(), "prefCode": "23000"})  # fmt: skip
+                        "warnLevel": 1.0, "fladLevel": 1.6, "lat": point.y(), "lon": point.x(),
+                        "prefCode": "23000"})  # fmt: skip
     layer = create_crisis_layer({"prefectures": ["23000"], "url": "", "interval": 600.0})
     apply_gauges(layer, read_area_json({"obss": records}), ["23000"])
     QgsProject.instance().addMapLayer(layer)
