@@ -64,7 +64,7 @@
             <translation>ハザード曝露集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="84" />
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="45" />
             <source>Hazards and rivers</source>
             <translation>ハザード・河川</translation>
         </message>
@@ -84,12 +84,12 @@
             <translation>ランク属性（ポリゴンのハザード）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="111" />
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="56" />
             <source>Zones</source>
             <translation>集計区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="112" />
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="57" />
             <source>Zone id field</source>
             <translation>区域IDの属性</translation>
         </message>
@@ -1708,82 +1708,82 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL は mqtt://host:1883 の形式で入力してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="37" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="60" />
             <source>River level alerts</source>
             <translation>河川水位アラート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="79" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="113" />
             <source>The alert log did not accept the new rows.</source>
             <translation>アラート記録に行を追加できませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="90" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="124" />
             <source>Export the alert log as .gpkg, .geojson or .csv.</source>
             <translation>アラート記録は .gpkg、.geojson、.csv のいずれかで書き出してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="98" />
+            <location filename="../smartcity_qgis/layers/rivers/alerts.py" line="162" />
             <source>The alert log could not be written to {0}: {1}</source>
             <translation>アラート記録を {0} に書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="106" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="108" />
             <source>The layer {0} cannot take new fields.</source>
             <translation>レイヤ {0} に属性を追加できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="201" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="203" />
             <source>The layer {0} did not accept the computed levels.</source>
             <translation>レイヤ {0} に計算した水位レベルを書き込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="209" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="211" />
             <source>Level 5: flooding (levee crown reached)</source>
             <translation>レベル5：氾濫発生（堤防高以上）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="210" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
             <source>Level 4: flood danger level (氾濫危険水位)</source>
             <translation>レベル4：氾濫危険水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="211" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
             <source>Level 3: evacuation decision level (避難判断水位)</source>
             <translation>レベル3：避難判断水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
             <source>Level 2: flood caution level (氾濫注意水位)</source>
             <translation>レベル2：氾濫注意水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="215" />
             <source>Level 1: flood-fighting standby level (水防団待機水位)</source>
             <translation>レベル1：水防団待機水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="216" />
             <source>Below the standby level</source>
             <translation>水防団待機水位未満</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="228" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="230" />
             <source>No recent reading</source>
             <translation>最近の観測値なし</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="236" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="238" />
             <source>Level unknown</source>
             <translation>レベル不明</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="246" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="248" />
             <source>{0} m to the next level</source>
             <translation>次のレベルまで {0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="247" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="249" />
             <source>no recent reading</source>
             <translation>観測値が古い</translation>
         </message>
@@ -1808,22 +1808,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="149" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="151" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="153" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="155" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="157" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="159" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="230" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="236" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1833,37 +1833,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="250" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="256" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="262" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="292" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="298" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="335" />
             <source>Time</source>
             <translation>時刻</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="306" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="343" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="352" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="315" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="352" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="329" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="366" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -2353,47 +2353,47 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}: 人数が少ない {1} セルは書き出しませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="28" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="29" />
             <source>River level style</source>
             <translation>河川水位スタイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="30" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="31" />
             <source>Choose a point layer of water-level stations.</source>
             <translation>水位観測所のポイントレイヤを選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="34" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="35" />
             <source>The layer has no {0} field with the water level.</source>
             <translation>レイヤに水位の属性 {0} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="44" />
             <source>The station table cannot be used: {0}</source>
             <translation>観測所表を使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="52" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="55" />
             <source>{0} stations have no level: {1}</source>
             <translation>{0} 観測所は水位レベルを判定できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="59" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="62" />
             <source>{0} stations styled by 警戒レベル.</source>
             <translation>{0} 観測所を警戒レベルで表示しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="70" />
             <source>Station table with the reference levels</source>
             <translation>基準水位の観測所表</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="70" />
             <source>CSV files (*.csv *.txt);;All files (*)</source>
             <translation>CSV ファイル (*.csv *.txt);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="83" />
             <source>River level style…</source>
             <translation>河川水位スタイル…</translation>
         </message>
@@ -2823,147 +2823,147 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} (破損)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="53" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="110" />
             <source>flood-fighting standby level</source>
             <translation>水防団待機水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="54" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="111" />
             <source>flood caution level</source>
             <translation>氾濫注意水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="55" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="112" />
             <source>evacuation decision level</source>
             <translation>避難判断水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="56" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="113" />
             <source>flood danger level</source>
             <translation>氾濫危険水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="57" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="114" />
             <source>levee crown height</source>
             <translation>堤防高</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="65" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="134" />
             <source>Station {0} reached the {1} (level {2}).</source>
             <translation>{0}観測所が{1}（レベル{2}）に達しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="66" />
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="137" />
             <source>Station {0} fell below the {1} (now level {2}).</source>
             <translation>{0}観測所が{1}を下回りました（現在レベル{2}）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="88" />
             <source>{0} d ago</source>
             <translation>{0} 日前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="92" />
             <source>rising</source>
             <translation>上昇</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="92" />
             <source>falling</source>
             <translation>下降</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="92" />
             <source>steady</source>
             <translation>横ばい</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="28" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="91" />
             <source>River levels</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Level</source>
             <translation>レベル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Station</source>
             <translation>観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="444" />
             <source>Water level (m)</source>
             <translation>水位（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Trend</source>
             <translation>傾向</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>To next level</source>
             <translation>次のレベルまで</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="133" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
             <source>Last reading</source>
             <translation>最終観測</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="152" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="197" />
             <source>Export alert log…</source>
             <translation>アラート履歴を書き出す…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="355" />
             <source>{0} stations</source>
             <translation>観測所 {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="355" />
             <source>No river station layer in the project.</source>
             <translation>プロジェクトに水位観測所のレイヤがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="242" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="357" />
             <source>{0} without a recent reading</source>
             <translation>最近の観測値なし {0} か所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="255" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="374" />
             <source>{0} m</source>
             <translation>{0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="258" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="379" />
             <source>{0} (no recent reading)</source>
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="348" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="478" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="353" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="483" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="353" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="483" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="367" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="497" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="168" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="214" />
             <source>The river layer {0} cannot be watched: {1}</source>
             <translation>河川レイヤ {0} は監視できません：{1}</translation>
         </message>
@@ -3236,6 +3236,296 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/export/planning_pack.py" line="247" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/announcer.py" line="86" />
+            <source>{0} more stations crossed a level: see the River levels panel.</source>
+            <translation>ほか {0} 観測所が水位の段階を超えました。河川水位パネルをご覧ください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="150" />
+            <source>Rise (m/h)</source>
+            <translation>上昇 (m/時)</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="173" />
+            <source>Alert when rising faster than</source>
+            <translation>次の速さを超えて上昇したら通知:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="180" />
+            <source>m/h</source>
+            <translation>m/時</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="186" />
+            <source>over</source>
+            <translation>期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="187" />
+            <source>min</source>
+            <translation>分</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="411" />
+            <source>Station {0} is rising {1} m per hour.</source>
+            <translation>{0}観測所の水位が毎時 {1} m で上昇しています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="187" />
+            <source>observation start level (観測開始水位)</source>
+            <translation>観測開始水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="188" />
+            <source>danger level (危険水位)</source>
+            <translation>危険水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="189" />
+            <source>flooding level (氾濫開始水位)</source>
+            <translation>氾濫開始水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="195" />
+            <source>normal</source>
+            <translation>平常</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="196" />
+            <source>observing</source>
+            <translation>観測中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="197" />
+            <source>danger level reached</source>
+            <translation>危険水位超過</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="198" />
+            <source>flooding level reached</source>
+            <translation>氾濫開始水位超過</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="205" />
+            <source>Crisis-management gauge: {0}</source>
+            <translation>危機管理型水位計：{0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="217" />
+            <source>Gauge {0} reached the {1}.</source>
+            <translation>{0}（危機管理型水位計）が{1}に達しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/schemes.py" line="218" />
+            <source>Gauge {0} fell below the {1}.</source>
+            <translation>{0}（危機管理型水位計）が{1}を下回りました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="59" />
+            <source>Crisis-management gauges (川の水位情報)</source>
+            <translation>危機管理型水位計（川の水位情報）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="60" />
+            <source>Prefectures to show (the ones under the map are ticked):</source>
+            <translation>表示する都道府県（地図の範囲にあるものを選択済み）:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="76" />
+            <source>A mirror or a prefecture's own service works too; {prefCode} stands for 23000 etc.</source>
+            <translation>ミラーや都道府県独自の配信も使えます。{prefCode} は 23000 などの都道府県コードに置き換わります。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="77" />
+            <source>Source URL</source>
+            <translation>配信元 URL</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="83" />
+            <source>The source updates every 10 minutes: it is never asked more often.</source>
+            <translation>配信元は10分ごとに更新されます。これより頻繁には取得しません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="84" />
+            <source>Ask every</source>
+            <translation>取得間隔</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="104" />
+            <source>Choose at least one prefecture.</source>
+            <translation>都道府県を一つ以上選んでください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="109" />
+            <source>The source URL must contain {prefCode}.</source>
+            <translation>配信元 URL には {prefCode} を含めてください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="93" />
+            <source>Crisis-management gauges (川の水位情報)…</source>
+            <translation>危機管理型水位計（川の水位情報）…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="83" />
+            <source>Synthetic demo data in the format of 川の水位情報 (not real readings)</source>
+            <translation>川の水位情報の形式による合成デモデータ（実測値ではありません）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="179" />
+            <source>Flooding level reached (氾濫開始水位)</source>
+            <translation>氾濫開始水位に到達</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="180" />
+            <source>Danger level reached (危険水位)</source>
+            <translation>危険水位に到達</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="181" />
+            <source>Observing: observation start level reached (観測開始水位)</source>
+            <translation>観測中（観測開始水位に到達）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="182" />
+            <source>Below the observation start level (観測開始水位)</source>
+            <translation>観測開始水位未満</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_layer.py" line="196" />
+            <source>Not in the latest file (last reading)</source>
+            <translation>最新の配信になし（前回の値）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="162" />
+            <source>{0}: the gauge source did not answer ({1}).</source>
+            <translation>{0}：水位の配信元から応答がありません（{1}）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="171" />
+            <source>{0}: the gauge source answered HTTP {1}.</source>
+            <translation>{0}：水位の配信元が HTTP {1} を返しました。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/crisis_live.py" line="178" />
+            <source>{0}: the gauge file cannot be read: {1}</source>
+            <translation>{0}：水位ファイルを読み込めません：{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="26" />
+            <source>reached the {0}</source>
+            <translation>{0}に到達</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="26" />
+            <source>fell below the {0}</source>
+            <translation>{0}を下回る</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="43" />
+            <source>{0} to {1}</source>
+            <translation>{0}～{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="55" />
+            <source>River gauges at the peak of the storm</source>
+            <translation>出水ピーク時の河川水位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="44" />
+            <source>Most severe reading of each gauge, {0}</source>
+            <translation>各水位計の最も危険な観測値（{0}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="58" />
+            <source>No threshold was crossed.</source>
+            <translation>水位の基準を超えた記録はありません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/replay_figure.py" line="62" />
+            <source>Crossings ({0})</source>
+            <translation>基準水位の通過（{0} 件）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="30" />
+            <source>The snapshots cannot be replayed: {0}</source>
+            <translation>保存された水位ファイルを再生できません：{0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="43" />
+            <source>{0} readings and {1} crossings replayed into {2}; the Temporal Controller plays the storm.</source>
+            <translation>観測値 {0} 件と基準水位の通過 {1} 件を {2} に再現しました。時系列コントローラで出水を再生できます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="52" />
+            <source>Replaying gauge snapshots</source>
+            <translation>保存された水位ファイルを再生中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="98" />
+            <source>Folder of saved area files (川の水位情報)</source>
+            <translation>保存された水位ファイルのフォルダ（川の水位情報）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river.py" line="106" />
+            <source>After-action replay of gauge snapshots…</source>
+            <translation>保存された水位ファイルで出水を振り返る…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="130" />
+            <source>The replay could not be written to {0}: {1}</source>
+            <translation>再生結果を {0} に書き込めませんでした：{1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="140" />
+            <source>{0}: gauge readings</source>
+            <translation>{0}：水位の観測値</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="141" />
+            <source>{0}: crossings</source>
+            <translation>{0}：基準水位の通過</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="142" />
+            <source>{0}: peak of each gauge</source>
+            <translation>{0}：各水位計のピーク</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/rivers/replay.py" line="144" />
+            <source>The replay {0} cannot be read.</source>
+            <translation>再生結果 {0} を読み込めません。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="42" />
+            <source>Gauges near zones by status</source>
+            <translation>区域近傍の水位計（状況別）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="48" />
+            <source>For each zone (district, mesh cell or any polygon), the river gauges at each status inside it and within a distance of it, measured in the zone's plane-rectangular CRS. Gauges are read in their own scheme: 警戒レベル for stations with four reference levels (city OS layers, station tables), 観測開始水位 / 危険水位 / 氾濫開始水位 for crisis-management gauges (川の水位情報).</source>
+            <translation>区域（地区、メッシュ、任意のポリゴン）ごとに、区域内および指定距離以内にある河川水位計の数を状況別に数えます。距離は区域の平面直角座標系で測ります。水位計はそれぞれの基準で判定します：4つの基準水位を持つ観測所（都市OSレイヤ、観測所一覧表）は警戒レベル、危機管理型水位計（川の水位情報）は観測開始水位・危険水位・氾濫開始水位。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="60" />
+            <source>River gauges</source>
+            <translation>河川水位計</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="63" />
+            <source>Gauges within (metres)</source>
+            <translation>水位計の範囲（m）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="66" />
+            <source>Gauges by status</source>
+            <translation>状況別の水位計</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="76" />
+            <source>Give zones and a layer of river gauges.</source>
+            <translation>区域と河川水位計のレイヤを指定してください。</translation>
         </message>
     </context>
 </TS>

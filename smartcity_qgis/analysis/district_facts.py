@@ -86,6 +86,7 @@ class StationFact:
     name: str
     distance_m: float
     alert_level: int | None
+    status_text: str | None = None  # a gauge of another scheme (e.g. a crisis gauge) says its own status
 
 
 def area_ha(geometry) -> float:
@@ -144,15 +145,18 @@ def count_by_type(district, points: Iterable[tuple[Any, str]]) -> dict[str, int]
     return dict(sorted(counts.items()))
 
 
-def stations_within(district, stations: Iterable[tuple[Any, str, int | None]], distance_m: float) -> list[StationFact]:
-    """River stations within ``distance_m`` of the district, nearest first."""
+def stations_within(district, stations: Iterable[tuple], distance_m: float) -> list[StationFact]:
+    """River stations within ``distance_m`` of the district, nearest first.
+
+    Each station is ``(geometry, name, alert level)``, or with a fourth item, the status text of
+    a gauge read in another scheme (a crisis gauge's 観測開始水位 / 危険水位 / 氾濫開始水位)."""
     found = []
-    for geometry, name, level in stations:
+    for geometry, name, level, *status in stations:
         if geometry is None or geometry.is_empty:
             continue
         distance = district.distance(geometry)
         if distance <= distance_m:
-            found.append(StationFact(name, distance, level))
+            found.append(StationFact(name, distance, level, status[0] if status else None))
     return sorted(found, key=lambda s: (s.distance_m, s.name))
 
 
@@ -283,7 +287,7 @@ def build_fact_sheet(
         within = f"{station_distance_m:g} m以内" if station_distance_m is not None else ""
         rows.append(FactRow("河川", "river_stations", f"近傍の水位観測所（{within}）", _number(len(stations)), "箇所"))
         for station in stations:
-            level = alert_level_text(station.alert_level)
+            level = station.status_text or alert_level_text(station.alert_level)
             rows.append(
                 FactRow(
                     "河川",

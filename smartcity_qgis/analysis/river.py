@@ -21,6 +21,7 @@ import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 # 警戒レベル of each reached reference level (index = number of thresholds reached).
@@ -168,16 +169,24 @@ class Crossing:
         return self.to_level > self.from_level
 
 
-def detect_crossings(previous_level: int | None, new_level: int | None) -> list[Crossing]:
+def detect_crossings(
+    previous_level: int | None, new_level: int | None, levels: Sequence[int] | None = None
+) -> list[Crossing]:
     """Every level boundary crossed going from ``previous_level`` to ``new_level``.
 
     A jump over several thresholds yields one crossing per threshold, in order; no
-    previous level (first reading) or no new level yields none.
+    previous level (first reading) or no new level yields none. ``levels`` lists the levels
+    a station can be at (a crisis gauge without 危険水位 goes from 1 straight to 3): only
+    those are stepped through.
     """
     if previous_level is None or new_level is None or previous_level == new_level:
         return []
     step = 1 if new_level > previous_level else -1
-    return [Crossing(level, level + step) for level in range(previous_level, new_level, step)]
+    path = list(range(previous_level, new_level + step, step))
+    if levels is not None:
+        allowed = set(levels) | {previous_level, new_level}
+        path = [level for level in path if level in allowed]
+    return [Crossing(a, b) for a, b in itertools.pairwise(path)]
 
 
 # -- station tables --------------------------------------------------------------------
@@ -304,13 +313,45 @@ class RiverWatch:
     """Recent readings and current level of each station, turning new readings into crossings.
 
     ``observe`` is what a live layer calls on every new reading; the histories feed
-    :func:`trend` and the crossings feed the alert log.
+    :func:`trend` and :meth:`rate_of_rise`, the crossings feed the alert log. One watch may
+    hear the same station from several layers (two connections to one city OS, a snapshot
+    and a live layer): :meth:`reading_time` keeps only readings newer than the newest one
+    heard, so a station is one station whichever layer speaks for it.
     """
 
-    def __init__(self, keep: int = 12) -> None:
+    def __init__(self, keep: int = 36) -> None:
         self.keep = keep
         self._history: dict[str, list[tuple[object, float]]] = {}
         self._level: dict[str, int] = {}
+        self._published: dict[str, object] = {}  # newest observation time published, per station
+        self._source: dict[str, str] = {}  # the layer that gave the latest reading
+        self.rate_alerted: set[str] = set()  # stations whose rate-of-rise alert is on
+
+    def reading_time(
+        self, station: str, observed: datetime | None, water_level: float, source: str, now: datetime
+    ) -> datetime | None:
+        """When a reading counts as taken, or None when it is not new for this station.
+
+        A reading older than the newest heard (from any layer) is not new, nor one another
+        layer gives for the same observation time. A level changed without a new observation
+        time (a push that does not update ``dateObserved``) counts as taken ``now``.
+        """
+        history = self._history.get(station)
+        last_level = history[-1][1] if history else None
+        seen = self._published.get(station)
+        if observed is not None and seen is not None:
+            if observed < seen:
+                return None
+            if observed == seen and source != self._source.get(station) and last_level != water_level:
+                return None
+        if last_level == water_level and (observed is None or observed == seen):
+            return None
+        self._source[station] = source
+        if observed is not None and (seen is None or observed > seen):
+            self._published[station] = observed
+            if not history or observed > history[-1][0]:
+                return observed
+        return now if not history or now > history[-1][0] else history[-1][0]
 
     def observe(
         self, station: str, when: object, water_level: float | None, thresholds: RiverThresholds
@@ -318,15 +359,22 @@ class RiverWatch:
         """Record a reading; return the level boundaries crossed since the previous one."""
         if _is_missing(water_level):
             return []
+        return self.observe_stage(station, when, float(water_level), alert_level(water_level, thresholds))
+
+    def observe_stage(
+        self, station: str, when: object, water_level: float, stage: int | None, levels: Sequence[int] | None = None
+    ) -> list[Crossing]:
+        """Record a reading whose stage (level of its own scheme) is already known; return the crossings."""
         history = self._history.setdefault(station, [])
         if history and history[-1][0] == when and history[-1][1] == float(water_level):
             return []  # the same reading delivered twice (notification and poll)
         history.append((when, float(water_level)))
         del history[: -self.keep]
-        new_level = alert_level(water_level, thresholds)
         previous = self._level.get(station)
-        self._level[station] = new_level
-        return detect_crossings(previous, new_level)
+        if stage is None:
+            return []
+        self._level[station] = stage
+        return detect_crossings(previous, stage, levels)
 
     def history(self, station: str) -> list[tuple[object, float]]:
         return list(self._history.get(station, []))
@@ -336,3 +384,26 @@ class RiverWatch:
 
     def trend(self, station: str, tolerance: float = 0.02) -> str:
         return trend(self._history.get(station, []), tolerance=tolerance)
+
+    def rate_of_rise(self, station: str, window: timedelta = timedelta(hours=1)) -> float | None:
+        """Metres per hour over the last ``window``: see :func:`rate_of_rise`."""
+        return rate_of_rise(self._history.get(station, []), window)
+
+
+def rate_of_rise(history: Sequence[tuple[object, float]], window: timedelta = timedelta(hours=1)) -> float | None:
+    """Rise in metres per hour between the newest reading and the oldest one within ``window``.
+
+    Readings are ``(time, level)`` pairs oldest first with timezone-aware times. None when
+    fewer than two readings fall in the window or they are less than a minute apart (a rate
+    over seconds says nothing about a river). Negative when the river falls.
+    """
+    timed = [(when, float(level)) for when, level in history if isinstance(when, datetime) and not _is_missing(level)]
+    if len(timed) < 2:
+        return None
+    newest_time, newest_level = timed[-1]
+    inside = [(when, level) for when, level in timed if newest_time - when <= window]
+    oldest_time, oldest_level = inside[0]
+    hours = (newest_time - oldest_time).total_seconds() / 3600.0
+    if hours < 1 / 60:
+        return None
+    return (newest_level - oldest_level) / hours

@@ -21,6 +21,56 @@ from smartcity_qgis.layers.hazards.files import load_hazard_file
 FLOOD = PLUGIN_DIR / "resources" / "demo" / "hazard" / "A31a-20-23_okazaki_synthetic.shp"
 
 
+def _log_rows():
+    from smartcity_qgis.layers.rivers.alerts import ALERT_LOG_PROPERTY
+
+    for lyr in QgsProject.instance().mapLayers().values():
+        if lyr.customProperty(ALERT_LOG_PROPERTY):
+            return [(f["station_id"], f["from_level"], f["to_level"]) for f in lyr.getFeatures()]
+    return []
+
+
+def reopen_and_raise(layer, raised_id):
+    """Save, close and reopen the project, then raise another station: is the crossing still told?"""
+    from smartcity_qgis.dialogs.rivers.river_panel import RIVER_DOCK_OBJECT_NAME
+
+    result = {}
+    panel = iface.mainWindow().findChild(QDockWidget, RIVER_DOCK_OBJECT_NAME)  # noqa: F821
+    wait_until(lambda: len(_log_rows()) > 0, 60, "the first crossing in the alert log")
+    result["before"] = _log_rows()
+    path = os.path.join(artifacts, "reopen", "storm.qgs")  # noqa: F821
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    project = QgsProject.instance()
+    result["saved"] = project.write(path)
+    project.clear()
+    result["read"] = project.read(path)
+    wait_until(lambda: len(panel.station_order()) > 0, 90, "the reopened river layer watched")
+    logged = {row[0] for row in result["before"]} | {raised_id}
+    other = next(s for s in panel.station_order() if s not in logged)
+    state = next(s for _lid, s in panel.states() if s.station_id == other)
+    result["other"] = other
+    wait_until(lambda: any(u.state == "live" for u in _updaters()), 90, "live mode resumed")
+    demo_server().update_entity(other, {"waterLevel": round(float(state.water_level) + 1.5, 2)}, tenant="okazaki")
+    wait_until(lambda: any(row[0] == other for row in _log_rows()[len(result["before"]) :]), 90, "the new crossing")
+    result["after"] = _log_rows()
+    name = next(s.name for _lid, s in panel.states() if s.station_id == other)
+    wait_until(lambda: any(name in text for _key, text in panel.announcer.shown()), 30, "the crossing announced")
+    result["told"] = [text for _key, text in panel.announcer.shown()]
+    result["other_name"] = name
+    result["log_file"] = os.path.exists(os.path.join(artifacts, "reopen", "storm_river_alerts.gpkg"))  # noqa: F821
+    iface.mainWindow().grab().save(os.path.join(artifacts, "reopened_crossing.png"))  # noqa: F821
+    for updater in _updaters():
+        updater.stop()
+    return result
+
+
+def _updaters():
+    from smartcity_qgis.dialogs.cityos import ui_cityos
+
+    cityos = ui_cityos.current()
+    return list(getattr(cityos.snapshots, "updaters", {}).values()) + list(cityos.live.updaters.values())
+
+
 def run_extra(finish):
     live = {}
     report["live"] = live  # noqa: F821 (given by desktop_probe)
@@ -59,7 +109,7 @@ def run_extra(finish):
         canvas.refresh()
         wait_until(lambda: not canvas.isDrawing(), 30, "canvas drawing")
         iface.mainWindow().grab().save(os.path.join(artifacts, "live_layer_updated.png"))  # noqa: F821
-        demo.updater.stop()
+        report["reopen"] = reopen_and_raise(layer, entity_id)  # noqa: F821
     except Exception as exc:  # the report carries it; the pytest side fails on it
         import traceback
 

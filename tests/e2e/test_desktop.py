@@ -73,3 +73,13 @@ def test_live_river_stations_from_the_demo_city_os(japanese):
     assert live["same_fid"] and live["features_after"] == live["features"], "changed in place"
     assert (japanese.artifacts / "live_layer_updated.png").stat().st_size > 10_000
     assert japanese.report["errors"] == []
+
+
+def test_after_reopening_the_project_crossings_are_still_announced_and_logged(japanese):
+    reopen = japanese.report["live"].get("error") or japanese.report.get("reopen")
+    assert isinstance(reopen, dict), reopen
+    assert reopen["saved"] and reopen["read"] and reopen["log_file"]
+    before, after = reopen["before"], reopen["after"]
+    assert before and after[: len(before)] == before, "earlier log entries are still there"
+    assert any(row[0] == reopen["other"] for row in after[len(before) :]), "the new crossing is logged"
+    assert any(reopen["other_name"] in text for text in reopen["told"]), "and announced"

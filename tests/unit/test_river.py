@@ -207,3 +207,48 @@ def test_station_table_keyed_by_name():
         "観測所名,水防団待機水位,氾濫注意水位,避難判断水位,氾濫危険水位\n殿橋,2.0,2.8,3.4,4.0\n".encode("cp932")
     )
     assert table.thresholds["殿橋"].evacuation == 3.4
+
+
+def test_rate_of_rise_over_a_window():
+    from datetime import UTC, datetime, timedelta
+
+    from smartcity_qgis.analysis.river import rate_of_rise
+
+    t0 = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    history = [(t0 + timedelta(minutes=10 * i), 1.0 + 0.05 * i) for i in range(13)]  # 0.3 m/h for 2 h
+    assert rate_of_rise(history, timedelta(hours=1)) == pytest.approx(0.3)
+    assert rate_of_rise(history[:1]) is None
+    assert rate_of_rise([(t0, 1.0), (t0 + timedelta(seconds=20), 1.5)]) is None, "seconds say nothing"
+    falling = [(when, 3.0 - level) for when, level in history]
+    assert rate_of_rise(falling, timedelta(minutes=30)) == pytest.approx(-0.3)
+
+
+def test_one_station_heard_from_two_layers_counts_once():
+    from datetime import UTC, datetime, timedelta
+
+    from smartcity_qgis.analysis.river import RiverWatch
+
+    watch = RiverWatch()
+    now = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    t10, t20 = now - timedelta(minutes=20), now - timedelta(minutes=10)
+
+    def take(observed, level, source, at=now):
+        when = watch.reading_time("s", observed, level, source, at)
+        if when is not None:
+            watch.observe_stage("s", when, level, 4)
+        return when
+
+    assert take(t20, 4.30, "live") == t20
+    assert take(t10, 4.07, "snapshot") is None, "an older copy is not a reading"
+    assert take(t20, 4.25, "snapshot") is None, "another layer at the same time"
+    assert take(t20, 4.30, "live") is None, "the same reading again"
+    assert take(t20, 4.40, "live") == now, "a push without a new time counts as now"
+    later = now + timedelta(minutes=5)
+    assert take(t20, 4.50, "live", later) == later
+    assert [level for _when, level in watch.history("s")] == [4.30, 4.40, 4.50]
+
+
+def test_crossings_only_through_the_levels_a_station_has():
+    assert detect_crossings(1, 3, levels=(0, 1, 3)) == [Crossing(1, 3)]
+    assert detect_crossings(3, 0, levels=(0, 1, 3)) == [Crossing(3, 1), Crossing(1, 0)]
+    assert detect_crossings(0, 2, levels=None) == [Crossing(0, 1), Crossing(1, 2)]

@@ -119,6 +119,8 @@ class ChartDock(QgsDockWidget):
         self.labels: dict[str, str] = {}
         self.series: dict[str, list[tuple[datetime, float]]] = {}
         self.thresholds: list[tuple[str, float, str]] = []
+        self.bands: list[tuple[float, float, str]] = []  # (low, high, colour) shaded behind the series
+        self.value_label = ""  # the y-axis title when a caller hands the series over (show_series)
         self._task: HistorySeriesTask | None = None
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
@@ -180,13 +182,17 @@ class ChartDock(QgsDockWidget):
         layer: QgsVectorLayer | None,
         attr: str | None = None,
         thresholds: list[tuple[str, float, str]] | None = None,
+        bands: list[tuple[float, float, str]] | None = None,
     ) -> None:
         """Plot the selected features of ``layer`` (its first numeric attribute unless ``attr``).
 
         ``thresholds`` are horizontal reference lines drawn across the chart, as
-        (label, value, colour) — a river station's reference levels, for instance.
+        (label, value, colour) — a river station's reference levels, for instance; ``bands``
+        are value ranges shaded in a colour (low, high, colour), e.g. the level bands.
         """
         self.thresholds = [(str(label), float(value), str(colour)) for label, value, colour in thresholds or []]
+        self.bands = [(float(low), float(high), str(colour)) for low, high, colour in bands or []]
+        self.value_label = ""
         self._watch_selection(None)
         if layer is None or not is_entity_layer(layer):
             self.layer = None
@@ -262,6 +268,30 @@ class ChartDock(QgsDockWidget):
         self.status_label.setText(tr("{0} observations of {1} sensors").format(count, len(self.series)))
         self.draw()
 
+    def show_series(
+        self,
+        series: dict[str, list[tuple[datetime, float]]],
+        labels: dict[str, str],
+        value_label: str,
+        thresholds: list[tuple[str, float, str]] | None = None,
+        bands: list[tuple[float, float, str]] | None = None,
+    ) -> None:
+        """Plot series the caller already has (readings kept by a river panel, not a city OS history)."""
+        if self._task is not None:
+            with contextlib.suppress(RuntimeError):
+                self._task.cancel()
+            self._task = None
+        self._watch_selection(None)
+        self.layer = None
+        self.series = {key: list(points) for key, points in series.items()}
+        self.labels = dict(labels)
+        self.value_label = value_label
+        self.thresholds = [(str(label), float(value), str(colour)) for label, value, colour in thresholds or []]
+        self.bands = [(float(low), float(high), str(colour)) for low, high, colour in bands or []]
+        count = sum(len(p) for p in self.series.values())
+        self.status_label.setText(tr("{0} observations of {1} sensors").format(count, len(self.series)))
+        self.draw()
+
     # -- live values --------------------------------------------------------------------------
     def append_live_value(self, entity_id: str, attr: str, _old: object, new: object) -> None:
         """Add a value pushed by live mode to the plotted series (redraw is throttled)."""
@@ -294,7 +324,14 @@ class ChartDock(QgsDockWidget):
                 )
             for label, value, colour in self.thresholds:
                 axes.axhline(value, color=colour, linestyle="--", linewidth=1.2, label=label)
-            axes.set_ylabel(f"{attr} [{unit}]" if unit else attr)
+            if self.bands:  # shaded within the range the data and lines already span
+                low_limit, high_limit = axes.get_ylim()
+                for low, high, colour in self.bands:
+                    low, high = max(low, low_limit), min(high, high_limit)
+                    if low < high:
+                        axes.axhspan(low, high, color=colour, alpha=0.15, linewidth=0, zorder=0)
+                axes.set_ylim(low_limit, high_limit)
+            axes.set_ylabel(self.value_label or (f"{attr} [{unit}]" if unit else attr))
             axes.set_xlabel(tr("Time"))
             axes.grid(True, alpha=0.3)
             if any(self.series.values()) or self.thresholds:

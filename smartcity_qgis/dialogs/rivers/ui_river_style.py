@@ -10,6 +10,7 @@ from qgis.PyQt.QtWidgets import QAction, QFileDialog
 from smartcity_qgis.analysis.river import StationTableError, read_station_table
 from smartcity_qgis.dialogs.plugin_ui import PluginUI, icon, vector_layer_type
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.rivers.monitor import STATION_TABLE_PROPERTY
 from smartcity_qgis.layers.rivers.style import RiverFieldMap, annotate_river_layer, apply_river_style
 
 LAST_FOLDER_KEY = "smartcity/river/last_folder"
@@ -48,6 +49,8 @@ def style_river_layer(layer, iface, station_table_path: str | None = None) -> bo
         bar.pushMessage(title, str(exc), Qgis.Warning, 0)
         return False
     apply_river_style(layer)
+    # The River levels panel watches the layer with the same table (and finds it again on reopen).
+    layer.setCustomProperty(STATION_TABLE_PROPERTY, str(Path(station_table_path).resolve()) if table else "")
     if report.problems:
         bar.pushMessage(
             title,

@@ -37,6 +37,8 @@ from smartcity_qgis.layers.cityos.entity_builder import type_label
 from smartcity_qgis.layers.cityos.entity_schema import STRING, qgs_field
 from smartcity_qgis.layers.districts.geometry import japan_zone_epsg
 from smartcity_qgis.layers.districts.layer import feature_attributes
+from smartcity_qgis.layers.rivers.exposure import feature_status, status_label_ja
+from smartcity_qgis.layers.rivers.schemes import is_crisis_layer
 
 WGS84 = QgsCoordinateReferenceSystem("EPSG:4326")
 ENTITY_TYPE_PROPERTY = "smartcity/entity_type"
@@ -210,12 +212,14 @@ def district_fact_sheet(districts: QgsVectorLayer, feature: QgsFeature, inputs: 
     stations = None
     if inputs.stations is not None:
         layer = inputs.stations
-        level = inputs.level_field or _first_field(layer, LEVEL_FIELDS)
+        crisis = is_crisis_layer(layer)  # crisis gauges: their own status, never a 警戒レベル
+        level = None if crisis else inputs.level_field or _first_field(layer, LEVEL_FIELDS)
         name = _first_field(layer, STATION_NAME_FIELDS)
         found = []
         for g, f in projector.shapes(layer, geometry, margin_m=inputs.station_distance_m):
             value = _number(f[level]) if level else None
-            found.append((g, str(f[name]) if name else str(f.id()), None if value is None else int(value)))
+            status = status_label_ja(feature_status(layer, f)) if crisis else None
+            found.append((g, str(f[name]) if name else str(f.id()), None if value is None else int(value), status))
         stations = stations_within(district, found, inputs.station_distance_m)
     rows = build_fact_sheet(
         attributes,

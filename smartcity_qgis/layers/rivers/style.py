@@ -35,6 +35,8 @@ from smartcity_qgis.i18n import tr
 # Official 警戒レベル colours; level 0 (below 水防団待機水位) has none, a calm blue is used.
 LEVEL_COLOURS = {5: "#0C000C", 4: "#AA00AA", 3: "#FF2800", 2: "#F2E700", 1: "#FFFFFF", 0: "#6FA8DC"}
 STALE_COLOUR = "#9E9E9E"
+# Selected stations: a green no level of any scheme uses (QGIS's default yellow is level 2's).
+SELECTION_COLOUR = "#00C853"
 OUTLINE_COLOUR = "#333333"
 ALERT_LEVEL, TREND, MARGIN, STALE = "alert_level", "trend", "margin", "stale"
 ARROWS = {"rising": "↑", "falling": "↓", "steady": "→"}
@@ -276,3 +278,31 @@ def apply_river_style(layer: QgsVectorLayer, fields: RiverFieldMap | None = None
     layer.setLabeling(QgsRuleBasedLabeling(root))
     layer.setLabelsEnabled(True)
     layer.triggerRepaint()
+
+
+def _colour_distance(a: QColor, b: QColor) -> float:
+    return ((a.red() - b.red()) ** 2 + (a.green() - b.green()) ** 2 + (a.blue() - b.blue()) ** 2) ** 0.5
+
+
+def clashes_with_levels(colour: QColor, colours: Iterable[str] = (), limit: float = 80.0) -> bool:
+    """True when ``colour`` is near a level colour (or one of ``colours``), e.g. QGIS's yellow and level 2."""
+    return any(_colour_distance(colour, QColor(c)) < limit for c in (*LEVEL_COLOURS.values(), STALE_COLOUR, *colours))
+
+
+def use_selection_colour(layer: QgsVectorLayer, project=None) -> None:
+    """Draw selected stations of ``layer`` in `SELECTION_COLOUR`.
+
+    QGIS 3.34 and later keep a selection colour per layer; before, the project's selection
+    colour is changed (and saved with the project) when it would pass for a level colour.
+    """
+    colour = QColor(SELECTION_COLOUR)
+    properties = getattr(layer, "selectionProperties", None)
+    if properties is not None:
+        from qgis.core import Qgis
+
+        selection = properties()
+        selection.setSelectionColor(colour)
+        selection.setSelectionRenderingMode(Qgis.SelectionRenderingMode.CustomColor)
+        return
+    if project is not None and clashes_with_levels(project.selectionColor()):
+        project.setSelectionColor(colour)
