@@ -18,7 +18,7 @@ from smartcity_qgis.cityos_sim.server import start_server
 from smartcity_qgis.layers import load_entity_layer
 from smartcity_qgis.layers.cityos.entity_builder import type_label
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
-from smartcity_qgis.layers.cityos.live import LIVE, LiveLayerUpdater
+from smartcity_qgis.layers.cityos.live import LIVE, WAITING, LiveLayerUpdater
 from tests.qgis.entity_layer_helpers import wait_until
 
 SDM = "https://smartdatamodels.org/dataModel.Environment/"
@@ -106,9 +106,12 @@ def test_live_updates_apply_to_the_short_named_fields(qgis_app, sim, mode):
     sdm_field = next(name for name, comment in comments.items() if comment == SDM + "waterLevel")
     fids = {f["entity_id"]: f.id() for f in layer.getFeatures()}
     updater = LiveLayerUpdater(layer, cfg, mode=mode, interval=0.3 if mode == "polling" else 3600)
+    synced: list[bool] = []
+    updater.synced.connect(lambda: synced.append(True))
     updater.start()
     try:
-        wait_until(lambda: updater.state == LIVE)
+        # push: subscribed and waiting for the broker's first notification; polling: live at once
+        wait_until(lambda: synced and updater.state == (WAITING if mode == "http" else LIVE))
         # the broker's own update, by the provider's names
         patch = {"waterLevel": {"type": "Property", "value": 3.75}, "@context": CONTEXT}
         r = requests.patch(
@@ -119,6 +122,7 @@ def test_live_updates_apply_to_the_short_named_fields(qgis_app, sim, mode):
         )
         assert r.status_code == 204, r.text
         wait_until(lambda: value_of(layer, "urn:ngsi-ld:WaterObserved:gauge-1", sdm_field) == pytest.approx(3.75))
+        wait_until(lambda: updater.state == LIVE)
         assert {f["entity_id"]: f.id() for f in layer.getFeatures()} == fids  # changed in place
         assert layer.fields().names() == list(comments)  # no field added under the IRI
     finally:
