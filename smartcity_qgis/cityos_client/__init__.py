@@ -25,6 +25,7 @@ from smartcity_qgis.cityos_client.errors import (
 )
 from smartcity_qgis.cityos_client.geodataframe import to_geodataframe
 from smartcity_qgis.cityos_client.models import Attribute, Entity, TypeInfo
+from smartcity_qgis.cityos_client.names import is_expanded, short_name
 from smartcity_qgis.cityos_client.notifications import parse_notification
 from smartcity_qgis.cityos_client.parse import parse_entity
 from smartcity_qgis.cityos_client.push import Subscription
@@ -51,7 +52,9 @@ __all__ = [
     "TooManyResultsError",
     "TypeInfo",
     "detect_flavor",
+    "is_expanded",
     "parse_entity",
     "parse_notification",
+    "short_name",
     "to_geodataframe",
 ]

@@ -75,6 +75,16 @@ def _ld_points(raw: Any) -> list[tuple[datetime, Any]]:
     return points
 
 
+def _attribute_of(temporal: dict, attr: str) -> Any:
+    """The asked attribute in a temporal entity: under the name asked for, or, when the broker
+    compacted that name differently (an IRI asked, a term of the @context answered), the one
+    attribute the answer holds."""
+    if attr in temporal:
+        return temporal[attr]
+    others = [k for k in temporal if k not in ("id", "type", "@context", "createdAt", "modifiedAt")]
+    return temporal[others[0]] if len(others) == 1 else None
+
+
 def _ld_history(
     client: BrokerSession,
     entity_id: str,
@@ -94,7 +104,7 @@ def _ld_history(
         resp = client.http.request("GET", url, params=params, headers=client.headers())
         if not isinstance(resp.data, dict):
             raise ServerError(f"the temporal answer for {entity_id} is not an entity ({url})", url=url)
-        page = _ld_points(resp.data.get(attr))
+        page = _ld_points(_attribute_of(resp.data, attr))
         points.extend(page)
         # 206 Partial Content: the broker cut the range; ask again after the last instant received.
         if resp.status != 206 or not page or last_n:

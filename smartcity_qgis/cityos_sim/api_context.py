@@ -1,11 +1,12 @@
-"""What the NGSI-v2, NGSI-LD and QuantumLeap handlers need of the server: its clock, store and
-subscriptions. `SimServer` is one; the handlers take this protocol so that the server can route to
+"""What the NGSI-v2, NGSI-LD and QuantumLeap handlers need of the server: its clock, store,
+subscriptions and JSON-LD contexts. `SimServer` is one; the handlers take this protocol so that the server can route to
 them without the modules importing each other."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from smartcity_qgis.cityos_sim.jsonld import ContextLoader
 from smartcity_qgis.cityos_sim.store import Store
 from smartcity_qgis.cityos_sim.subscriptions import SubscriptionManager
 
@@ -15,5 +16,6 @@ class SimContext(Protocol):
 
     store: Store
     subs: SubscriptionManager
+    contexts: ContextLoader  # JSON-LD @context documents, fetched and kept
 
     def now(self) -> float: ...

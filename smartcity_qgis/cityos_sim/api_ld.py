@@ -13,7 +13,8 @@ from smartcity_qgis.cityos_sim import api_ld_common as common
 from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
-from smartcity_qgis.cityos_sim.model import LD_CORE_CONTEXT, EntityRecord, PayloadError, entity_from_ld, short_type
+from smartcity_qgis.cityos_sim.ld_names import LdNames, name_iri
+from smartcity_qgis.cityos_sim.model import EntityRecord, PayloadError, attr_from_ld, entity_from_ld
 from smartcity_qgis.cityos_sim.query import Predicate, QueryError, compile_q_ld
 from smartcity_qgis.cityos_sim.render import ld_entity, ld_feature, ld_feature_collection, ld_fragment
 from smartcity_qgis.cityos_sim.search import find
@@ -39,6 +40,7 @@ def handle(sim: SimContext, req: Request) -> Response:
             if m == "GET":
                 return get_entity(sim, req, seg[1])
             if m == "DELETE":
+                common.link_names(sim, req)  # a broken @context link is refused on every request
                 store = common.tenant_of(sim, req, False)
                 store.delete(common.record(store, seg[1]))
                 return Response.empty(204)
@@ -56,12 +58,16 @@ def handle(sim: SimContext, req: Request) -> Response:
         if len(seg) == 3 and m == "GET":
             return api_ld_temporal.retrieve(sim, req, seg[2])
         if len(seg) == 2 and m == "GET":
-            selection = _selection_from_params(req)
-            return api_ld_temporal.query(sim, req, lambda store: _find_page(store, req, selection))
+            names = common.link_names(sim, req)
+            selection = _selection_from_params(req, names)
+            return api_ld_temporal.query(sim, req, lambda store: _find_page(store, req, selection), names)
         if m in ("POST", "PATCH", "PUT", "DELETE"):
             raise ApiError(501, "the temporal API of the embedded city OS is read-only", "OperationNotSupported")
     elif head == "subscriptions":
-        return sim.subs.handle_ld(req, common.tenant_of(sim, req, m != "GET"), seg[1] if len(seg) > 1 else None)
+        store = common.tenant_of(sim, req, m != "GET")
+        body = common.payload(req) if m in ("POST", "PATCH") else None
+        names = common.request_names(sim, req, body)
+        return sim.subs.handle_ld(req, store, seg[1] if len(seg) > 1 else None, names, body)
     elif head in ("csourceRegistrations", "csourceSubscriptions", "jsonldContexts", "attributes"):
         raise ApiError(501, f"/ngsi-ld/v1/{head} is not served by the embedded city OS", "OperationNotSupported")
     else:
@@ -82,7 +88,9 @@ class Selection:
         q: str | None,
         geo: geoq.GeoFilter | None,
         geoproperty: str,
+        names: LdNames,
     ) -> None:
+        self.names = names
         self.attrs = attrs
         self.geo = geo
         self.geoproperty = geoproperty
@@ -91,7 +99,7 @@ class Selection:
         self.preds: list[Predicate] = []
         try:
             if q:
-                self.preds.append(compile_q_ld(q))
+                self.preds.append(compile_q_ld(q, names.stored))
         except QueryError as exc:
             raise ApiError(400, str(exc), "BadRequestData") from exc
         if attrs:
@@ -133,19 +141,20 @@ def _geo(georel: str | None, geometry: str | None, coordinates: str | None) -> g
         raise ApiError(400, str(exc), "BadRequestData") from exc
 
 
-def _selection_from_params(req: Request) -> Selection:
+def _selection_from_params(req: Request, names: LdNames) -> Selection:
     p = req.params
     sel: dict[str, Any] = {}
-    types = [short_type(t) for t in req.csv("type") or []]
+    types = [names.stored(t) for t in req.csv("type") or []]
     if types:
         sel["types"] = types
     if req.csv("id"):
         sel["ids"] = req.csv("id")
     if p.get("idPattern"):
         sel["idPattern"] = p["idPattern"]
-    attrs = [short_type(a) for a in req.csv("attrs") or req.csv("pick") or []] or None
+    attrs = [names.stored(a) for a in req.csv("attrs") or req.csv("pick") or []] or None
     geo = _geo(p.get("georel"), p.get("geometry"), p.get("coordinates"))
-    return Selection([sel] if sel else [], attrs, p.get("q"), geo, short_type(p.get("geoproperty", "location")))
+    geoproperty = names.stored(p.get("geoproperty", "location"))
+    return Selection([sel] if sel else [], attrs, p.get("q"), geo, geoproperty, names)
 
 
 def _find_page(store: TenantStore, req: Request, sel: Selection) -> tuple[list[EntityRecord], dict[str, str]]:
@@ -173,8 +182,9 @@ def _find_page(store: TenantStore, req: Request, sel: Selection) -> tuple[list[E
 
 def query_entities(sim: SimContext, req: Request) -> Response:
     accept = common.accept(req)
+    names = common.link_names(sim, req)
     store = common.tenant_of(sim, req, False)
-    sel = _selection_from_params(req)
+    sel = _selection_from_params(req, names)
     return _render_page(store, req, accept, sel)
 
 
@@ -184,12 +194,13 @@ def _render_page(store: TenantStore, req: Request, accept: str, sel: Selection) 
         page, headers = _find_page(store, req, sel)
         fmt = common.out_format(req)
         sys_attrs = "sysAttrs" in req.options()
+        names = sel.names
         if accept == "application/geo+json":
-            features = [ld_feature(r, fmt, sel.attrs, sys_attrs=sys_attrs) for r in page]
-            return Response.json(ld_feature_collection(features), 200, accept, headers)
+            features = [ld_feature(r, fmt, sel.attrs, sel.geoproperty, sys_attrs, names) for r in page]
+            return Response.json(ld_feature_collection(features, names), 200, accept, headers)
         ld_json = accept == "application/ld+json"
-        body = "[" + ",".join(ld_fragment(r, fmt, sel.attrs, ld_json, store.lock, sys_attrs) for r in page) + "]"
-        return common.json_answer(body, accept, headers=headers)
+        body = "[" + ",".join(ld_fragment(r, fmt, sel.attrs, ld_json, store.lock, sys_attrs, names) for r in page) + "]"
+        return common.json_answer(body, accept, headers=headers, names=names)
 
 
 def batch_query(sim: SimContext, req: Request) -> Response:
@@ -197,19 +208,20 @@ def batch_query(sim: SimContext, req: Request) -> Response:
     accept = common.accept(req)
     store = common.tenant_of(sim, req, False)
     body = common.payload(req)
+    names = common.request_names(sim, req, body)
     if not isinstance(body, dict) or body.get("type", "Query") != "Query":
         raise ApiError(400, "the payload must be a Query object (type Query)", "BadRequestData")
     selectors = []
     for ent in body.get("entities") or []:
         if not isinstance(ent, dict) or not isinstance(ent.get("type"), str):
             raise ApiError(400, "every entity selector needs a type", "BadRequestData")
-        sel: dict[str, Any] = {"types": [short_type(t) for t in ent["type"].split(",")]}
+        sel: dict[str, Any] = {"types": [names.stored(t) for t in ent["type"].split(",")]}
         if "id" in ent:
             sel["ids"] = [ent["id"]]
         if "idPattern" in ent:
             sel["idPattern"] = ent["idPattern"]
         selectors.append(sel)
-    attrs = [short_type(a) for a in body.get("attrs") or []] or None
+    attrs = [names.stored(a) for a in body.get("attrs") or []] or None
     gq = body.get("geoQ") or {}
     if not isinstance(gq, dict):
         raise ApiError(400, "geoQ must be an object", "BadRequestData")
@@ -218,7 +230,7 @@ def batch_query(sim: SimContext, req: Request) -> Response:
     q = body.get("q")
     if q is not None and not isinstance(q, str):
         raise ApiError(400, "q must be a string", "BadRequestData")
-    selection = Selection(selectors, attrs, q, geo, short_type(gq.get("geoproperty", "location")))
+    selection = Selection(selectors, attrs, q, geo, names.stored(gq.get("geoproperty", "location")), names)
     return _render_page(store, req, accept, selection)
 
 
@@ -227,22 +239,27 @@ def batch_query(sim: SimContext, req: Request) -> Response:
 
 def get_entity(sim: SimContext, req: Request, eid: str) -> Response:
     accept = common.accept(req)
+    names = common.link_names(sim, req)
     store = common.tenant_of(sim, req, False)
     rec = common.record(store, eid)
-    attrs = [short_type(a) for a in req.csv("attrs") or []] or None
+    attrs = [names.stored(a) for a in req.csv("attrs") or []] or None
     fmt = common.out_format(req)
+    sys_attrs = "sysAttrs" in req.options()
     if accept == "application/geo+json":
-        feature = ld_feature(rec, fmt, attrs, sys_attrs="sysAttrs" in req.options())
-        feature["@context"] = LD_CORE_CONTEXT
+        geoproperty = names.stored(req.params.get("geoproperty", "location"))
+        feature = ld_feature(rec, fmt, attrs, geoproperty, sys_attrs, names)
+        feature["@context"] = names.context_value()
         return Response.json(feature, 200, accept)
-    body = ld_entity(rec, fmt, attrs, accept == "application/ld+json", "sysAttrs" in req.options())
-    return common.json_answer(body, accept)
+    body = ld_entity(rec, fmt, attrs, accept == "application/ld+json", sys_attrs, names)
+    return common.json_answer(body, accept, names=names)
 
 
 def create_entity(sim: SimContext, req: Request) -> Response:
     store = common.tenant_of(sim, req, True)
+    body = common.payload(req)
+    names = common.request_names(sim, req, body)
     try:
-        rec = entity_from_ld(common.payload(req), sim.now())
+        rec = entity_from_ld(body, sim.now(), names.stored)
     except PayloadError as exc:
         raise ApiError(400, str(exc), "BadRequestData") from exc
     with store.lock:
@@ -259,12 +276,13 @@ def merge_or_replace(sim: SimContext, req: Request, eid: str) -> Response:
     body = common.payload(req)
     if not isinstance(body, dict):
         raise ApiError(400, "the payload is not a JSON object", "BadRequestData")
+    names = common.request_names(sim, req, body)
     if "id" in body and body["id"] != eid:
         raise ApiError(400, "the entity id in the payload differs from the one in the URL", "BadRequestData")
-    if "type" in body and short_type(str(body["type"])) != rec.type:
+    if "type" in body and names.stored(str(body["type"])) != rec.type:
         raise ApiError(400, "the entity type cannot be changed", "BadRequestData")
     now = sim.now()
-    attrs = common.ld_attrs(body, now)
+    attrs = common.ld_attrs(body, now, names)
     store.update(rec, attrs, now, replace=req.method == "PUT")
     return Response.empty(204)
 
@@ -273,22 +291,24 @@ def write_attrs(sim: SimContext, req: Request, eid: str, attr: str | None) -> Re
     store = common.tenant_of(sim, req, False)
     rec = common.record(store, eid)
     now = sim.now()
+    body = common.payload(req) if req.method != "DELETE" else None
+    names = common.request_names(sim, req, body)
     if attr is not None:
-        attr = short_type(attr)
+        attr = names.stored(attr)
     if attr is not None and req.method == "DELETE":
         if attr not in rec.attrs:
             raise ApiError(404, f"Attribute not found: {attr}", "ResourceNotFound")
         store.remove_attrs(rec, [attr], now)
         return Response.empty(204)
-    body = common.payload(req)
     if attr is not None:
         if req.method not in ("PATCH", "PUT"):
             raise ApiError(405, "only PATCH, PUT and DELETE on one attribute", "OperationNotSupported")
         if attr not in rec.attrs:
             raise ApiError(404, f"Attribute not found: {attr}", "ResourceNotFound")
-        store.update(rec, common.ld_attrs({attr: body}, now), now)
+        fragment = {k: v for k, v in body.items() if k != "@context"} if isinstance(body, dict) else body
+        store.update(rec, {attr: _one_attr(attr, fragment, now, names)}, now)
         return Response.empty(204)
-    attrs = common.ld_attrs(body, now)
+    attrs = common.ld_attrs(body, now, names)
     if req.method == "PATCH":
         known = {k: v for k, v in attrs.items() if k in rec.attrs}
         missing = [k for k in attrs if k not in rec.attrs]
@@ -297,8 +317,10 @@ def write_attrs(sim: SimContext, req: Request, eid: str, attr: str | None) -> Re
         if missing:
             return Response.json(
                 {
-                    "updated": list(known),
-                    "notUpdated": [{"attributeName": k, "reason": "attribute does not exist"} for k in missing],
+                    "updated": [names.shown(k) for k in known],
+                    "notUpdated": [
+                        {"attributeName": names.shown(k), "reason": "attribute does not exist"} for k in missing
+                    ],
                 },
                 207,
             )
@@ -315,39 +337,56 @@ def write_attrs(sim: SimContext, req: Request, eid: str, attr: str | None) -> Re
 # ---------------------------------------------------------------- types
 
 
+def _one_attr(name: str, body: Any, now: float, names: LdNames) -> Any:
+    try:
+        return attr_from_ld(name, body, now, names.stored)
+    except PayloadError as exc:
+        raise ApiError(400, str(exc), "BadRequestData") from exc
+
+
 def types(sim: SimContext, req: Request, name: str | None) -> Response:
+    """``/types``: ids are the full IRIs, ``typeName`` / ``attributeName`` the names under the
+    request's @context (ETSI GS CIM 009 EntityType, EntityTypeInfo, Attribute)."""
     accept = common.accept(req)
+    names = common.link_names(sim, req)
     store = common.tenant_of(sim, req, False)
     summary = store.type_summary()
+    shown = names.shown
     if name is not None:
-        info = summary.get(short_type(name))
+        stored = names.stored(name)
+        info = summary.get(stored)
         if info is None:
             raise ApiError(404, f"Entity type not found: {name}", "ResourceNotFound")
         body: Any = {
-            "id": short_type(name),
+            "id": name_iri(stored),
             "type": "EntityTypeInfo",
-            "typeName": short_type(name),
+            "typeName": shown(stored),
             "entityCount": info["count"],
             "attributeDetails": [
                 {
-                    "id": a,
+                    "id": name_iri(a),
                     "type": "Attribute",
-                    "attributeName": a,
+                    "attributeName": shown(a),
                     "attributeTypes": sorted({common.ld_kind(t) for t in ts}),
                 }
                 for a, ts in info["attrs"].items()
             ],
         }
-        return common.json_answer(body, accept)
+        return common.json_answer(body, accept, names=names)
     if req.params.get("details") == "true":
         body = [
-            {"id": n, "type": "EntityType", "typeName": n, "attributeNames": list(i["attrs"])}
+            {
+                "id": name_iri(n),
+                "type": "EntityType",
+                "typeName": shown(n),
+                "attributeNames": [shown(a) for a in i["attrs"]],
+            }
             for n, i in sorted(summary.items())
         ]
     else:
         body = {
             "id": f"urn:ngsi-ld:EntityTypeList:{store.name or 'default'}",
             "type": "EntityTypeList",
-            "typeList": sorted(summary),
+            "typeList": sorted(shown(n) for n in summary),
         }
-    return common.json_answer(body, accept)
+    return common.json_answer(body, accept, names=names)

@@ -26,6 +26,7 @@ def batch(sim: SimContext, req: Request, op: str) -> Response:
     body = common.payload(req)
     if not isinstance(body, list):
         raise ApiError(400, "a JSON array is expected", "BadRequestData")
+    link = common.link_names(sim, req)
     opts = req.options()
     now = sim.now()
     success: list[str] = []
@@ -39,7 +40,10 @@ def batch(sim: SimContext, req: Request, op: str) -> Response:
                 store.delete(rec)
                 success.append(item)
                 continue
-            rec = entity_from_ld(item, now)
+            # application/ld+json: each entity carries its own @context; else the Link header's serves all.
+            in_body, user = common.body_context(req, item)
+            names = common.names_for(sim, user) if in_body else link
+            rec = entity_from_ld(item, now, names.stored)
             existing = store.get(rec.id)
             if existing is None:
                 if op in ("update", "merge"):

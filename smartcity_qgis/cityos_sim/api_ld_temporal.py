@@ -16,7 +16,8 @@ from typing import Any
 from smartcity_qgis.cityos_sim import api_ld_common as common
 from smartcity_qgis.cityos_sim.api_context import SimContext
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
-from smartcity_qgis.cityos_sim.model import LD_CORE_CONTEXT, Attr, EntityRecord, as_geojson, iso, parse_time, short_type
+from smartcity_qgis.cityos_sim.ld_names import LdNames
+from smartcity_qgis.cityos_sim.model import Attr, EntityRecord, as_geojson, iso, parse_time
 from smartcity_qgis.cityos_sim.render import dumps
 from smartcity_qgis.cityos_sim.store import TenantStore
 
@@ -34,8 +35,9 @@ def _bad(text: str) -> ApiError:
 class TemporalQuery:
     """The temporal parameters of a request: time relation, lastN, attrs and representation."""
 
-    def __init__(self, req: Request) -> None:
+    def __init__(self, req: Request, names: LdNames) -> None:
         p = req.params
+        self.names = names
         self.timerel = p.get("timerel")
         try:
             self.t0 = parse_time(p["timeAt"]) if "timeAt" in p else None
@@ -51,7 +53,7 @@ class TemporalQuery:
             self.last_n = int(last_n) if last_n is not None else None
         except ValueError as exc:
             raise _bad("lastN must be a positive integer") from exc
-        self.attrs = [short_type(a) for a in req.csv("attrs") or []] or None
+        self.attrs = [names.stored(a) for a in req.csv("attrs") or []] or None
         opts = req.options()
         self.simplified = "temporalValues" in opts or p.get("format") == "temporalValues"
         self.aggregated = "aggregatedValues" in opts or p.get("format") == "aggregatedValues"
@@ -88,7 +90,8 @@ def _duration(text: str) -> float:
 
 def temporal_entity(store: TenantStore, rec: EntityRecord, tq: TemporalQuery) -> dict[str, Any]:
     """One entity in the temporal representation asked for."""
-    out: dict[str, Any] = {"id": rec.id, "type": rec.type}
+    shown = tq.names.shown
+    out: dict[str, Any] = {"id": rec.id, "type": shown(rec.type)}
     for name, attr in list(rec.attrs.items()):
         if tq.attrs is not None and name not in tq.attrs:
             continue
@@ -101,12 +104,12 @@ def temporal_entity(store: TenantStore, rec: EntityRecord, tq: TemporalQuery) ->
         if kind == "GeoProperty":
             samples = [(t, as_geojson(Attr(attr.type, v))) for t, v in samples]
         if tq.aggregated:
-            out[name] = {"type": kind, **_aggregate(samples, tq)}
+            out[shown(name)] = {"type": kind, **_aggregate(samples, tq)}
         elif tq.simplified:
-            out[name] = {"type": kind, _SIMPLIFIED.get(kind, "values"): [[v, iso(t)] for t, v in samples]}
+            out[shown(name)] = {"type": kind, _SIMPLIFIED.get(kind, "values"): [[v, iso(t)] for t, v in samples]}
         else:
             member = _NORMALIZED.get(kind, "value")
-            out[name] = [{"type": kind, member: v, "observedAt": iso(t)} for t, v in samples]
+            out[shown(name)] = [{"type": kind, member: v, "observedAt": iso(t)} for t, v in samples]
     return out
 
 
@@ -148,32 +151,33 @@ def _apply(method: str, values: list, numbers: list[float]) -> Any:
     return statistics.pstdev(numbers) if len(numbers) > 1 else 0.0  # stddev
 
 
-def _answer(body: Any, accept: str) -> Response:
+def _answer(body: Any, accept: str, names: LdNames) -> Response:
     if accept == "application/ld+json":
         if isinstance(body, dict):
-            body["@context"] = LD_CORE_CONTEXT
+            body["@context"] = names.context_value()
         else:
             for item in body:
-                item["@context"] = LD_CORE_CONTEXT
+                item["@context"] = names.context_value()
         return Response.json(dumps(body), 200, "application/ld+json")
-    return common.json_answer(dumps(body), "application/json")
+    return common.json_answer(dumps(body), "application/json", names=names)
 
 
 def retrieve(sim: SimContext, req: Request, eid: str) -> Response:
     """``GET /temporal/entities/{id}``."""
     accept = common.accept(req)
+    names = common.link_names(sim, req)
     store = common.tenant_of(sim, req, False)
     rec = common.record(store, eid)
-    return _answer(temporal_entity(store, rec, TemporalQuery(req)), accept)
+    return _answer(temporal_entity(store, rec, TemporalQuery(req, names)), accept, names)
 
 
-def query(sim: SimContext, req: Request, find_page: Any) -> Response:
+def query(sim: SimContext, req: Request, find_page: Any, names: LdNames) -> Response:
     """``GET /temporal/entities``: the entities a query selects (``find_page``), each with its history."""
     accept = common.accept(req)
     store = common.tenant_of(sim, req, False)
-    tq = TemporalQuery(req)
+    tq = TemporalQuery(req, names)
     page, headers = find_page(store)
     body = [temporal_entity(store, rec, tq) for rec in page]
-    resp = _answer(body, accept)
+    resp = _answer(body, accept, names)
     resp.headers.update(headers)
     return resp

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -221,8 +222,15 @@ def short_type(name: str) -> str:
     return name
 
 
-def attr_from_ld(name: str, body: Any, now: float) -> Attr:
-    """One attribute of an NGSI-LD normalized body (Property, GeoProperty, Relationship, LanguageProperty)."""
+def _same(name: str) -> str:
+    return name
+
+
+def attr_from_ld(name: str, body: Any, now: float, rename: Callable[[str], str] = _same) -> Attr:
+    """One attribute of an NGSI-LD normalized body (Property, GeoProperty, Relationship, LanguageProperty).
+
+    ``rename`` gives the stored name of a sub-property (the request's @context expands them too).
+    """
     check_name(name, "attribute name")
     if not isinstance(body, dict) or "type" not in body:
         if isinstance(body, dict) and "value" in body:
@@ -243,7 +251,7 @@ def attr_from_ld(name: str, body: Any, now: float) -> Attr:
         if key in ("type", "value", "object", "languageMap", "observedAt", "unitCode", "datasetId"):
             continue
         sval = sub.get("value", sub.get("object")) if isinstance(sub, dict) else sub
-        meta[key] = {"type": infer_type(sval), "value": sval}
+        meta[rename(key)] = {"type": infer_type(sval), "value": sval}
     if kind == "GeoProperty":
         value = body.get("value")
         geometry_of("geo:json", value)
@@ -271,8 +279,9 @@ def attr_from_ld(name: str, body: Any, now: float) -> Attr:
     return Attr(infer_type(value), value, meta or None, observed, now)
 
 
-def entity_from_ld(body: Any, now: float) -> EntityRecord:
-    """A new entity from a POST /ngsi-ld/v1/entities body (normalized)."""
+def entity_from_ld(body: Any, now: float, rename: Callable[[str], str] = short_type) -> EntityRecord:
+    """A new entity from a POST /ngsi-ld/v1/entities body (normalized); ``rename`` gives the stored
+    name of a type or attribute name (the request's @context expands them)."""
     if not isinstance(body, dict):
         raise PayloadError("the payload is not a JSON object")
     eid = body.get("id")
@@ -283,9 +292,9 @@ def entity_from_ld(body: Any, now: float) -> EntityRecord:
         etype = etype[0]
     if not isinstance(etype, str):
         raise PayloadError("Invalid Entity Type")
-    etype = check_name(short_type(etype), "entity type")
+    etype = check_name(rename(etype), "entity type")
     attrs = {
-        short_type(k): attr_from_ld(short_type(k), v, now)
+        rename(k): attr_from_ld(rename(k), v, now, rename)
         for k, v in body.items()
         if k not in ("id", "type", "@context", "scope", "createdAt", "modifiedAt")
     }

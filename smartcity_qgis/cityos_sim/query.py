@@ -331,14 +331,19 @@ def _find_op(statement: str) -> tuple[int, str | None]:
 # ---------------------------------------------------------------- NGSI-LD
 
 
+# Members of an NGSI-LD attribute that a q path may name after a dot (core terms, never expanded).
+_LD_ATTR_MEMBERS = frozenset(("observedAt", "modifiedAt", "createdAt", "unitCode", "datasetId"))
+
+
 class _LDParser:
     """Recursive descent over the LD grammar: OR (``|``) of AND (``;``) of terms, with parentheses."""
 
     OPS = ("!~=", "==", "!=", ">=", "<=", "~=", ">", "<")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, rename: Callable[[str], str]) -> None:
         self.text = text
         self.pos = 0
+        self.rename = rename
 
     def parse(self) -> Predicate:
         pred = self._or()
@@ -388,10 +393,13 @@ class _LDParser:
         self.pos += len(op)
         return _term(path, op, self._value(op), True)
 
-    @staticmethod
-    def _path(token: str) -> list[str]:
+    def _path(self, token: str) -> list[str]:
         head, *brackets = token.split("[")
-        parts = [short_type(p) for p in head.split(".")]
+        # An IRI's own dots (host, path) are not sub-property steps: those follow its last segment.
+        cut = max(head.rfind("/"), head.rfind("#")) if "://" in head else -1
+        steps = head[cut + 1 :].split(".")
+        steps[0] = head[: cut + 1] + steps[0]
+        parts = [self.rename(steps[0])] + [self.rename(p) if p not in _LD_ATTR_MEMBERS else p for p in steps[1:]]
         for b in brackets:
             if not b.endswith("]"):
                 raise QueryError(f"bad attribute path {token!r} in q")
@@ -427,8 +435,11 @@ class _LDParser:
         return _literal(raw, '"')
 
 
-def compile_q_ld(q: str) -> Predicate:
-    """NGSI-LD ``q``: terms joined by ``;`` (AND) and ``|`` (OR), with parentheses; strings in double quotes."""
+def compile_q_ld(q: str, rename: Callable[[str], str] = short_type) -> Predicate:
+    """NGSI-LD ``q``: terms joined by ``;`` (AND) and ``|`` (OR), with parentheses; strings in double quotes.
+
+    ``rename`` turns the attribute names of the request into the store's (its @context expands them).
+    """
     if not q.strip():
         raise QueryError("empty q")
-    return _LDParser(q.strip()).parse()
+    return _LDParser(q.strip(), rename).parse()

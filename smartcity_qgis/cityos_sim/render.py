@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from smartcity_qgis.cityos_sim.model import GEO_TYPES, LD_CORE_CONTEXT, Attr, EntityRecord, as_geojson, iso
+from smartcity_qgis.cityos_sim.ld_names import CORE_NAMES, LdNames
+from smartcity_qgis.cityos_sim.model import GEO_TYPES, Attr, EntityRecord, as_geojson, iso
 
 
 def dumps(obj: Any) -> str:
@@ -112,7 +113,7 @@ def _ld_value(attr: Attr) -> Any:
     return attr.value
 
 
-def _ld_attr(attr: Attr, fmt: str, sys_attrs: bool = False) -> Any:
+def _ld_attr(attr: Attr, fmt: str, sys_attrs: bool = False, names: LdNames = CORE_NAMES) -> Any:
     if fmt == "keyValues":
         return _ld_value(attr)
     if attr.type == "Relationship":
@@ -131,7 +132,7 @@ def _ld_attr(attr: Attr, fmt: str, sys_attrs: bool = False) -> Any:
         if mname == "unitCode":
             body["unitCode"] = meta.get("value")
         elif mname != "dateObserved":
-            body[mname] = {"type": "Property", "value": meta.get("value")}
+            body[names.shown(mname)] = {"type": "Property", "value": meta.get("value")}
     if fmt == "concise":
         kind = body.pop("type")
         if list(body) == ["value"] and (kind == "GeoProperty" or not isinstance(body["value"], dict)):
@@ -145,29 +146,38 @@ def ld_entity(
     attrs: list[str] | None = None,
     context: bool = False,
     sys_attrs: bool = False,
+    names: LdNames = CORE_NAMES,
 ) -> dict:
     """fmt: normalized | concise | keyValues. ``context`` adds ``@context`` (application/ld+json).
 
     ``sys_attrs`` (``options=sysAttrs``) adds the system attributes: the entity's ``createdAt`` and
-    ``modifiedAt``, and each attribute's ``modifiedAt`` (normalized and concise forms).
+    ``modifiedAt``, and each attribute's ``modifiedAt`` (normalized and concise forms). ``names``
+    compacts the type and the attribute names with the request's @context.
     """
-    out: dict[str, Any] = {"id": rec.id, "type": rec.type}
+    shown = names.shown
+    out: dict[str, Any] = {"id": rec.id, "type": shown(rec.type)}
     if sys_attrs:
         out["createdAt"], out["modifiedAt"] = iso(rec.created), iso(rec.modified)
     for name, attr in list(rec.attrs.items()):
         if attrs is None or name in attrs:
-            out[name] = _ld_attr(attr, fmt, sys_attrs)
+            out[shown(name)] = _ld_attr(attr, fmt, sys_attrs, names)
     if context:
-        out["@context"] = LD_CORE_CONTEXT
+        out["@context"] = names.context_value()
     return out
 
 
 def ld_fragment(
-    rec: EntityRecord, fmt: str, attrs: list[str] | None, context: bool, lock: Any, sys_attrs: bool = False
+    rec: EntityRecord,
+    fmt: str,
+    attrs: list[str] | None,
+    context: bool,
+    lock: Any,
+    sys_attrs: bool = False,
+    names: LdNames = CORE_NAMES,
 ) -> str:
-    """The JSON text of one entity; cached when the whole entity is asked for."""
-    if attrs is not None:
-        return dumps(ld_entity(rec, fmt, attrs, context, sys_attrs))
+    """The JSON text of one entity; cached when the whole entity is asked for under the core context."""
+    if attrs is not None or not names.core_only:
+        return dumps(ld_entity(rec, fmt, attrs, context, sys_attrs, names))
     key = f"ld{fmt}{int(context)}{int(sys_attrs)}"
     cache = rec.cache
     if cache is not None:
@@ -183,15 +193,20 @@ def ld_fragment(
 
 
 def ld_feature(
-    rec: EntityRecord, fmt: str, attrs: list[str] | None, geoproperty: str = "location", sys_attrs: bool = False
+    rec: EntityRecord,
+    fmt: str,
+    attrs: list[str] | None,
+    geoproperty: str = "location",
+    sys_attrs: bool = False,
+    names: LdNames = CORE_NAMES,
 ) -> dict:
     """One entity as a GeoJSON Feature (NGSI-LD ``application/geo+json``)."""
-    body = ld_entity(rec, fmt, attrs, sys_attrs=sys_attrs)
+    body = ld_entity(rec, fmt, attrs, sys_attrs=sys_attrs, names=names)
     geo = rec.attrs.get(geoproperty)
     geometry = as_geojson(geo) if geo is not None and geo.type in GEO_TYPES else None
     props = {k: v for k, v in body.items() if k != "id"}
     return {"id": rec.id, "type": "Feature", "geometry": geometry, "properties": props}
 
 
-def ld_feature_collection(features: list[dict]) -> str:
-    return dumps({"type": "FeatureCollection", "features": features, "@context": LD_CORE_CONTEXT})
+def ld_feature_collection(features: list[dict], names: LdNames = CORE_NAMES) -> str:
+    return dumps({"type": "FeatureCollection", "features": features, "@context": names.context_value()})

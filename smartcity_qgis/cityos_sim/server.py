@@ -17,6 +17,7 @@ from typing import Any
 from smartcity_qgis.cityos_sim import api_ld, api_ql, api_v2
 from smartcity_qgis.cityos_sim.auth import Gatekeeper, IdentityServer
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response, error_response
+from smartcity_qgis.cityos_sim.jsonld import ContextLoader
 from smartcity_qgis.cityos_sim.model import GEO_TYPES, Attr, PayloadError, geometry_of, infer_type, iso
 from smartcity_qgis.cityos_sim.mqtt_out import MqttPublisher
 from smartcity_qgis.cityos_sim.orion_rules import check_value
@@ -111,9 +112,12 @@ class SimServer:
         oidc_realm: str | None = None,
         oidc_host: str | None = None,
         token_lifetime: float | None = None,
+        context_timeout: float = 5.0,
         **scenario_options: Any,
     ) -> None:
         self.speed = float(speed)
+        # JSON-LD @context documents clients name by URL: fetched (at most this many seconds) and kept.
+        self.contexts = ContextLoader(timeout=context_timeout)
         self.mqtt_url = mqtt_url
         self.auto_advance = auto_advance
         self._rng = random.Random(seed)
@@ -452,6 +456,7 @@ def start_server(
     oidc_realm: str | None = None,
     oidc_host: str | None = None,
     token_lifetime: float | None = None,
+    context_timeout: float = 5.0,
     **scenario_options: Any,
 ) -> SimServer:
     """Start an embedded city OS in background threads (``port=0`` picks a free port).
@@ -460,6 +465,7 @@ def start_server(
     Okazaki scenario to these entity types, or sets the synthetic scenario's types. The scenario
     clock runs at ``speed`` scenario seconds per real second unless ``auto_advance`` is False.
     ``faults`` are kinds from ``FAULT_KINDS`` given to a share ``fault_rate`` of requests.
+    ``context_timeout`` bounds the fetch of a JSON-LD @context an NGSI-LD client names by URL.
     ``scenario_options`` go to the scenario: for ``okazaki`` ``storm_minutes`` (default 2.0),
     ``storm_start_minutes`` (0.0), ``start_time`` (epoch seconds, default now); for ``synthetic``
     ``area`` (min_lon, min_lat, max_lon, max_lat), ``updates_per_second``, ``tenant``.
@@ -484,5 +490,6 @@ def start_server(
         oidc_realm=oidc_realm,
         oidc_host=oidc_host,
         token_lifetime=token_lifetime,
+        context_timeout=context_timeout,
         **scenario_options,
     )

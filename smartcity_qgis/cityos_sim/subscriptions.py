@@ -14,15 +14,14 @@ from urllib.parse import quote, urlsplit
 
 from smartcity_qgis.cityos_sim import geo as geoq
 from smartcity_qgis.cityos_sim.http_api import ApiError, Request, Response
-from smartcity_qgis.cityos_sim.model import LD_CORE_CONTEXT, EntityRecord, geometry_of, iso, parse_time, short_type
+from smartcity_qgis.cityos_sim.ld_names import CORE_NAMES, LdNames
+from smartcity_qgis.cityos_sim.model import EntityRecord, geometry_of, iso, parse_time
 from smartcity_qgis.cityos_sim.query import Predicate, QueryError, compile_q_ld, compile_q_v2
 from smartcity_qgis.cityos_sim.render import dumps, ld_entity, v2_entity
 from smartcity_qgis.cityos_sim.store import PathError, TenantStore, parse_service_paths, path_matches
 
 if TYPE_CHECKING:
     from smartcity_qgis.cityos_sim.mqtt_out import MqttPublisher
-
-LINK = f'<{LD_CORE_CONTEXT}>; rel="http://www.w3.org/ns/json-ld#context"; type="application/ld+json"'
 
 
 @dataclass
@@ -53,6 +52,7 @@ class Subscription:
     fails: int = 0
     throttling: float = 0.0  # minimum seconds between two notifications
     last_queued: float = 0.0
+    names: LdNames = CORE_NAMES  # NGSI-LD: the @context it was created with, used for its notifications
 
 
 def _selector_matches(sel: dict, rec: EntityRecord) -> bool:
@@ -168,7 +168,7 @@ class SubscriptionManager:
             "type": "Notification",
             "subscriptionId": sub.id,
             "notifiedAt": iso(time.time()),
-            "data": [ld_entity(rec, sub.fmt, attrs)],
+            "data": [ld_entity(rec, sub.fmt, attrs, names=sub.names)],
         }
 
     # ------------------------------------------------------------ delivery
@@ -188,7 +188,7 @@ class SubscriptionManager:
         if sub.flavor == "v2":
             headers.update({"Fiware-Service": sub.tenant, "Fiware-ServicePath": path, "Ngsiv2-AttrsFormat": sub.fmt})
         else:
-            headers["Link"] = LINK
+            headers["Link"] = sub.names.link()
             if sub.tenant:
                 headers["NGSILD-Tenant"] = sub.tenant
         sub.times_sent += 1
@@ -343,11 +343,14 @@ class SubscriptionManager:
 
     # ------------------------------------------------------------ NGSI-LD CRUD
 
-    def handle_ld(self, req: Request, store: TenantStore, sub_id: str | None) -> Response:
+    def handle_ld(
+        self, req: Request, store: TenantStore, sub_id: str | None, names: LdNames, body: Any = None
+    ) -> Response:
+        """NGSI-LD ``/subscriptions``; ``names`` is the request's @context, ``body`` its payload."""
         subs = self._store(store.name)
         if sub_id is None:
             if req.method == "POST":
-                sub = self._ld_from(req.json_body("ld"), store.name)
+                sub = self._ld_from(body, store.name, names)
                 if sub.id in subs:
                     raise ApiError(409, f"Subscription already exists: {sub.id}", "AlreadyExists")
                 subs[sub.id] = sub
@@ -355,27 +358,29 @@ class SubscriptionManager:
             if req.method == "GET":
                 limit, offset = req.paging("ld")
                 items = [s for s in subs.values() if s.flavor == "ld"]
-                return Response.json([self._ld_view(s) for s in items[offset : offset + limit]], headers={"Link": LINK})
+                views = [self._ld_view(s) for s in items[offset : offset + limit]]
+                return Response.json(views, headers={"Link": names.link()})
             raise ApiError(405, "method not allowed", "OperationNotSupported")
         sub = subs.get(sub_id)
         if sub is None or sub.flavor != "ld":
             raise ApiError(404, f"Subscription not found: {sub_id}", "ResourceNotFound")
         if req.method == "GET":
-            return Response.json(self._ld_view(sub), headers={"Link": LINK})
+            return Response.json(self._ld_view(sub), headers={"Link": names.link()})
         if req.method == "DELETE":
             subs.pop(sub_id, None)
             return Response.empty(204)
         if req.method == "PATCH":
-            patch = req.json_body("ld")
+            patch = body
             if not isinstance(patch, dict):
                 raise ApiError(400, "the payload is not a JSON object", "BadRequestData")
-            new = self._ld_from({**sub.body, **patch, "id": sub_id}, store.name)
+            new_names = sub.names if names.core_only else names
+            new = self._ld_from({**sub.body, **patch, "id": sub_id}, store.name, new_names)
             new.times_sent, new.last_success = sub.times_sent, sub.last_success
             subs[sub_id] = new
             return Response.empty(204)
         raise ApiError(405, "method not allowed", "OperationNotSupported")
 
-    def _ld_from(self, body: Any, tenant: str) -> Subscription:
+    def _ld_from(self, body: Any, tenant: str, names: LdNames = CORE_NAMES) -> Subscription:
         def bad(text: str) -> ApiError:
             return ApiError(400, text, "BadRequestData")
 
@@ -390,7 +395,7 @@ class SubscriptionManager:
         for ent in entities:
             if not isinstance(ent, dict) or "type" not in ent:
                 raise bad("every entity selector needs a type")
-            sel = {"type": short_type(ent["type"])}
+            sel = {"type": names.stored(ent["type"])}
             sel.update({k: ent[k] for k in ("id", "idPattern") if k in ent})
             selectors.append(sel)
         if not selectors:
@@ -411,7 +416,7 @@ class SubscriptionManager:
         else:
             raise bad(f"unsupported endpoint scheme: {parts.scheme}")
         try:
-            q = compile_q_ld(body["q"]) if body.get("q") else None
+            q = compile_q_ld(body["q"], names.stored) if body.get("q") else None
             gq = body.get("geoQ") or {}
             geo = geoq.parse_ld(
                 gq.get("georel"), gq.get("geometry"), json.dumps(gq["coordinates"]) if "coordinates" in gq else None
@@ -434,7 +439,7 @@ class SubscriptionManager:
             tenant=tenant,
             body=body,
             selectors=selectors,
-            watched=[short_type(w) for w in watched],
+            watched=[names.stored(w) for w in watched],
             q=q,
             geo=geo,
             transport=transport,
@@ -443,11 +448,12 @@ class SubscriptionManager:
             qos=int((notification["endpoint"].get("notifierInfo") or {}).get("MQTT-QoS", 0) or 0)
             if isinstance(notification["endpoint"].get("notifierInfo"), dict)
             else 0,
-            attrs=[short_type(a) for a in notification.get("attributes") or []] or None,
+            attrs=[names.stored(a) for a in notification.get("attributes") or []] or None,
             fmt=fmt,
             throttling=_seconds(body.get("throttling")),
             active=body.get("isActive", True) is not False,
             expires=expires,
+            names=names,
         )
 
     def _ld_view(self, sub: Subscription) -> dict:

@@ -14,7 +14,9 @@ def test_zip_holds_the_plugin_and_no_test_code(tmp_path):
     names = zipfile.ZipFile(out).namelist()
     assert all(n.startswith("SmartCityQGIS/") for n in names)
     inner = [n.removeprefix("SmartCityQGIS/") for n in names]
-    for required in ("metadata.txt", "__init__.py", "plugin.py", "i18n/smartcity_qgis_ja.qm"):
+    # the JSON-LD contexts the embedded city OS reads at start (offline copies)
+    contexts = ("resources/jsonld/index.json", "resources/jsonld/ngsi-ld-core-context-v1.9.jsonld")
+    for required in ("metadata.txt", "__init__.py", "plugin.py", "i18n/smartcity_qgis_ja.qm", *contexts):
         assert required in inner
     for domain in ("cityos", "rivers", "hazards", "peopleflow", "districts"):
         assert f"smartcity_qgis/layers/{domain}/__init__.py" in inner

@@ -9,6 +9,7 @@ from qgis.gui import QgsCustomDropHandler
 from qgis.PyQt.QtCore import QMimeData, Qt
 from qgis.PyQt.QtWidgets import QAbstractItemView, QHeaderView, QTreeWidget, QTreeWidgetItem
 
+from smartcity_qgis.cityos_client.names import short_name
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.connection_status import ConnectionState
 from smartcity_qgis.layers.cityos.entity_builder import type_label
@@ -100,7 +101,8 @@ class CityOSTree(QTreeWidget):
         parent.takeChildren()
         for info in types:
             label = type_label(info.name)
-            text = f"{label} ({info.name})" if label else info.name
+            shown = short_name(info.name)  # an IRI (no @context defining it) shows its last segment
+            text = f"{label} ({shown})" if label else shown
             count = "" if info.count is None else f"{info.count:,}"
             item = QTreeWidgetItem([text, count])
             item.setData(0, ROLE_KIND, TYPE)
@@ -110,7 +112,8 @@ class CityOSTree(QTreeWidget):
             attrs = sorted(info.attributes.items())
             item.setToolTip(0, "\n".join(f"{name}: {', '.join(kinds)}" for name, kinds in attrs) or info.name)
             for name, kinds in attrs:
-                child = QTreeWidgetItem([name, ", ".join(kinds)])
+                child = QTreeWidgetItem([short_name(name), ", ".join(kinds)])
+                child.setToolTip(0, name)
                 child.setData(0, ROLE_KIND, ATTRIBUTE)
                 child.setData(0, ROLE_CONNECTION, connection)
                 child.setData(0, ROLE_TYPE, info.name)

@@ -16,6 +16,7 @@ from typing import Any
 
 from qgis.core import QgsFeedback, QgsVectorLayer
 
+from smartcity_qgis.cityos_client.names import short_name
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_features import (
     GEOMETRY_KINDS,
@@ -47,7 +48,7 @@ class InvalidEntity:
 
 
 def type_label(entity_type: str) -> str:
-    """A readable name for well-known entity types, in the user's language."""
+    """A readable name for well-known entity types (by their short name too), in the user's language."""
     labels = {
         "WaterObserved": tr("River water level"),
         "CrowdFlowObserved": tr("People count"),
@@ -62,13 +63,14 @@ def type_label(entity_type: str) -> str:
         "TrafficFlowObserved": tr("Traffic flow"),
         "NoiseLevelObserved": tr("Noise level"),
     }
-    return labels.get(entity_type, "")
+    return labels.get(short_name(entity_type), "")
 
 
 def layer_name(meta: LayerMeta, kind: str, split: bool) -> str:
     """The layer's name: readable type, NGSI type, service path, geometry kind, connection."""
     label = type_label(meta.entity_type)
-    name = f"{label} ({meta.entity_type})" if label else meta.entity_type
+    shown = short_name(meta.entity_type)  # an NGSI-LD type the @context does not define comes as an IRI
+    name = f"{label} ({shown})" if label else shown
     if meta.service_path and meta.service_path != "/":
         name += f" {meta.service_path}"
     if split:

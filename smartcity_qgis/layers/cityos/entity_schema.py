@@ -8,7 +8,9 @@ Layout of an entity layer (documented in the README):
   "last observed" time used by the stale style when the entity carries no
   observation time);
 * one field per attribute, typed from the values (int, double, bool, datetime,
-  date, string; structured values as JSON text);
+  date, string; structured values as JSON text); an attribute the broker names
+  by its IRI (NGSI-LD without a @context defining it) gets the IRI's last
+  segment as field name and keeps the IRI in the field's comment;
 * ``<attr>_unit`` (string) for attributes that carry a unit code and
   ``<attr>_observed_at`` (datetime) for attributes that carry their own
   observation time, created only when such a value is seen.
@@ -30,6 +32,8 @@ from typing import Any
 
 from qgis.core import Qgis, QgsField, QgsFields
 from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QVariant
+
+from smartcity_qgis.cityos_client.names import is_expanded, short_name
 
 # Value kinds, from narrow to wide.
 INT = "int"
@@ -216,10 +220,11 @@ class FieldSpec:
     kind: str
 
     def qgs_field(self) -> QgsField:
-        """The QgsField for this spec."""
+        """The QgsField for this spec; its comment says JSON text and the broker's full name (an IRI)."""
         field = qgs_field(self.name, self.kind)
-        if self.kind == JSON:
-            field.setComment("JSON")
+        notes = (["JSON"] if self.kind == JSON else []) + ([self.attr] if is_expanded(self.attr) else [])
+        if notes:
+            field.setComment("; ".join(notes))
         return field
 
 
@@ -287,7 +292,9 @@ class EntitySchema:
 
     def _add(self, attr: str, role: str, kind: str) -> FieldSpec:
         suffix = {ROLE_VALUE: "", ROLE_UNIT: "_unit", ROLE_OBSERVED: "_observed_at"}[role]
-        spec = FieldSpec(self._unique_name(f"{attr}{suffix}"), attr, role, kind)
+        # The broker's name stays in ``attr`` (queries, live updates, history use it); the field is
+        # named by its readable part, numbered when two IRIs end alike.
+        spec = FieldSpec(self._unique_name(f"{short_name(attr)}{suffix}"), attr, role, kind)
         self.specs.append(spec)
         self._by_key[(attr, role)] = spec
         self._names.add(spec.name.lower())

@@ -21,6 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDateTime, QVariant
 
+from smartcity_qgis.cityos_client.names import short_name
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_features import schema_of_layer
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
@@ -83,7 +84,7 @@ def map_tip_template(layer: QgsVectorLayer) -> str:
             if observed is not None:
                 when = f" <small>[% {_escaped(_age_expression(observed.name))} %]</small>"
             rows.append(
-                f"<tr><th align='left'>{static_html(spec.attr)}</th>"
+                f"<tr><th align='left'>{static_html(short_name(spec.attr))}</th>"
                 f"<td>[% {_escaped(ref)} %] {static_html(unit)}{when}</td></tr>"
             )
     observed_ref = _observed_ref()
@@ -131,9 +132,8 @@ def feature_html(layer: QgsVectorLayer, feature: QgsFeature, now: datetime | Non
             value = value.strftime("%Y-%m-%d %H:%M:%S")
         unit = unit_symbol(units.get(spec.attr, ""))
         shown = "" if value is None else str(value)
-        rows.append(
-            f"<tr><th align='left'>{html.escape(spec.attr)}</th><td>{html.escape(shown)} {html.escape(unit)}</td></tr>"
-        )
+        label = html.escape(short_name(spec.attr))
+        rows.append(f"<tr><th align='left'>{label}</th><td>{html.escape(shown)} {html.escape(unit)}</td></tr>")
     observed = values.get(OBSERVED_AT) or values.get(RECEIVED_AT)
     footer = ""
     if isinstance(observed, datetime):

@@ -34,6 +34,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QObject, QTimer
 
+from smartcity_qgis.cityos_client.names import short_name
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, is_entity_layer, is_stale, mark_offline
 from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
@@ -44,7 +45,7 @@ LOG_TAG = "SmartCity"
 def snapshot_file_name(meta: LayerMeta) -> str:
     """A file name that only depends on the layer's source (hostile type names are neutralised)."""
     digest = hashlib.sha1(meta.key().encode("utf-8")).hexdigest()[:12]
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", meta.entity_type)[:40] or "entities"
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", short_name(meta.entity_type))[:40] or "entities"
     return f"{safe}_{meta.geometry_kind or 'layer'}_{digest}.gpkg"
 
 

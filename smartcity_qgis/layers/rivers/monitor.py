@@ -32,6 +32,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QObject, QTimer, pyqtSignal
 
 from smartcity_qgis.analysis.river import RiverThresholds, RiverWatch, StationTable
+from smartcity_qgis.cityos_client.names import short_name
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
 from smartcity_qgis.layers.rivers.alerts import ALERT_LOG_PROPERTY, append_crossings, create_alert_log_layer
 from smartcity_qgis.layers.rivers.schemes import (
@@ -74,7 +75,8 @@ def is_river_layer(layer: Any, fields: RiverFieldMap | None = None) -> bool:
         return layer.fields().lookupField((fields or RiverFieldMap()).water_level) >= 0
     meta = LayerMeta.from_layer(layer)
     if meta is not None:
-        return meta.entity_type in RIVER_ENTITY_TYPES and (meta.geometry_kind or "point") == "point"
+        # An NGSI-LD broker may name the type by its IRI (no @context defining it): its last segment counts.
+        return short_name(meta.entity_type) in RIVER_ENTITY_TYPES and (meta.geometry_kind or "point") == "point"
     fields = fields or RiverFieldMap()
     names = set(layer.fields().names())
     return {fields.water_level, fields.standby, fields.caution, fields.evacuation, fields.danger} <= names
