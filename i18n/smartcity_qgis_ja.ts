@@ -534,62 +534,62 @@
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="52" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="53" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="53" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="54" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="54" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="56" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="59" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="60" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="60" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="61" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="61" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="62" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="63" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="63" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="64" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="77" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="77" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="77" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
@@ -883,17 +883,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="113" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="114" />
             <source>just now</source>
             <translation>たった今</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="115" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="116" />
             <source>{0} min ago</source>
             <translation>{0} 分前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="116" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="117" />
             <source>{0} h ago</source>
             <translation>{0} 時間前</translation>
         </message>
@@ -903,17 +903,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="85" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="86" />
             <source>Could not write the snapshot {0}: {1}</source>
             <translation>スナップショット {0} を書き込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="93" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="94" />
             <source>The snapshot {0} cannot be read.</source>
             <translation>スナップショット {0} を読み込めません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="307" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="308" />
             <source>Live mode of {0} cannot resume: {1}</source>
             <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
@@ -1633,17 +1633,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} 行を出力し、{1} 行をスキップしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="32" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="33" />
             <source>Entities / state</source>
             <translation>エンティティ数 / 状態</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="73" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="74" />
             <source>Expand to connect…</source>
             <translation>展開すると接続します…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="125" />
+            <location filename="../smartcity_qgis/dialogs/cityos/cityos_tree.py" line="128" />
             <source>No entity types</source>
             <translation>エンティティの種類がありません</translation>
         </message>
