@@ -2198,7 +2198,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="177" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="188" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
@@ -2318,7 +2318,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="95" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="103" />
             <source>Format</source>
             <translation>形式</translation>
         </message>
@@ -2408,27 +2408,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="99" />
+            <location filename="../smartcity_qgis/export/figure.py" line="102" />
             <source>Synthetic demo data (not real observations)</source>
             <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="107" />
+            <location filename="../smartcity_qgis/export/figure.py" line="110" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="108" />
+            <location filename="../smartcity_qgis/export/figure.py" line="111" />
             <source>Sources: {0}</source>
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="218" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="219" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="134" />
+            <location filename="../smartcity_qgis/export/figure.py" line="137" />
             <source>Give an extent, a district or layers with features</source>
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
@@ -2438,22 +2438,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="207" />
+            <location filename="../smartcity_qgis/export/figure.py" line="214" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="225" />
+            <location filename="../smartcity_qgis/export/figure.py" line="233" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="281" />
+            <location filename="../smartcity_qgis/export/figure.py" line="289" />
             <source>Unknown figure format: {0}</source>
             <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="283" />
+            <location filename="../smartcity_qgis/export/figure.py" line="291" />
             <source>The figure could not be written to {0}</source>
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
@@ -2468,7 +2468,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="250" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="252" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
@@ -2513,7 +2513,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="229" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="230" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2558,102 +2558,102 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="45" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="53" />
             <source>Page size</source>
             <translation>用紙サイズ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="54" />
             <source>Orientation</source>
             <translation>向き</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="54" />
             <source>Portrait</source>
             <translation>縦</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="54" />
             <source>Landscape</source>
             <translation>横</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="70" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="78" />
             <source>Planning map figure</source>
             <translation>計画用の地図図面</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="73" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
             <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
             <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="167" />
             <source>Map layers (top first)</source>
             <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="86" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
             <source>Map extent</source>
             <translation>地図の範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="87" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="95" />
             <source>Fit to districts</source>
             <translation>先行地区に合わせる</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="162" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
             <source>Title</source>
             <translation>タイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="92" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
             <source>Planning map</source>
             <translation>計画図</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="163" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="173" />
             <source>Subtitle</source>
             <translation>サブタイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="96" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="104" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="109" />
             <source>Figure file</source>
             <translation>図面ファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="109" />
             <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
             <translation>PDF・PNG・SVG (*.pdf *.png *.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="154" />
             <source>Planning pack</source>
             <translation>計画資料一式</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="147" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
             <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
             <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="162" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
             <source>Pilot district plan</source>
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="183" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="183" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -3208,12 +3208,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} には Python パッケージ {1} が必要ですが、この QGIS にはありません。Windows では OSGeo4W Shell（スタートメニューの QGIS フォルダ）を開いて python -m pip install {1} を実行するか、スマートシティ ▸ 追加パッケージをインストール… で QGIS プロファイルにインストールしてください。Debian / Ubuntu では sudo apt install {2} です。その後 QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="45" />
             <source>Print the live labels (levels, trends) instead of names only</source>
             <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="164" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="174" />
             <source>Author organisation (default: the project's author)</source>
             <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
         </message>
@@ -3233,7 +3233,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ページ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="247" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="249" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
         </message>
@@ -3526,6 +3526,16 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="76" />
             <source>Give zones and a layer of river gauges.</source>
             <translation>区域と河川水位計のレイヤを指定してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />
+            <source>GSI pale map underneath when it can be reached (地理院タイル)</source>
+            <translation>背景に地理院タイル（淡色地図）を表示（接続できる場合）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/base_map.py" line="71" />
+            <source>No base map: the GSI tiles (地理院タイル) could not be reached when this figure was made.</source>
+            <translation>背景地図なし：作成時に地理院タイルに接続できませんでした。</translation>
         </message>
     </context>
 </TS>

@@ -33,6 +33,14 @@ PAGE_SIZES = ["A4", "A3"]
 ORIENTATIONS = ["portrait", "landscape"]
 
 
+def _base_map_parameter(alg) -> None:
+    alg.addParameter(
+        QgsProcessingParameterBoolean(
+            "BASE_MAP", tr("GSI pale map underneath when it can be reached (地理院タイル)"), defaultValue=True
+        )
+    )
+
+
 def _live_labels_parameter(alg) -> None:
     parameter = QgsProcessingParameterBoolean(
         "LIVE_LABELS", tr("Print the live labels (levels, trends) instead of names only"), defaultValue=False
@@ -96,6 +104,7 @@ class PlanningFigureAlgorithm(_LayoutAlgorithm):
         self.addParameter(
             QgsProcessingParameterNumber("DPI", tr("Resolution (dpi)"), defaultValue=300, minValue=50, maxValue=1200)
         )
+        _base_map_parameter(self)
         _live_labels_parameter(self)
         self.addParameter(
             QgsProcessingParameterFileDestination(
@@ -118,6 +127,7 @@ class PlanningFigureAlgorithm(_LayoutAlgorithm):
             extent_crs=self.parameterAsExtentCrs(parameters, "EXTENT", context) if extent else None,
             districts=districts,
             project=context.project() or QgsProject.instance(),
+            base_map=self.parameterAsBoolean(parameters, "BASE_MAP", context),
         )
         fmt = FORMATS[self.parameterAsEnum(parameters, "FORMAT", context)]
         output = self.parameterAsFileOutput(parameters, "OUTPUT", context)
@@ -168,6 +178,7 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
         )
         _page_parameters(self, 0)
         fact_sheet_parameters(self)
+        _base_map_parameter(self)
         _live_labels_parameter(self)
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Planning pack PDF"), tr("PDF (*.pdf)")))
 
@@ -186,6 +197,7 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
                 ORIENTATIONS[self.parameterAsEnum(parameters, "ORIENTATION", context)],
                 project=context.project() or QgsProject.instance(),
                 organisation=self.parameterAsString(parameters, "ORGANISATION", context) or None,
+                base_map=self.parameterAsBoolean(parameters, "BASE_MAP", context),
             )
             path = export_planning_pack(
                 layout,

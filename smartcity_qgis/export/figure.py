@@ -23,6 +23,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QDate, QSize, Qt
 
+from smartcity_qgis.export.base_map import BASE_MAP_KEYS, figure_base_map
 from smartcity_qgis.export.layout_items import (
     FONT_FAMILY,
     add_label,
@@ -38,6 +39,7 @@ from smartcity_qgis.export.print_labels import layout_layers, printed_labels
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.geometry import plane_zone_crs
 from smartcity_qgis.layers.districts.layer import DistrictError
+from smartcity_qgis.layers.hazards.tiles import TILE_KEY_PROPERTY
 
 SYNTHETIC_PROPERTY = "smartcity/synthetic"
 FORMATS = ("pdf", "png", "svg")
@@ -61,6 +63,7 @@ class FigureSpec:
     districts: QgsVectorLayer | None = None
     district_ids: list[int] | None = None
     project: QgsProject = field(default_factory=QgsProject.instance)
+    base_map: bool = True  # the GSI pale map underneath when it can be reached (base_map.py)
 
 
 def visible_layers(layers: Sequence[QgsMapLayer], project: QgsProject) -> list[QgsMapLayer]:
@@ -195,10 +198,14 @@ def add_map_page(
         below = top + map_height + 4
         overview_rect = (margin, below, panel, panel * 0.8)
         legend_rect = (margin + panel + 4, below, width - 2 * margin - panel - 4, bottom - below - 3)
-    main = add_map(layout, page, map_rect, layers, crs, extent)
+    base, note = figure_base_map(spec.project) if spec.base_map else (None, "")
+    drawn = [*layers, base] if base is not None and base not in layers else list(layers)
+    main = add_map(layout, page, map_rect, drawn, crs, extent)
     overview_extent = QgsRectangle(extent)
     overview_extent.scale(5.0)
-    overview = add_map(layout, page, overview_rect, layers, crs, overview_extent)
+    overview = add_map(layout, page, overview_rect, drawn, crs, overview_extent)
+    # A tile base map has nothing to explain in a legend; its credit goes with the sources.
+    layers = [layer for layer in layers if layer.customProperty(TILE_KEY_PROPERTY) not in BASE_MAP_KEYS]
     frame = overview.overview()
     frame.setLinkedMap(main)
     frame.setFrameSymbol(
@@ -207,7 +214,8 @@ def add_map_page(
     add_legend(layout, page, legend_rect, layers, tr("Legend"), main)
     add_north_arrow(layout, page, (map_rect[0] + map_rect[2] - 14, top + 3, 10, 15), main)
     add_scale_bar(layout, page, margin + 4, top + map_rect[3] - 14, main)
-    add_label(layout, sources_text(layers), page, (margin, bottom, width - 2 * margin, 14), 7)
+    sources = sources_text([*layers, *([base] if base is not None else [])])
+    add_label(layout, f"{sources}　{note}" if note else sources, page, (margin, bottom, width - 2 * margin, 14), 7)
 
 
 def keep_in_project(project: QgsProject, layout: QgsPrintLayout) -> None:

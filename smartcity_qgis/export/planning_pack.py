@@ -203,6 +203,7 @@ def build_planning_pack(
     project: QgsProject | None = None,
     name: str | None = None,
     organisation: str | None = None,
+    base_map: bool = True,
 ) -> QgsPrintLayout:
     """The pack as one multi-page layout (kept in the project): cover + 2 pages per district.
 
@@ -240,6 +241,7 @@ def build_planning_pack(
             districts=districts,
             district_ids=[sheet.fid],
             project=project,
+            base_map=base_map,
         )
         extent, crs = figure_area(district_spec)
         map_page = add_page(layout, page_size, orientation)

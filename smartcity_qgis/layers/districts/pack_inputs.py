@@ -32,6 +32,7 @@ VALUE_PARAMETERS = (
     "ALERT_FIELD",
     "RIVER_DISTANCE",
     "LIVE_LABELS",
+    "BASE_MAP",
 )
 
 
