@@ -270,15 +270,17 @@ def _export(layout: QgsPrintLayout, path: Path, fmt: str, dpi: int) -> Path:
         settings.textRenderFormat = _always_text()
         settings.dpi = dpi
         result = exporter.exportToPdf(str(path), settings)
-    elif fmt == "png" and layout.pageCollection().pageCount() == 1:
-        # One page rendered and saved directly: exportToImage would also try to georeference the
-        # PNG in place, which GDAL's PNG driver refuses with an error in the log.
-        image = exporter.renderPageToImage(0, QSize(), dpi)
-        result = QgsLayoutExporter.Success if image.save(str(path), "PNG") else QgsLayoutExporter.FileError
     elif fmt == "png":
-        settings = QgsLayoutExporter.ImageExportSettings()
-        settings.dpi = dpi
-        result = exporter.exportToImage(str(path), settings)
+        # Pages rendered and saved directly (page 2 onwards as name_2.png, as QGIS names them):
+        # exportToImage would also try to georeference each PNG in place, which GDAL's PNG driver
+        # refuses with an error in the log.
+        result = QgsLayoutExporter.Success
+        for page in range(layout.pageCollection().pageCount()):
+            target = path if page == 0 else path.with_name(f"{path.stem}_{page + 1}{path.suffix}")
+            image = exporter.renderPageToImage(page, QSize(), dpi)
+            if image.isNull() or not image.save(str(target), "PNG"):
+                result = QgsLayoutExporter.FileError
+                break
     elif fmt == "svg":
         settings = QgsLayoutExporter.SvgExportSettings()
         settings.forceVectorOutput = True

@@ -145,3 +145,21 @@ def test_the_chart_follows_the_selection(chart, river_layer):
     assert list(chart.series) == [other["entity_id"]]
     legend = [t.get_text() for t in chart.figure.axes[0].get_legend().get_texts()]
     assert legend == [other["stationName"]]
+
+
+def test_a_layer_removed_while_its_history_loads_leaves_the_chart_working(chart, qgis_app):
+    server = demo_server()
+    layer = load_entity_layer(
+        to_client_config(demo_connection()), "WaterObserved", connection_name=DEMO_CONNECTION_NAME
+    )
+    QgsProject.instance().addMapLayer(layer)
+    entity_id = next(layer.getFeatures())["entity_id"]
+    server.update_entity(entity_id, {"waterLevel": 1.0}, tenant="okazaki")
+    layer.selectByExpression(f"\"entity_id\" = '{entity_id}'")
+    drawn = []
+    chart.drawn.connect(lambda: drawn.append(1))
+    chart.set_layer(layer, "waterLevel")
+    QgsProject.instance().removeMapLayer(layer.id())  # deleted before the history arrives
+    wait_for(lambda: drawn)
+    assert chart.layer is None, "the chart forgets the deleted layer instead of failing on it"
+    assert chart.series, "what was loaded is still drawn"

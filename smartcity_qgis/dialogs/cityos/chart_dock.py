@@ -19,6 +19,7 @@ from matplotlib.backends.backend_qt5agg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from qgis.core import QgsApplication, QgsTask, QgsVectorLayer
 from qgis.gui import QgsDockWidget
+from qgis.PyQt import sip
 from qgis.PyQt.QtCore import Qt, QTimer, pyqtSignal
 from qgis.PyQt.QtWidgets import (
     QComboBox,
@@ -305,6 +306,8 @@ class ChartDock(QgsDockWidget):
     def draw(self) -> None:
         attr = self.current_attribute() or ""
         unit = ""
+        if self.layer is not None and sip.isdeleted(self.layer):
+            self.layer = None  # removed from the project while its history was loading
         if self.layer is not None:
             meta = LayerMeta.from_layer(self.layer)
             unit = unit_symbol(meta.units.get(attr, "")) if meta else ""
