@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the test levels; a failure in any level fails the run, but every level runs.
-#   scripts/test.sh all|unit|qgis|e2e|qgis340|lint
+#   scripts/test.sh all|unit|qgis|e2e|qgis-newest|lint
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -41,9 +41,9 @@ case $level in
     pytest_level e2e tests/e2e ;;
 esac
 case $level in
-  all|qgis340)
-    run_level qgis340 scripts/qgis340.sh test tests/unit tests/qgis \
-      --junitxml=/w/main/$REPORTS/qgis340.xml -q ;;
+  all|qgis-newest)
+    run_level qgis-newest scripts/qgis_newest.sh test tests/unit tests/qgis \
+      --junitxml=/w/main/$REPORTS/qgis-newest.xml -q ;;
 esac
 
 # One closing line over every level.
