@@ -100,6 +100,7 @@ run_tests() {
   ((${#args[@]})) || args=(tests/unit tests/qgis)
   with_mounts chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp \
     LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen SMARTCITY_QGIS_ENV=qgis-newest PROJ_DATA=/usr/share/proj \
+    PYTHONDONTWRITEBYTECODE=1 \
     /bin/sh -c "cd /w/main && /opt/venv/bin/python -m pytest -p no:cacheprovider ${args[*]}"
 }
 

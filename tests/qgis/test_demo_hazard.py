@@ -29,7 +29,9 @@ def test_generator_writes_the_same_file(qgis_app, tmp_path):
     assert fresh.featureCount() == shipped.featureCount()
     fresh_area = sum(f.geometry().area() for f in fresh.getFeatures())
     shipped_area = sum(f.geometry().area() for f in shipped.getFeatures())
-    assert abs(fresh_area - shipped_area) < 1e-9 * shipped_area
+    # GEOS releases round the unions and simplifications a few parts per million differently
+    # (GEOS 3.11 with QGIS 3.22, 3.15 with QGIS 3.44); a changed generator moves whole percent.
+    assert abs(fresh_area - shipped_area) < 1e-4 * shipped_area
 
 
 def test_demo_step_renders_stations_over_flood_zones(qgis_app, tmp_path):

@@ -307,7 +307,24 @@ def test_demo_step_writes_noon_and_night(qgis_app, qgis_new_project, tmp_path):
     ctx.close()
 
 
-def test_outputs_are_styled_when_loaded(processing, qgis_new_project, tmp_path):
+@pytest.fixture
+def layer_tree_view(qgis_iface, qgis_new_project, monkeypatch):
+    """The desktop's layer tree view, which Processing fills with results since QGIS 3.44.
+
+    pytest-qgis's stand-in interface answers a mock for it, which QGIS's C++ refuses.
+    """
+    from qgis.core import QgsLayerTreeModel, QgsProject
+    from qgis.gui import QgsLayerTreeView
+
+    view = QgsLayerTreeView()
+    model = QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view)
+    view.setModel(model)
+    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view, raising=False)
+    yield view
+    view.deleteLater()
+
+
+def test_outputs_are_styled_when_loaded(processing, layer_tree_view, tmp_path):
     from qgis.core import QgsProject
 
     source = tmp_path / "monthly_mdp_mesh1km.csv"
