@@ -18,7 +18,6 @@ from qgis.core import (
     QgsPrintLayout,
     QgsProject,
     QgsRectangle,
-    QgsRenderContext,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, Qt
@@ -171,7 +170,7 @@ def add_map_page(
         page,
         (width - margin - 50, margin, 50, 6),
         9,
-        align=Qt.AlignRight,
+        align=Qt.AlignmentFlag.AlignRight,
     )
     add_label(
         layout,
@@ -231,9 +230,7 @@ def build_figure(spec: FigureSpec, name: str | None = None) -> QgsPrintLayout:
 
 def _always_text():
     """Text stays text in PDF/SVG (searchable, copyable) instead of becoming outlines."""
-    if hasattr(Qgis, "TextRenderFormat"):
-        return Qgis.TextRenderFormat.AlwaysText
-    return QgsRenderContext.TextFormatAlwaysText
+    return Qgis.TextRenderFormat.AlwaysText  # QGIS 3.22 and later
 
 
 def export_layout(layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int = 300) -> Path:
@@ -260,6 +257,6 @@ def export_layout(layout: QgsPrintLayout, path: str | Path, fmt: str, dpi: int =
         result = exporter.exportToSvg(str(path), settings)
     else:
         raise FigureError(tr("Unknown figure format: {0}").format(fmt))
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise FigureError(tr("The figure could not be written to {0}").format(str(path)))
     return path

@@ -61,8 +61,8 @@ def add_table(
     )
     table.setContentTextFormat(text_format(size))
     table.setHeaderTextFormat(text_format(size, bold=True))
-    table.setWrapBehavior(QgsLayoutTable.WrapText)
-    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     table.setCellMargin(1.2)
     layout.addMultiFrame(table)
     frame = QgsLayoutFrame(layout, table)
@@ -75,16 +75,29 @@ def _cover(layout, spec: FigureSpec, sheets: Sequence[DistrictFactSheet], layers
     width, height = page_dimensions(spec.page_size, spec.orientation)
     margin = 20.0
     add_label(
-        layout, spec.title, 0, (margin, height * 0.22, width - 2 * margin, 20), 26, bold=True, align=Qt.AlignHCenter
+        layout,
+        spec.title,
+        0,
+        (margin, height * 0.22, width - 2 * margin, 20),
+        26,
+        bold=True,
+        align=Qt.AlignmentFlag.AlignHCenter,
     )
-    add_label(layout, spec.subtitle, 0, (margin, height * 0.22 + 22, width - 2 * margin, 10), 14, align=Qt.AlignHCenter)
+    add_label(
+        layout,
+        spec.subtitle,
+        0,
+        (margin, height * 0.22 + 22, width - 2 * margin, 10),
+        14,
+        align=Qt.AlignmentFlag.AlignHCenter,
+    )
     add_label(
         layout,
         tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd")),
         0,
         (margin, height * 0.22 + 34, width - 2 * margin, 8),
         10,
-        align=Qt.AlignHCenter,
+        align=Qt.AlignmentFlag.AlignHCenter,
     )
     rows = []
     for sheet in sheets:
