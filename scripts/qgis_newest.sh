@@ -22,8 +22,8 @@ MIN_VALID_DAYS=${QGIS_NEWEST_MIN_VALID_DAYS:-180}
 KEYRING=${QGIS_NEWEST_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 PACKAGES="python3-qgis qgis-providers python3-geopandas python3-rasterio python3-shapely \
 python3-pyproj python3-numpy python3-requests python3-paho-mqtt python3-matplotlib \
-python3-venv python3-pip mosquitto fonts-noto-cjk poppler-utils ca-certificates pyqt5-dev-tools \
-qttools5-dev-tools"
+python3-venv python3-pip python3-socks mosquitto microsocks openssl fonts-noto-cjk poppler-utils \
+ca-certificates pyqt5-dev-tools qttools5-dev-tools zip unzip git"
 
 say() { echo "qgis-newest: $*" >&2; }
 need_root() { [[ $(id -u) -eq 0 ]] || { say "needs root (sudo make test)"; exit 2; }; }
@@ -100,7 +100,7 @@ run_tests() {
   ((${#args[@]})) || args=(tests/unit tests/qgis)
   with_mounts chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/tmp \
     LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen SMARTCITY_QGIS_ENV=qgis-newest PROJ_DATA=/usr/share/proj \
-    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONDONTWRITEBYTECODE=1 GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=safe.directory GIT_CONFIG_VALUE_0='*' \
     /bin/sh -c "cd /w/main && /opt/venv/bin/python -m pytest -p no:cacheprovider ${args[*]}"
 }
 
