@@ -80,6 +80,7 @@ with_mounts() {
   trap unmount_all EXIT
   mount_one /proc "$ROOT/proc"
   mount_one /dev "$ROOT/dev"
+  if mountpoint -q /dev/pts; then mount_one /dev/pts "$ROOT/dev/pts"; fi  # apt's terminal log
   mount_one /sys "$ROOT/sys"
   mount_one "$REPO" "$ROOT/w/main"
   # The shared fixtures are mounted when they are there; the tests do not need them.
