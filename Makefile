@@ -9,10 +9,10 @@ QM := $(TS:.ts=.qm)
 PROFILE_DIR := $(CURDIR)/.profile
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help deps test test-unit test-qgis test-e2e test-qgis340 demo run package i18n qm lint format bench clean
+.PHONY: help deps test test-unit test-qgis test-e2e test-qgis-newest demo run package i18n qm lint format bench clean
 
 help: ## list the tasks
-	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-17s %s\n", $$1, $$2}'
 
 deps: ## install missing Debian packages (apt-get; prefix sudo as a normal user) and the test .venv
 	@scripts/deps.sh
@@ -26,7 +26,7 @@ i18n: ## update i18n/*.ts from the sources (pylupdate5) and compile .qm
 	@scripts/i18n.sh update
 	@lrelease -silent $(TS) -qm $(QM)
 
-test: deps qm ## run every test: unit, qgis, e2e (QGIS 3.22 desktop) and unit+qgis on QGIS 3.40
+test: deps qm ## run every test: unit, qgis, e2e (QGIS 3.22 desktop) and unit+qgis on the newest QGIS LTR
 	@scripts/test.sh all
 
 test-unit: deps qm ## only the pure-Python tests
@@ -38,8 +38,8 @@ test-qgis: deps qm ## only the headless QGIS tests
 test-e2e: deps qm ## only the QGIS desktop tests (Xvfb)
 	@scripts/test.sh e2e
 
-test-qgis340: deps qm ## unit + qgis tests under QGIS 3.40 (Debian 13 root in .cache/)
-	@scripts/test.sh qgis340
+test-qgis-newest: deps qm ## unit + qgis tests under the newest QGIS LTR (3.44, Debian testing root in .cache/)
+	@scripts/test.sh qgis-newest
 
 demo: deps qm ## run the main job on the embedded demo city OS; outputs under demo-output/
 	@QT_QPA_PLATFORM=offscreen $(PY) -m smartcity_qgis.demo --output demo-output
@@ -62,6 +62,6 @@ format: deps ## apply ruff's fixes and formatting
 bench: deps qm ## benchmarks against the best alternative, writes bench-results.json
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/bench -q -s --bench-full
 
-clean: ## remove build outputs and caches (keeps .venv and the QGIS 3.40 root)
+clean: ## remove build outputs and caches (keeps .venv and the newest-QGIS root)
 	rm -rf dist build demo-output tests/e2e/artifacts .pytest_cache .ruff_cache .hypothesis $(QM)
 	find . -name __pycache__ -not -path './.venv/*' -not -path './.cache/*' -prune -exec rm -rf {} +

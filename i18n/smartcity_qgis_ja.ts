@@ -144,12 +144,12 @@
             <translation>区域IDの属性 {0} が集計区域レイヤにありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="210" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="213" />
             <source>Choose the population field of the population mesh.</source>
             <translation>人口メッシュの人口属性を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="259" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="262" />
             <source>{0} zones measured in EPSG:{1}</source>
             <translation>{0} 区域を EPSG:{1} で計測しました</translation>
         </message>
@@ -274,47 +274,47 @@
             <translation>接続 {0} に使用できない値があります: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="314" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="340" />
             <source>The demo city OS connection is built in and cannot be changed.</source>
             <translation>デモ都市OSの接続は組み込みのため変更できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="273" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="299" />
             <source>A connection called {0} already exists.</source>
             <translation>接続 {0} はすでにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="304" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="330" />
             <source>The demo city OS connection is built in and cannot be removed.</source>
             <translation>デモ都市OSの接続は組み込みのため削除できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="323" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="349" />
             <source>There is no connection called {0}.</source>
             <translation>接続 {0} はありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="324" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="350" />
             <source>{0} (copy)</source>
             <translation>{0} (コピー)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="328" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="354" />
             <source>The demo city OS has no fixed address to copy.</source>
             <translation>デモ都市OSには複製できる固定のアドレスがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="367" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="398" />
             <source>The file is not valid JSON: {0}</source>
             <translation>ファイルが正しい JSON ではありません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="375" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="406" />
             <source>The file is not a SmartCity connections file.</source>
             <translation>このファイルはスマートシティの接続ファイルではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="381" />
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="412" />
             <source>Ignored secret fields in {0}: secrets belong in the QGIS authentication database.</source>
             <translation>{0} の秘密情報の項目は読み込みませんでした。秘密情報は QGIS の認証データベースに保存してください。</translation>
         </message>
@@ -918,7 +918,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="238" />
+            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="241" />
             <source>Zone {0} lies outside Japan's plane-rectangular zones.</source>
             <translation>区域 {0} は日本の平面直角座標系の範囲外にあります。</translation>
         </message>
@@ -1478,7 +1478,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>この階層では範囲内のセルが多すぎます。より大きい階層か、より狭い範囲を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="188" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="190" />
             <source>Could not create the output layer.</source>
             <translation>出力レイヤを作成できませんでした。</translation>
         </message>
@@ -1628,7 +1628,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>…ほかに {0} 行をスキップしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="190" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="192" />
             <source>{0} rows written; {1} rows skipped.</source>
             <translation>{0} 行を出力し、{1} 行をスキップしました。</translation>
         </message>
@@ -1808,22 +1808,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="151" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="152" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="155" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="156" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="159" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="160" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="236" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="237" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1833,37 +1833,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="256" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="257" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="292" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="293" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="335" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="338" />
             <source>Time</source>
             <translation>時刻</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="343" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="346" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="352" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="355" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="352" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="355" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="366" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="369" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -2153,17 +2153,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>集計する都市OSエンティティのレイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="70" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="73" />
             <source>River stations</source>
             <translation>水位観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="75" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="81" />
             <source>Alert level field</source>
             <translation>警戒レベルのフィールド</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="80" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="86" />
             <source>Stations within (metres)</source>
             <translation>観測所の検索距離（m）</translation>
         </message>
@@ -2178,32 +2178,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区と計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="117" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="123" />
             <source>For each pilot district: area in hectares (in its plane-rectangular zone), daytime and night-time population from a people-flow mesh by area share, flood hazard exposure by depth rank, counts of city OS entities by type, river stations nearby with their alert level, and the KPI table. A figure whose input is not given is shown as unavailable. Output: a table and an optional CSV.</source>
             <translation>先行地区ごとに、面積（ha、その地区の平面直角座標系で計算）、人流メッシュから面積按分した昼間・夜間人口、浸水深ランク別の浸水想定区域、種類別の都市OSエンティティ数、近傍の水位観測所と警戒レベル、KPI一覧をまとめます。入力がない項目は「データなし」と表示します。出力はテーブルと CSV（任意）です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="137" />
             <source>Fact sheet</source>
             <translation>ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="130" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="140" />
             <source>Fact sheet CSV</source>
             <translation>ファクトシート CSV</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="130" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="140" />
             <source>CSV files (*.csv)</source>
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="188" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="190" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="155" />
+            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="165" />
             <source>Fact sheets for {0} districts</source>
             <translation>{0} 地区のファクトシートを作成しました</translation>
         </message>
@@ -2408,17 +2408,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="102" />
+            <location filename="../smartcity_qgis/export/figure.py" line="101" />
             <source>Synthetic demo data (not real observations)</source>
             <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="110" />
+            <location filename="../smartcity_qgis/export/figure.py" line="109" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="111" />
+            <location filename="../smartcity_qgis/export/figure.py" line="110" />
             <source>Sources: {0}</source>
             <translation>出典：{0}</translation>
         </message>
@@ -2428,7 +2428,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="137" />
+            <location filename="../smartcity_qgis/export/figure.py" line="136" />
             <source>Give an extent, a district or layers with features</source>
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
@@ -2438,22 +2438,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="214" />
+            <location filename="../smartcity_qgis/export/figure.py" line="213" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="233" />
+            <location filename="../smartcity_qgis/export/figure.py" line="232" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="289" />
+            <location filename="../smartcity_qgis/export/figure.py" line="288" />
             <source>Unknown figure format: {0}</source>
             <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="291" />
+            <location filename="../smartcity_qgis/export/figure.py" line="290" />
             <source>The figure could not be written to {0}</source>
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
@@ -2588,7 +2588,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="167" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="169" />
             <source>Map layers (top first)</source>
             <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
@@ -2603,7 +2603,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区に合わせる</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="174" />
             <source>Title</source>
             <translation>タイトル</translation>
         </message>
@@ -2613,7 +2613,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画図</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="173" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="175" />
             <source>Subtitle</source>
             <translation>サブタイトル</translation>
         </message>
@@ -2643,17 +2643,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="174" />
             <source>Pilot district plan</source>
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="183" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="185" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="183" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="185" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -3213,7 +3213,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="174" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="176" />
             <source>Author organisation (default: the project's author)</source>
             <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
         </message>
@@ -3536,6 +3536,11 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/export/base_map.py" line="71" />
             <source>No base map: the GSI tiles (地理院タイル) could not be reached when this figure was made.</source>
             <translation>背景地図なし：作成時に地理院タイルに接続できませんでした。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/connections.py" line="392" />
+            <source>nested more than {0} levels deep</source>
+            <translation>{0} 階層を超えて入れ子になっています</translation>
         </message>
     </context>
 </TS>

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Run the test levels; a failure in any level fails the run, but every level runs.
-#   scripts/test.sh all|unit|qgis|e2e|qgis340|lint|reliability
+#   scripts/test.sh all|unit|qgis|e2e|qgis-newest|lint|reliability
 # `reliability` runs only the reliability tests, whose figures scripts/reliability_report.py
 # writes into README.md.
 set -uo pipefail
@@ -52,9 +52,9 @@ case $level in
     pytest_level e2e tests/e2e ;;
 esac
 case $level in
-  all|qgis340)
-    run_level qgis340 scripts/qgis340.sh test tests/unit tests/qgis \
-      --junitxml=/w/main/$REPORTS/qgis340.xml -q ;;
+  all|qgis-newest)
+    run_level qgis-newest scripts/qgis_newest.sh test tests/unit tests/qgis \
+      --junitxml=/w/main/$REPORTS/qgis-newest.xml -q ;;
 esac
 
 # One closing line over every level.

@@ -100,7 +100,7 @@ def mosquitto_port():
 
 
 def pytest_report_header(config):
-    """Say which QGIS the tests run on (3.22 on the host, 3.40 in the Debian 13 root)."""
+    """Say which QGIS the tests run on (3.22 on the host, the newest LTR in the Debian testing root)."""
     try:
         from qgis.core import Qgis
 

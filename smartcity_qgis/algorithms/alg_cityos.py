@@ -132,7 +132,7 @@ class LoadEntitiesAlgorithm(SmartCityAlgorithm):
         sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, layer.fields(), layer.wkbType(), WGS84)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
-        sink.addFeatures(list(layer.getFeatures()), QgsFeatureSink.FastInsert)
+        sink.addFeatures(list(layer.getFeatures()), QgsFeatureSink.Flag.FastInsert)
         feedback.pushInfo(result.summary())
         return {self.OUTPUT: dest_id}
 

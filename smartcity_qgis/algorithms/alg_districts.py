@@ -31,7 +31,7 @@ def fact_sheet_parameters(alg, optional_stations: bool = True) -> None:
     """The inputs a fact sheet draws on (shared with the planning pack)."""
     alg.addParameter(
         QgsProcessingParameterVectorLayer(
-            "PEOPLE_FLOW", tr("People-flow mesh layer"), [QgsProcessing.TypeVectorPolygon], optional=True
+            "PEOPLE_FLOW", tr("People-flow mesh layer"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
         )
     )
     alg.addParameter(
@@ -39,7 +39,7 @@ def fact_sheet_parameters(alg, optional_stations: bool = True) -> None:
             "DAY_FIELD",
             tr("Daytime population field"),
             parentLayerParameterName="PEOPLE_FLOW",
-            type=QgsProcessingParameterField.Numeric,
+            type=QgsProcessingParameterField.DataType.Numeric,
             optional=True,
         )
     )
@@ -48,13 +48,13 @@ def fact_sheet_parameters(alg, optional_stations: bool = True) -> None:
             "NIGHT_FIELD",
             tr("Night-time population field"),
             parentLayerParameterName="PEOPLE_FLOW",
-            type=QgsProcessingParameterField.Numeric,
+            type=QgsProcessingParameterField.DataType.Numeric,
             optional=True,
         )
     )
     alg.addParameter(
         QgsProcessingParameterVectorLayer(
-            "HAZARD", tr("Flood hazard zones"), [QgsProcessing.TypeVectorPolygon], optional=True
+            "HAZARD", tr("Flood hazard zones"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
         )
     )
     alg.addParameter(
@@ -64,12 +64,18 @@ def fact_sheet_parameters(alg, optional_stations: bool = True) -> None:
     )
     alg.addParameter(
         QgsProcessingParameterMultipleLayers(
-            "ENTITY_LAYERS", tr("City OS entity layers to count"), QgsProcessing.TypeVectorAnyGeometry, optional=True
+            "ENTITY_LAYERS",
+            tr("City OS entity layers to count"),
+            QgsProcessing.SourceType.TypeVectorAnyGeometry,
+            optional=True,
         )
     )
     alg.addParameter(
         QgsProcessingParameterVectorLayer(
-            "RIVER_STATIONS", tr("River stations"), [QgsProcessing.TypeVectorPoint], optional=optional_stations
+            "RIVER_STATIONS",
+            tr("River stations"),
+            [QgsProcessing.SourceType.TypeVectorPoint],
+            optional=optional_stations,
         )
     )
     alg.addParameter(
@@ -123,10 +129,14 @@ class DistrictFactSheetAlgorithm(SmartCityAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(
-            QgsProcessingParameterVectorLayer("DISTRICTS", tr("Pilot districts"), [QgsProcessing.TypeVectorPolygon])
+            QgsProcessingParameterVectorLayer(
+                "DISTRICTS", tr("Pilot districts"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            )
         )
         fact_sheet_parameters(self)
-        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", tr("Fact sheet"), QgsProcessing.TypeVector))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink("OUTPUT", tr("Fact sheet"), QgsProcessing.SourceType.TypeVector)
+        )
         self.addParameter(
             QgsProcessingParameterFileDestination(
                 "OUTPUT_CSV", tr("Fact sheet CSV"), tr("CSV files (*.csv)"), optional=True, createByDefault=False
@@ -142,12 +152,12 @@ class DistrictFactSheetAlgorithm(SmartCityAlgorithm):
         except DistrictError as exc:
             raise QgsProcessingException(str(exc)) from exc
         sink, dest = self.parameterAsSink(
-            parameters, "OUTPUT", context, fact_sheet_fields(), QgsWkbTypes.NoGeometry, districts.crs()
+            parameters, "OUTPUT", context, fact_sheet_fields(), QgsWkbTypes.Type.NoGeometry, districts.crs()
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
         for feature in fact_sheet_features(sheets):
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         result = {"OUTPUT": dest, "DISTRICT_COUNT": len(sheets)}
         csv_path = self.parameterAsFileOutput(parameters, "OUTPUT_CSV", context)
         if csv_path:

@@ -60,7 +60,7 @@ class ExportLayersAlgorithm(SmartCityAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(
-            QgsProcessingParameterMultipleLayers("LAYERS", tr("Layers"), QgsProcessing.TypeVectorAnyGeometry)
+            QgsProcessingParameterMultipleLayers("LAYERS", tr("Layers"), QgsProcessing.SourceType.TypeVectorAnyGeometry)
         )
         self.addParameter(QgsProcessingParameterEnum("FORMAT", tr("Format"), format_labels(), defaultValue=0))
         self.addParameter(QgsProcessingParameterCrs("CRS", tr("Target CRS (empty: keep)"), optional=True))

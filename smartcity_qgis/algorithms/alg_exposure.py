@@ -176,7 +176,7 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
         if hazard is None:
             raise QgsProcessingException(tr("The hazard layer could not be opened."))
         if isinstance(hazard, QgsVectorLayer):
-            if hazard.geometryType() != QgsWkbTypes.PolygonGeometry:
+            if hazard.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
                 raise QgsProcessingException(tr("The hazard layer must have polygons."))
             if not rank_field or hazard.fields().lookupField(rank_field) < 0:
                 raise QgsProcessingException(tr("Choose the rank field of the hazard polygons."))
@@ -206,7 +206,10 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
         population_index = -1
         if population is not None:
             population_index = population.fields().lookupField(population_field) if population_field else -1
-            if population_index < 0 and QgsWkbTypes.geometryType(population.wkbType()) != QgsWkbTypes.PointGeometry:
+            if (
+                population_index < 0
+                and QgsWkbTypes.geometryType(population.wkbType()) != QgsWkbTypes.GeometryType.PointGeometry
+            ):
                 raise QgsProcessingException(tr("Choose the population field of the population mesh."))
 
         fields = QgsFields()
@@ -222,7 +225,7 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
         fields.append(QgsField("area_m2", QVariant.Double))
         fields.append(QgsField("population", QVariant.Double))
         fields.append(QgsField("feature_count", QVariant.Int))
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.NoGeometry)
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.NoGeometry)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT))
 
@@ -291,7 +294,7 @@ class HazardExposureAlgorithm(SmartCityAlgorithm):
                         row.feature_count,
                     ]
                 )
-                sink.addFeature(out, QgsFeatureSink.FastInsert)
+                sink.addFeature(out, QgsFeatureSink.Flag.FastInsert)
         return {self.OUTPUT: dest_id}
 
 

@@ -120,7 +120,7 @@ class MeshGridAlgorithm(SmartCityAlgorithm):
                 + f" ({exc})"
             ) from exc
         fields = mesh_fields(level)
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Polygon, crs)
+        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.Polygon, crs)
         if sink is None:
             raise QgsProcessingException(tr("Could not create the output layer."))
         total = max(codes.size, 1)
@@ -131,7 +131,7 @@ class MeshGridAlgorithm(SmartCityAlgorithm):
             for geometry, attrs in zip(
                 mesh_rectangles(chunk, level), mesh_feature_attributes(chunk, level), strict=True
             ):
-                sink.addFeature(new_feature(fields, geometry, attrs), QgsFeatureSink.FastInsert)
+                sink.addFeature(new_feature(fields, geometry, attrs), QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(100.0 * min(start + BATCH, codes.size) / total)
         feedback.pushInfo(tr("{0} cells of {1}.").format(codes.size, level))
         return {self.OUTPUT: dest_id, "CELLS": int(codes.size)}
@@ -190,7 +190,7 @@ class AggregateMeshAlgorithm(SmartCityAlgorithm):
         crs = mesh_crs()
         request = QgsFeatureRequest().setDestinationCrs(crs, context.transformContext())
         request.setSubsetOfAttributes([weight_index] if weight_index >= 0 else [])
-        polygons = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.PolygonGeometry
+        polygons = QgsWkbTypes.geometryType(source.wkbType()) == QgsWkbTypes.GeometryType.PolygonGeometry
         info = LEVELS[level]
         cell_area = info.dlat * info.dlon / (28800.0**2)
         lat, lon, weights = [], [], []
@@ -255,7 +255,9 @@ class AggregateMeshAlgorithm(SmartCityAlgorithm):
         fields = mesh_fields(level)
         fields.append(QgsField("count", QVariant.Int))
         fields.append(QgsField("sum", QVariant.Double))
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Polygon, mesh_crs())
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.Polygon, mesh_crs()
+        )
         if sink is None:
             raise QgsProcessingException(tr("Could not create the output layer."))
         geometries = mesh_rectangles(result.codes, level) if result.codes.size else []
@@ -264,7 +266,7 @@ class AggregateMeshAlgorithm(SmartCityAlgorithm):
             if feedback.isCanceled():
                 break
             sink.addFeature(
-                new_feature(fields, geometry, [*attrs, int(count), float(total)]), QgsFeatureSink.FastInsert
+                new_feature(fields, geometry, [*attrs, int(count), float(total)]), QgsFeatureSink.Flag.FastInsert
             )
         report_suppressed(feedback, result.suppressed, k)
         StyleOnLoad.attach(context, dest_id, lambda layer: style_population(layer, "sum"))

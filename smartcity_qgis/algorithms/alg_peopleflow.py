@@ -85,7 +85,7 @@ def write_people_flow(table: PeopleFlowTable, sink, fields, feedback) -> int:
             float(table.population[i]),
             QDate(year, month, 1),
         ]
-        sink.addFeature(new_feature(fields, geometry, attrs), QgsFeatureSink.FastInsert)
+        sink.addFeature(new_feature(fields, geometry, attrs), QgsFeatureSink.Flag.FastInsert)
         written += 1
         if i % 2000 == 0:
             feedback.setProgress(40 + 60.0 * i / total)
@@ -183,7 +183,9 @@ class ImportPeopleFlowAlgorithm(SmartCityAlgorithm):
         rule = suppress_small_cells(table.population, k, allow_disclosure=disclose)
         table = table.select(rule.keep)
         fields = people_flow_fields()
-        sink, dest_id = self.parameterAsSink(parameters, self.OUTPUT, context, fields, QgsWkbTypes.Polygon, mesh_crs())
+        sink, dest_id = self.parameterAsSink(
+            parameters, self.OUTPUT, context, fields, QgsWkbTypes.Type.Polygon, mesh_crs()
+        )
         if sink is None:
             raise QgsProcessingException(tr("Could not create the output layer."))
         written = write_people_flow(table, sink, fields, feedback)

@@ -66,7 +66,7 @@ class _LayoutAlgorithm(SmartCityAlgorithm):
 
     def flags(self):
         # Print layouts belong to the project and render on the main thread.
-        return super().flags() | QgsProcessingAlgorithm.FlagNoThreading
+        return super().flags() | QgsProcessingAlgorithm.Flag.FlagNoThreading
 
 
 class PlanningFigureAlgorithm(_LayoutAlgorithm):
@@ -88,13 +88,13 @@ class PlanningFigureAlgorithm(_LayoutAlgorithm):
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(
             QgsProcessingParameterMultipleLayers(
-                "LAYERS", tr("Map layers (top first)"), QgsProcessing.TypeMapLayer, optional=True
+                "LAYERS", tr("Map layers (top first)"), QgsProcessing.SourceType.TypeMapLayer, optional=True
             )
         )
         self.addParameter(QgsProcessingParameterExtent("EXTENT", tr("Map extent"), optional=True))
         self.addParameter(
             QgsProcessingParameterVectorLayer(
-                "DISTRICTS", tr("Fit to districts"), [QgsProcessing.TypeVectorPolygon], optional=True
+                "DISTRICTS", tr("Fit to districts"), [QgsProcessing.SourceType.TypeVectorPolygon], optional=True
             )
         )
         self.addParameter(QgsProcessingParameterString("TITLE", tr("Title"), defaultValue=tr("Planning map")))
@@ -162,11 +162,13 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(
-            QgsProcessingParameterVectorLayer("DISTRICTS", tr("Pilot districts"), [QgsProcessing.TypeVectorPolygon])
+            QgsProcessingParameterVectorLayer(
+                "DISTRICTS", tr("Pilot districts"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            )
         )
         self.addParameter(
             QgsProcessingParameterMultipleLayers(
-                "LAYERS", tr("Map layers (top first)"), QgsProcessing.TypeMapLayer, optional=True
+                "LAYERS", tr("Map layers (top first)"), QgsProcessing.SourceType.TypeMapLayer, optional=True
             )
         )
         self.addParameter(QgsProcessingParameterString("TITLE", tr("Title"), defaultValue=tr("Pilot district plan")))

@@ -41,11 +41,11 @@ def _write_gpkg(layers: dict, path: Path) -> None:
         options.layerName = entity_type
         options.fileEncoding = "UTF-8"
         if index:
-            options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
         error, message = QgsVectorFileWriter.writeAsVectorFormatV3(
             layer, str(path), QgsProject.instance().transformContext(), options
         )[:2]
-        if error != QgsVectorFileWriter.NoError:
+        if error != QgsVectorFileWriter.WriterError.NoError:
             raise OSError(f"could not write {entity_type} to {path}: {message}")
 
 

@@ -77,7 +77,7 @@ def _write_comparison(path: Path, cells: dict[str, tuple[float, float]]) -> None
     options.driverName = "GPKG"
     options.layerName = "noon_night_weekday"
     writer = QgsVectorFileWriter.create(
-        str(path), fields, QgsWkbTypes.Polygon, mesh_crs(), QgsCoordinateTransformContext(), options
+        str(path), fields, QgsWkbTypes.Type.Polygon, mesh_crs(), QgsCoordinateTransformContext(), options
     )
     codes = sorted(cells)
     for code, geometry in zip(codes, mesh_rectangles([int(c) for c in codes], "1km"), strict=True):

@@ -105,18 +105,18 @@ def _figure(layers, path: Path, title: str, lines: list[str]) -> Path:
 
     image = render_map(layers, QURUWA_BOX, IMAGE_SIZE)
     painter = QPainter(image)
-    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     font = QFont("Noto Sans CJK JP")
     font.setPixelSize(28)
     font.setBold(True)
     painter.setFont(font)
     painter.setPen(QColor("#202020"))
-    painter.drawText(QRectF(28, 18, IMAGE_SIZE[0] - 56, 40), Qt.AlignLeft, title)
+    painter.drawText(QRectF(28, 18, IMAGE_SIZE[0] - 56, 40), Qt.AlignmentFlag.AlignLeft, title)
     font.setPixelSize(17)
     font.setBold(False)
     painter.setFont(font)
     for i, line in enumerate(lines):
-        painter.drawText(QRectF(28, 66 + 26 * i, IMAGE_SIZE[0] - 56, 26), Qt.AlignLeft, line)
+        painter.drawText(QRectF(28, 66 + 26 * i, IMAGE_SIZE[0] - 56, 26), Qt.AlignmentFlag.AlignLeft, line)
     ramp = QLinearGradient(28, 0, 328, 0)
     hot = hot_ramp()
     for step in range(11):
@@ -126,7 +126,7 @@ def _figure(layers, path: Path, title: str, lines: list[str]) -> Path:
     painter.setBrush(ramp)
     painter.drawRect(QRectF(28, bottom, 300, 18))
     painter.setPen(QColor("#202020"))
-    painter.drawText(QRectF(340, bottom - 4, 600, 26), Qt.AlignLeft, tr("fewer people → more people"))
+    painter.drawText(QRectF(340, bottom - 4, 600, 26), Qt.AlignmentFlag.AlignLeft, tr("fewer people → more people"))
     painter.end()
     image.save(str(path), "PNG")
     return path
@@ -161,7 +161,7 @@ def _write_gpkg(layer, path: Path, name: str) -> None:
     error, message = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, str(path), QgsProject.instance().transformContext(), options
     )[:2]
-    if error != QgsVectorFileWriter.NoError:
+    if error != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(f"could not write {path}: {message}")
 
 

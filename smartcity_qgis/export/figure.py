@@ -18,7 +18,6 @@ from qgis.core import (
     QgsPrintLayout,
     QgsProject,
     QgsRectangle,
-    QgsRenderContext,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QDate, QSize, Qt
@@ -177,7 +176,7 @@ def add_map_page(
         page,
         (width - margin - 50, margin, 50, 6),
         9,
-        align=Qt.AlignRight,
+        align=Qt.AlignmentFlag.AlignRight,
     )
     add_label(
         layout,
@@ -242,9 +241,7 @@ def build_figure(spec: FigureSpec, name: str | None = None) -> QgsPrintLayout:
 
 def _always_text():
     """Text stays text in PDF/SVG (searchable, copyable) instead of becoming outlines."""
-    if hasattr(Qgis, "TextRenderFormat"):
-        return Qgis.TextRenderFormat.AlwaysText
-    return QgsRenderContext.TextFormatAlwaysText
+    return Qgis.TextRenderFormat.AlwaysText  # QGIS 3.22 and later
 
 
 def export_layout(
@@ -289,7 +286,7 @@ def _export(layout: QgsPrintLayout, path: Path, fmt: str, dpi: int) -> Path:
         result = exporter.exportToSvg(str(path), settings)
     else:
         raise FigureError(tr("Unknown figure format: {0}").format(fmt))
-    if result != QgsLayoutExporter.Success:
+    if result != QgsLayoutExporter.ExportResult.Success:
         raise FigureError(tr("The figure could not be written to {0}").format(str(path)))
     if fmt == "pdf":
         # Japanese text must extract as written (人流, not the radical ⼈流): see pdf_text.

@@ -130,17 +130,17 @@ def _write(layer, path: Path, fmt: str, table: str, crs, append: bool) -> None:
     elif fmt == "csv_wkt":
         options.layerOptions = ["GEOMETRY=AS_WKT", "CREATE_CSVT=YES"]
     elif fmt == "csv_xy":
-        if layer.geometryType() != QgsWkbTypes.PointGeometry:
+        if layer.geometryType() != QgsWkbTypes.GeometryType.PointGeometry:
             raise ExportError(tr("CSV with X/Y columns needs a point layer: {0}").format(layer.name()))
         options.layerOptions = ["GEOMETRY=AS_XY", "CREATE_CSVT=YES"]
     if append:
-        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
     else:
-        options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteFile
+        options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteFile
     error, message, *_rest = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, str(path), QgsProject.instance().transformContext(), options
     )
-    if error != QgsVectorFileWriter.NoError:
+    if error != QgsVectorFileWriter.WriterError.NoError:
         raise ExportError(tr("Could not write {0}: {1}").format(layer.name(), message))
 
 

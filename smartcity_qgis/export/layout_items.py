@@ -31,7 +31,7 @@ from smartcity_qgis import PLUGIN_DIR
 
 FONT_FAMILY = "Noto Sans CJK JP"
 NORTH_ARROW_SVG = str(PLUGIN_DIR / "resources" / "icons" / "north_arrow.svg")
-MM = QgsUnitTypes.LayoutMillimeters
+MM = QgsUnitTypes.LayoutUnit.LayoutMillimeters
 
 #: Page sizes in millimetres, portrait.
 PAGE_SIZES = {"A4": (210.0, 297.0), "A3": (297.0, 420.0)}
@@ -66,8 +66,8 @@ def cjk_font(size: float, bold: bool = False) -> QFont:
     font.setBold(bold)
     # Shaped Latin runs of this CJK font lose their text mapping in Qt's PDF output
     # (digits after Latin letters cannot be searched or copied); Japanese needs no shaping.
-    if hasattr(QFont, "PreferNoShaping"):
-        font.setStyleStrategy(QFont.PreferNoShaping)
+    if hasattr(QFont.StyleStrategy, "PreferNoShaping"):
+        font.setStyleStrategy(QFont.StyleStrategy.PreferNoShaping)
     return font
 
 
@@ -76,7 +76,7 @@ def text_format(size: float, bold: bool = False, color: str = "#000000") -> QgsT
     fmt = QgsTextFormat()
     fmt.setFont(cjk_font(size, bold))
     fmt.setSize(size)
-    fmt.setSizeUnit(QgsUnitTypes.RenderPoints)
+    fmt.setSizeUnit(QgsUnitTypes.RenderUnit.RenderPoints)
     fmt.setColor(QColor(color))
     return fmt
 
@@ -91,7 +91,10 @@ def add_page(layout: QgsPrintLayout, page_size: str, orientation: str) -> int:
     """Append a page; return its index."""
     page = QgsLayoutItemPage(layout)
     page.setPageSize(
-        page_size, QgsLayoutItemPage.Landscape if orientation == "landscape" else QgsLayoutItemPage.Portrait
+        page_size,
+        QgsLayoutItemPage.Orientation.Landscape
+        if orientation == "landscape"
+        else QgsLayoutItemPage.Orientation.Portrait,
     )
     layout.pageCollection().addPage(page)
     return layout.pageCollection().pageCount() - 1
@@ -109,8 +112,8 @@ def add_page_number(layout, page: int, page_size: str, orientation: str, size: f
     label = QgsLayoutItemLabel(layout)
     label.setText("[% @layout_page %] / [% @layout_numpages %]")
     label.setFont(cjk_font(size))
-    label.setHAlign(Qt.AlignHCenter)
-    label.setVAlign(Qt.AlignBottom)
+    label.setHAlign(Qt.AlignmentFlag.AlignHCenter)
+    label.setVAlign(Qt.AlignmentFlag.AlignBottom)
     label.setId("page_number")
     layout.addLayoutItem(label)
     place(label, page, 10.0, height - 9.0, width - 20.0, 5.0)
@@ -118,7 +121,14 @@ def add_page_number(layout, page: int, page_size: str, orientation: str, size: f
 
 
 def add_label(
-    layout, text: str, page: int, rect, size: float = 10, bold: bool = False, align=Qt.AlignLeft, valign=Qt.AlignTop
+    layout,
+    text: str,
+    page: int,
+    rect,
+    size: float = 10,
+    bold: bool = False,
+    align=Qt.AlignmentFlag.AlignLeft,
+    valign=Qt.AlignmentFlag.AlignTop,
 ) -> QgsLayoutItemLabel:
     """A text label in the Japanese font; ``rect`` = (x, y, width, height) in mm."""
     label = QgsLayoutItemLabel(layout)
@@ -159,12 +169,16 @@ def _set_legend_font(legend: QgsLayoutItemLegend, style, size: float, bold: bool
 
 def _style_legend(legend: QgsLayoutItemLegend, scale: float, columns: int) -> None:
     # The smallest text a printed plan may carry is 7 pt (class labels at the smallest scale).
-    _set_legend_font(legend, QgsLegendStyle.Title, 10 * scale, bold=True)
-    for style in (QgsLegendStyle.Group, QgsLegendStyle.Subgroup):
+    _set_legend_font(legend, QgsLegendStyle.Style.Title, 10 * scale, bold=True)
+    for style in (QgsLegendStyle.Style.Group, QgsLegendStyle.Style.Subgroup):
         _set_legend_font(legend, style, 8.5 * scale, bold=True)
-    _set_legend_font(legend, QgsLegendStyle.SymbolLabel, 8 * scale)
-    for style, top in ((QgsLegendStyle.Symbol, 1.5), (QgsLegendStyle.SymbolLabel, 1.5), (QgsLegendStyle.Group, 3.0)):
-        legend.rstyle(style).setMargin(QgsLegendStyle.Top, top * scale)
+    _set_legend_font(legend, QgsLegendStyle.Style.SymbolLabel, 8 * scale)
+    for style, top in (
+        (QgsLegendStyle.Style.Symbol, 1.5),
+        (QgsLegendStyle.Style.SymbolLabel, 1.5),
+        (QgsLegendStyle.Style.Group, 3.0),
+    ):
+        legend.rstyle(style).setMargin(QgsLegendStyle.Side.Top, top * scale)
     legend.setSymbolHeight(3.5 * scale)
     legend.setSymbolWidth(5.0 * scale)
     legend.setColumnCount(columns)
@@ -177,7 +191,7 @@ def _fit_legend(legend: QgsLayoutItemLegend, width: float, height: float) -> Non
     legend.setLegendFilterByMapEnabled(True)
     legend.updateFilterByMap(False)
     # The filter is applied when the legend is first painted: paint it once, small.
-    image = QImage(32, 32, QImage.Format_ARGB32)
+    image = QImage(32, 32, QImage.Format.Format_ARGB32)
     painter = QPainter(image)
     try:
         QgsLayoutExporter(legend.layout()).renderRegion(painter, legend.sceneBoundingRect())
@@ -232,11 +246,11 @@ def add_scale_bar(layout, page: int, x: float, y: float, linked_map: QgsLayoutIt
     bar.setLinkedMap(linked_map)
     width_m = linked_map.extent().width()
     if width_m >= 5000:
-        bar.setUnits(QgsUnitTypes.DistanceKilometers)
+        bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceKilometers)
         bar.setUnitLabel("km")
         bar.setMapUnitsPerScaleBarUnit(1000.0)
     else:
-        bar.setUnits(QgsUnitTypes.DistanceMeters)
+        bar.setUnits(QgsUnitTypes.DistanceUnit.DistanceMeters)
         bar.setUnitLabel("m")
         bar.setMapUnitsPerScaleBarUnit(1.0)
     bar.setNumberOfSegments(2)
@@ -255,7 +269,7 @@ def add_north_arrow(layout, page: int, rect, linked_map: QgsLayoutItemMap) -> Qg
     picture = QgsLayoutItemPicture(layout)
     picture.setPicturePath(NORTH_ARROW_SVG)
     picture.setLinkedMap(linked_map)
-    picture.setNorthMode(QgsLayoutItemPicture.TrueNorth)
+    picture.setNorthMode(QgsLayoutItemPicture.NorthMode.TrueNorth)
     layout.addLayoutItem(picture)
     place(picture, page, *rect)
     return picture

@@ -69,8 +69,8 @@ def add_table(
     )
     table.setContentTextFormat(text_format(size))
     table.setHeaderTextFormat(text_format(size, bold=True))
-    table.setWrapBehavior(QgsLayoutTable.WrapText)
-    table.setResizeMode(QgsLayoutMultiFrame.UseExistingFrames)
+    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     table.setCellMargin(1.2)
     layout.addMultiFrame(table)
     frame = QgsLayoutFrame(layout, table)
@@ -108,12 +108,12 @@ def _cover(
     margin = 20.0
     inner = width - 2 * margin
     top = height * 0.12
-    add_label(layout, spec.title, 0, (margin, top, inner, 20), 26, bold=True, align=Qt.AlignHCenter)
-    add_label(layout, spec.subtitle, 0, (margin, top + 22, inner, 10), 14, align=Qt.AlignHCenter)
+    add_label(layout, spec.title, 0, (margin, top, inner, 20), 26, bold=True, align=Qt.AlignmentFlag.AlignHCenter)
+    add_label(layout, spec.subtitle, 0, (margin, top + 22, inner, 10), 14, align=Qt.AlignmentFlag.AlignHCenter)
     byline = tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd"))
     if organisation:
         byline = f"{organisation}　{byline}"
-    add_label(layout, byline, 0, (margin, top + 34, inner, 8), 10, align=Qt.AlignHCenter)
+    add_label(layout, byline, 0, (margin, top + 34, inner, 8), 10, align=Qt.AlignmentFlag.AlignHCenter)
     rows = []
     for sheet in sheets:
         facts = {row.key: row for row in sheet.rows}

@@ -44,7 +44,10 @@ def test_shipped_zones_are_cp932_a31a_labelled_synthetic(qgis_app):
 def test_shipped_file_is_what_the_module_generates(qgis_app):
     """Same zones in the same order, same attributes, same shapes (up to the GEOS version's rounding)."""
     (shipped,) = load_hazard_file(FLOOD_ZONES).layers
-    assert _zones_differ(shipped, flood_zone_rows(), tolerance=1e-6) == []
+    # GEOS releases round the unions and simplifications differently: up to 8e-4 of a zone between
+    # GEOS 3.11 (QGIS 3.22, Debian 12) and 3.15 (QGIS 3.44, Debian forky); a changed generator moves
+    # whole percent.
+    assert _zones_differ(shipped, flood_zone_rows(), tolerance=2e-3) == []
 
 
 def test_generator_writes_its_zones_exactly(qgis_app, tmp_path):

@@ -181,6 +181,32 @@ def demo_connection(name: str = DEMO_CONNECTION_NAME) -> Connection:
     )
 
 
+# A connections file is a few levels deep (file, list, connection, area of interest).
+MAX_NESTING = 32
+
+
+def _nesting_depth(text: str) -> int:
+    """How deeply brackets nest in JSON ``text`` (brackets inside strings do not count)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
 class ConnectionStore:
     """The user's saved connections in QGIS settings (``SmartCity/connections/...``)."""
 
@@ -361,6 +387,11 @@ class ConnectionStore:
 
         A name already taken gets a " (2)" suffix; nothing existing is overwritten.
         """
+        if isinstance(text, str) and _nesting_depth(text) > MAX_NESTING:
+            # Refused before parsing: whether json gives up on such depth depends on the Python version.
+            raise ConnectionRecordError(
+                tr("The file is not valid JSON: {0}").format(tr("nested more than {0} levels deep").format(MAX_NESTING))
+            )
         try:
             doc = json.loads(text)
         except (ValueError, TypeError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
