@@ -344,162 +344,162 @@
             <translation>メッシュレイヤ（ポリゴン）を選び、セルを選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="58" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="60" />
             <source>District name</source>
             <translation>地区名</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="59" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="61" />
             <source>Domain</source>
             <translation>分野</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="60" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="62" />
             <source>Phase</source>
             <translation>段階</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="61" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="63" />
             <source>Goal and vision</source>
             <translation>目標・ビジョン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="62" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="64" />
             <source>Main initiatives</source>
             <translation>主な取組内容</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="63" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="65" />
             <source>KPI (outcome)</source>
             <translation>KPI（アウトカム）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="64" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="66" />
             <source>KPI (outcome) target value</source>
             <translation>KPI（アウトカム）目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="65" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="67" />
             <source>KPI (outcome) unit</source>
             <translation>KPI（アウトカム）単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="66" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="68" />
             <source>KPI (outcome) target year</source>
             <translation>KPI（アウトカム）目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="67" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="69" />
             <source>KPI (output)</source>
             <translation>KPI（アウトプット）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="68" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="70" />
             <source>KPI (output) target value</source>
             <translation>KPI（アウトプット）目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="69" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="71" />
             <source>KPI (output) unit</source>
             <translation>KPI（アウトプット）単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="70" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="72" />
             <source>KPI (output) target year</source>
             <translation>KPI（アウトプット）目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="71" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="73" />
             <source>Lead body</source>
             <translation>推進主体</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="72" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="74" />
             <source>Notes</source>
             <translation>備考</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="73" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="75" />
             <source>Created</source>
             <translation>作成日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="74" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="76" />
             <source>Updated</source>
             <translation>更新日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="103" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="105" />
             <source>Choose a value from the list</source>
             <translation>一覧から選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="111" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="113" />
             <source>A district needs a name</source>
             <translation>地区名を入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="116" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="118" />
             <source>A target year between {0} and {1}</source>
             <translation>目標年次は {0}～{1} 年の範囲で入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="151" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="153" />
             <source>District file not found: {0}</source>
             <translation>地区ファイルが見つかりません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="155" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="157" />
             <source>Cannot create the district file: {0}</source>
             <translation>地区ファイルを作成できません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="160" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="162" />
             <source>Pilot districts</source>
             <translation>先行地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="162" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="164" />
             <source>{0} is not a district GeoPackage</source>
             <translation>{0} は先行地区の GeoPackage ではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="166" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="173" />
             <source>Pilot district form</source>
             <translation>先行地区の入力フォーム</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="212" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="219" />
             <source>District {0} cannot be saved: {1}</source>
             <translation>地区 {0} を保存できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="231" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="238" />
             <source>The districts were not saved: {0}</source>
             <translation>先行地区は保存されませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="251" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="258" />
             <source>The district has no area</source>
             <translation>地区に面積がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="253" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="260" />
             <source>A district must be a polygon</source>
             <translation>地区はポリゴンで指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="259" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
             <source>The district layer cannot be edited</source>
             <translation>先行地区レイヤを編集できません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="263" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="270" />
             <source>Add district</source>
             <translation>地区を追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="273" />
             <source>The district could not be added</source>
             <translation>地区を追加できませんでした</translation>
         </message>
@@ -3526,6 +3526,11 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/algorithms/alg_rivers.py" line="76" />
             <source>Give zones and a layer of river gauges.</source>
             <translation>区域と河川水位計のレイヤを指定してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="169" />
+            <source>The KPI tables cannot be added to {0}: {1}</source>
+            <translation>{0} にKPIのテーブルを追加できません: {1}</translation>
         </message>
     </context>
 </TS>
