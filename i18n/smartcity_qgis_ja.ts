@@ -3532,5 +3532,45 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <source>The KPI tables cannot be added to {0}: {1}</source>
             <translation>{0} にKPIのテーブルを追加できません: {1}</translation>
         </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_evaluation.py" line="87" />
+            <source>baseline period</source>
+            <translation>基準期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_evaluation.py" line="87" />
+            <source>evaluation period</source>
+            <translation>評価期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_evaluation.py" line="88" />
+            <source>No data in the {0} {1}–{2}</source>
+            <translation>{0}（{1}〜{2}）のデータがありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="84" />
+            <source>{0}: there is no people-flow layer {1} in the project</source>
+            <translation>{0}: プロジェクトに人流レイヤ {1} がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="91" />
+            <source>{0}: there is no river alert log in the project</source>
+            <translation>{0}: プロジェクトに河川の警戒レベル記録がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="126" />
+            <source>{0}: choose a city OS connection</source>
+            <translation>{0}: 都市OSの接続を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="155" />
+            <source>Measuring KPIs from the city OS</source>
+            <translation>都市OSからKPIを計測中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="180" />
+            <source>Measuring was cancelled; the KPIs measured before stay stored.</source>
+            <translation>計測を中止しました。それまでに計測したKPIは保存されています。</translation>
+        </message>
     </context>
 </TS>

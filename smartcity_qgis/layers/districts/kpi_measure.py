@@ -47,6 +47,8 @@ class MeasureOutcome:
     observations: int = 0
     source: str = ""
     warnings: list[str] = field(default_factory=list)
+    error: str = ""
+    stored: int = 0
 
 
 def japan_day_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
