@@ -703,7 +703,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
 使用できないエンティティは ID と理由をログに出力します。ジオメトリの種類が混在するタイプでは、最も多い種類を出力し、出力しなかった他の種類の件数をログに示します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="94" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="102" />
             <source>Connection name or URL</source>
             <translation>接続名または URL</translation>
         </message>
@@ -3571,6 +3571,93 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="180" />
             <source>Measuring was cancelled; the KPIs measured before stay stored.</source>
             <translation>計測を中止しました。それまでに計測したKPIは保存されています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="78" />
+            <source>District KPI evaluation</source>
+            <translation>地区KPIの効果検証</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="84" />
+            <source>Evaluates the KPIs defined for each pilot district in its GeoPackage (効果検証): measures them from the city OS history (entities inside the district), the people-flow mesh or the river alert log over both periods, stores the values in the GeoPackage (a period measured again is replaced), then compares the baseline period with the evaluation period in Japan time.
+
+DISTRICTS: the district layer (districts.gpkg).
+CONNECTION: a saved city OS connection name or a broker URL (needed for city-OS KPIs).
+BASELINE_START, BASELINE_END, EVAL_START, EVAL_END: the two periods, whole days, inclusive.
+MEASURE: measure before comparing (off: compare the values already stored).
+OUTPUT: one row per district and KPI with both values, the days behind each, the change, the change in percent and the attainment of the target. Periods of people counts standing for fewer than 10 people are left out (left_out).</source>
+            <translation>先行地区ごとに GeoPackage に定義されたKPIを効果検証します。都市OSの履歴（地区内のエンティティ）、人流メッシュまたは河川の警戒レベル記録から両期間を計測して GeoPackage に保存し（同じ期間を再計測すると置き換えます）、日本時間で基準期間と評価期間を比較します。
+
+DISTRICTS: 先行地区レイヤ（districts.gpkg）。
+CONNECTION: 保存済みの都市OS接続名またはブローカーのURL（都市OSのKPIに必要）。
+BASELINE_START, BASELINE_END, EVAL_START, EVAL_END: 二つの期間（日単位、両端を含む）。
+MEASURE: 比較の前に計測する（オフ: 保存済みの値で比較）。
+OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、変化量、変化率、目標の達成率。10人未満を表す人数の期間は除外します（left_out）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="103" />
+            <source>Baseline period: first day</source>
+            <translation>基準期間: 初日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="104" />
+            <source>Baseline period: last day</source>
+            <translation>基準期間: 最終日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="105" />
+            <source>Evaluation period: first day</source>
+            <translation>評価期間: 初日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="106" />
+            <source>Evaluation period: last day</source>
+            <translation>評価期間: 最終日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="107" />
+            <source>Measure before comparing</source>
+            <translation>比較の前に計測する</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="108" />
+            <source>KPI evaluation</source>
+            <translation>KPIの効果検証</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="113" />
+            <source>Give a date for {0}</source>
+            <translation>{0} の日付を指定してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="122" />
+            <source>{0} holds no KPI definitions; open it as a district file</source>
+            <translation>{0} にKPIの定義がありません。先行地区ファイルとして開いてください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="127" />
+            <source>A period starts after it ends: {0} – {1}</source>
+            <translation>期間の初日が最終日より後です: {0} – {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="158" />
+            <source>{0} KPIs evaluated</source>
+            <translation>{0} 件のKPIを評価しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="167" />
+            <source>No city OS connection was given: city-OS KPIs are compared as stored</source>
+            <translation>都市OSの接続が指定されていないため、都市OSのKPIは保存済みの値で比較します</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="184" />
+            <source>{0}: {1} periods stored from {2}</source>
+            <translation>{0}: {2} から {1} 期間分を保存しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="188" />
+            <source>{0}: {1} periods of fewer than 10 people left out</source>
+            <translation>{0}: 10人未満の {1} 期間を除外しました</translation>
         </message>
     </context>
 </TS>

@@ -358,12 +358,12 @@ def attainment(
     baseline: float | None = None,
     target_is_change_pct: bool = False,
 ) -> float | None:
-    """How far ``value`` has come towards ``target``, in percent (100 = reached; may pass 100).
+    """達成率 in percent (100 = target reached; may pass 100).
 
-    With a baseline, progress is measured from it: (value − baseline) / (target − baseline).
-    A target given as a change in percent (e.g. 10 for「10％増」) needs the baseline. Without a
-    baseline, value / target (or target / value when lower is better). None when it cannot be
-    said (no value, no target, a zero denominator).
+    A target value: value ÷ target (target ÷ value when lower is better). A target given as a
+    change in percent from the baseline (e.g. 10 for「10％増」, −20 for「20％減」): the change
+    reached ÷ the change aimed at, which needs the baseline. None when it cannot be said (no
+    value, no target, a zero denominator).
     """
     if value is None or target is None:
         return None
@@ -372,11 +372,6 @@ def attainment(
             return None
         change_pct = 100.0 * (value - baseline) / abs(baseline)
         return 100.0 * change_pct / target
-    if baseline is not None:
-        span = target - baseline
-        if span == 0:
-            return None
-        return 100.0 * (value - baseline) / span
     if higher_is_better:
         return None if target == 0 else 100.0 * value / target
     return None if value == 0 else 100.0 * target / value

@@ -197,8 +197,8 @@ def test_weeks_and_months_roll_up_exactly_from_days(per, how):
 def test_attainment():
     assert attainment(120, 100) == pytest.approx(120)
     assert attainment(80, 50, higher_is_better=False) == pytest.approx(62.5)
-    assert attainment(105, 110, baseline=100) == pytest.approx(50)
-    assert attainment(90, 80, higher_is_better=False, baseline=100) == pytest.approx(50)
+    assert attainment(105, 110, baseline=100) == pytest.approx(100 * 105 / 110)  # a target value: value ÷ target
+    assert attainment(85, -20, baseline=100, target_is_change_pct=True) == pytest.approx(75)  # 「20％減」
     # 「10％増」: a change of 5 % from the baseline is half-way.
     assert attainment(1050, 10, baseline=1000, target_is_change_pct=True) == pytest.approx(50)
     assert attainment(None, 10) is None
