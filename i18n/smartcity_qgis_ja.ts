@@ -99,7 +99,7 @@
             <translation>人口（メッシュポリゴンまたはポイント）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="123" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
             <source>Population field</source>
             <translation>人口の属性</translation>
         </message>
@@ -654,7 +654,7 @@
             <translation>接続設定を使用できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="217" />
             <source>Cancelled.</source>
             <translation>キャンセルしました。</translation>
         </message>
@@ -679,7 +679,7 @@
             <translation>都市OSのエンティティを読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="125" />
             <source>City OS</source>
             <translation>都市OS</translation>
         </message>
@@ -708,7 +708,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続名または URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="95" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
             <source>Entity type</source>
             <translation>エンティティタイプ</translation>
         </message>
@@ -933,7 +933,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>新しい都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="58" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="140" />
             <source>Name</source>
             <translation>名前</translation>
         </message>
@@ -1068,12 +1068,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
             <source>Add…</source>
             <translation>追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
             <source>Edit…</source>
             <translation>編集…</translation>
         </message>
@@ -1083,7 +1083,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>複製</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
             <source>Remove</source>
             <translation>削除</translation>
         </message>
@@ -2168,7 +2168,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測所の検索距離（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="27" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="36" />
             <source>District fact sheet</source>
             <translation>先行地区ファクトシート</translation>
         </message>
@@ -2183,7 +2183,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区ごとに、面積（ha、その地区の平面直角座標系で計算）、人流メッシュから面積按分した昼間・夜間人口、浸水深ランク別の浸水想定区域、種類別の都市OSエンティティ数、近傍の水位観測所と警戒レベル、KPI一覧をまとめます。入力がない項目は「データなし」と表示します。出力はテーブルと CSV（任意）です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="129" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="53" />
             <source>Fact sheet</source>
             <translation>ファクトシート</translation>
         </message>
@@ -2738,7 +2738,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="96" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="426" />
             <source>Select a pilot district on the map</source>
             <translation>地図上で先行地区を選択してください</translation>
         </message>
@@ -2803,7 +2803,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画用の地図図面…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="181" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
         </message>
@@ -3658,6 +3658,321 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="188" />
             <source>{0}: {1} periods of fewer than 10 people left out</source>
             <translation>{0}: 10人未満の {1} 期間を除外しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <source>KPI</source>
+            <translation>KPI</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="92" />
+            <source>Preview the last 14 days</source>
+            <translation>直近14日をプレビュー</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="140" />
+            <source>Target is</source>
+            <translation>目標の種類</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="140" />
+            <source>Better when</source>
+            <translation>評価の向き</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="154" />
+            <source>How it is measured</source>
+            <translation>計測方法</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="177" />
+            <source>Level </source>
+            <translation>レベル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="188" />
+            <source>Only from</source>
+            <translation>時間帯を限定:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="196" />
+            <source>to</source>
+            <translation>〜</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="196" />
+            <source>o'clock (JST)</source>
+            <translation>時（日本時間）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="198" />
+            <source>The values count people (k = 10 rule)</source>
+            <translation>人数を数える値（k = 10 の規則）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Measured from</source>
+            <translation>計測元</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Attribute</source>
+            <translation>属性</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>As</source>
+            <translation>値の扱い</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Divided by</source>
+            <translation>分母の属性</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Layer</source>
+            <translation>レイヤ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Alert level reached</source>
+            <translation>到達した警戒レベル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Gauges within</source>
+            <translation>対象の観測所（距離）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Per</source>
+            <translation>集計単位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Aggregated by</source>
+            <translation>集計方法</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Period value</source>
+            <translation>期間の代表値</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Days</source>
+            <translation>曜日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Hours</source>
+            <translation>時間帯</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="224" />
+            <source>Values typed in (date, value)</source>
+            <translation>手入力の値（日付、値）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="228" />
+            <source>Date (YYYY-MM-DD)</source>
+            <translation>日付（YYYY-MM-DD）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="231" />
+            <source>Add a row</source>
+            <translation>行を追加</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="331" />
+            <source>Row {0}: give a date (YYYY-MM-DD) and a number</source>
+            <translation>{0} 行目: 日付（YYYY-MM-DD）と数値を入力してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="344" />
+            <source>Give the KPI a name</source>
+            <translation>KPIの名前を入力してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="345" />
+            <source>The city OS has no entity type {0}</source>
+            <translation>都市OSにエンティティタイプ {0} がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="347" />
+            <source>Choose an entity type</source>
+            <translation>エンティティタイプを選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="348" />
+            <source>{0} has no attribute {1}</source>
+            <translation>{0} に属性 {1} がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="350" />
+            <source>Choose an attribute</source>
+            <translation>属性を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="351" />
+            <source>Choose the attribute to divide by</source>
+            <translation>分母の属性を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="352" />
+            <source>The hours must differ and lie in 0–24</source>
+            <translation>時間帯は0〜24時の範囲で、開始と終了を変えてください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="353" />
+            <source>The target must be a number</source>
+            <translation>目標値は数値で入力してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="370" />
+            <source>Measuring…</source>
+            <translation>計測中…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="380" />
+            <source>No data in the last 14 days</source>
+            <translation>直近14日のデータがありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="383" />
+            <source>{0} days with data; latest {1}: {2}</source>
+            <translation>データのある日 {0} 日、最新 {1}: {2}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="387" />
+            <source>{0} days of fewer than 10 people left out</source>
+            <translation>10人未満の {0} 日を除外しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <source>Current</source>
+            <translation>現在値</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <source>Baseline</source>
+            <translation>基準期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <source>Evaluation</source>
+            <translation>評価期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <source>Change</source>
+            <translation>変化率</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <source>Attainment</source>
+            <translation>達成率</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="122" />
+            <source>Connect</source>
+            <translation>接続</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="137" />
+            <source>Baseline period</source>
+            <translation>基準期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="137" />
+            <source>Evaluation period</source>
+            <translation>評価期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
+            <source>Measure</source>
+            <translation>計測</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="164" />
+            <source>Today live</source>
+            <translation>本日をライブ更新</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="166" />
+            <source>Measure today's partial value every 5 minutes</source>
+            <translation>本日の途中までの値を5分ごとに計測します</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="194" />
+            <source>Choose a connection</source>
+            <translation>接続を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="199" />
+            <source>Connecting…</source>
+            <translation>接続中…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="258" />
+            <source>The KPIs cannot be read: {0}</source>
+            <translation>KPIを読み込めません: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="262" />
+            <source>{0}: {1} KPIs</source>
+            <translation>{0}: KPI {1} 件</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="273" />
+            <source>, partial)</source>
+            <translation>、途中）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="295" />
+            <source>{0} periods of fewer than 10 people left out</source>
+            <translation>10人未満の {0} 期間を除外しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="341" />
+            <source>typed in</source>
+            <translation>手入力</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="363" />
+            <source>Remove KPI</source>
+            <translation>KPIの削除</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="363" />
+            <source>Remove {0} and its stored values?</source>
+            <translation>{0} と保存済みの値を削除しますか？</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="409" />
+            <source>{0}: {1} periods stored</source>
+            <translation>{0}: {1} 期間分を保存しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="390" />
+            <source>Connect to a city OS to measure {0} KPIs</source>
+            <translation>{0} 件のKPIを計測するには都市OSに接続してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="439" />
+            <source>Connect to a city OS first</source>
+            <translation>先に都市OSに接続してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
+            <source>District KPI evaluation…</source>
+            <translation>地区KPIの効果検証…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="190" />
+            <source>Previewing a KPI from the city OS</source>
+            <translation>都市OSからKPIをプレビュー中</translation>
         </message>
     </context>
 </TS>

@@ -48,7 +48,7 @@ def _client(server, flavor):
     return CityOSClient(ConnectionConfig(url=server.url, flavor=flavor, tenant="okazaki", **extra))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _rest_day(day: dt.date) -> bool:
     holidays = pytest.importorskip("holidays")
     return day.weekday() >= 5 or day in holidays.Japan(years=day.year)

@@ -144,5 +144,7 @@ def target_text(kpi: KpiDefinition) -> str:
     if kpi.target_type == "change_pct":
         text = f"{float(kpi.target):+g}%"
     else:
-        text = f"{format_number(float(kpi.target))} {kpi.unit}".strip()
+        target = float(kpi.target)
+        plain = f"{int(target):,}" if target.is_integer() else f"{target:,.3f}".rstrip("0")
+        text = f"{plain} {kpi.unit}".strip()
     return text + (f"（{kpi.target_year}年）" if kpi.target_year else "")

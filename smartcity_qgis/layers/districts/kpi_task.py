@@ -178,3 +178,45 @@ class KpiMeasureTask(QgsTask):
             self.measured.emit(self.outcomes)
         else:
             self.failed.emit(self.error or tr("Measuring was cancelled; the KPIs measured before stay stored."))
+
+
+class KpiPreviewTask(QgsTask):
+    """One city-OS KPI measured over a few days without storing anything (the editor's preview)."""
+
+    measured = pyqtSignal(object)  # MeasureOutcome
+    failed = pyqtSignal(str)
+
+    def __init__(self, job: MeasureJob, config: Any) -> None:
+        super().__init__(tr("Previewing a KPI from the city OS"), QgsTask.CanCancel)
+        self.job = job
+        self.config = config
+        self.outcome: MeasureOutcome | None = None
+        self.error = ""
+
+    def run(self) -> bool:
+        job = self.job
+        try:
+            with CityOSClient(self.config) as client:
+                self.outcome = measure_cityos(
+                    client, job.kpi, job.area.lonlat, job.start, job.end, "", self.setProgress, self.isCanceled
+                )
+        except CancelledError:
+            return False
+        except CityOSError as exc:
+            self.error = error_message(exc)
+            return False
+        except KpiMeasureError as exc:
+            self.error = str(exc)
+            return False
+        return True
+
+    def finished(self, ok: bool) -> None:
+        if ok and self.outcome is not None:
+            self.measured.emit(self.outcome)
+        else:
+            self.failed.emit(self.error or tr("Cancelled."))
+
+
+def preview_local(job: MeasureJob, project: QgsProject | None = None) -> MeasureOutcome:
+    """A mesh or event KPI measured without storing (quick: project layers, no network)."""
+    return _measure_local(job, project or QgsProject.instance())
