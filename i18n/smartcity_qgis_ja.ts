@@ -679,7 +679,7 @@
             <translation>都市OSのエンティティを読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="125" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="126" />
             <source>City OS</source>
             <translation>都市OS</translation>
         </message>
@@ -703,7 +703,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
 使用できないエンティティは ID と理由をログに出力します。ジオメトリの種類が混在するタイプでは、最も多い種類を出力し、出力しなかった他の種類の件数をログに示します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="102" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="95" />
             <source>Connection name or URL</source>
             <translation>接続名または URL</translation>
         </message>
@@ -1068,12 +1068,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Add…</source>
             <translation>追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Edit…</source>
             <translation>編集…</translation>
         </message>
@@ -1083,7 +1083,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>複製</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Remove</source>
             <translation>削除</translation>
         </message>
@@ -1693,7 +1693,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Kind</source>
             <translation>種別</translation>
         </message>
@@ -2198,7 +2198,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="177" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="209" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
@@ -2318,7 +2318,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="95" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="116" />
             <source>Format</source>
             <translation>形式</translation>
         </message>
@@ -2418,12 +2418,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="108" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="76" />
             <source>Sources: {0}</source>
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="218" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="175" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
@@ -2433,7 +2433,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="113" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="68" />
             <source>Created {0}</source>
             <translation>作成日 {0}</translation>
         </message>
@@ -2458,62 +2458,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="130" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
             <source>District</source>
             <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="130" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
             <source>Area (ha)</source>
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="250" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="207" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
             <source>Section</source>
             <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
             <source>Item</source>
             <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
             <source>Value</source>
             <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Unit</source>
             <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="178" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="133" />
             <source>KPIs</source>
             <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Indicator</source>
             <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Target</source>
             <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Target year</source>
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="229" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="186" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2558,102 +2558,102 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="45" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="66" />
             <source>Page size</source>
             <translation>用紙サイズ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="67" />
             <source>Orientation</source>
             <translation>向き</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="67" />
             <source>Portrait</source>
             <translation>縦</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="67" />
             <source>Landscape</source>
             <translation>横</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="70" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="91" />
             <source>Planning map figure</source>
             <translation>計画用の地図図面</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="73" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
             <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
             <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="187" />
             <source>Map layers (top first)</source>
             <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="86" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="107" />
             <source>Map extent</source>
             <translation>地図の範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="87" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="108" />
             <source>Fit to districts</source>
             <translation>先行地区に合わせる</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="162" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="192" />
             <source>Title</source>
             <translation>タイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="92" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="113" />
             <source>Planning map</source>
             <translation>計画図</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="163" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="193" />
             <source>Subtitle</source>
             <translation>サブタイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="96" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="117" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="121" />
             <source>Figure file</source>
             <translation>図面ファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="121" />
             <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
             <translation>PDF・PNG・SVG (*.pdf *.png *.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="144" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="165" />
             <source>Planning pack</source>
             <translation>計画資料一式</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="147" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="168" />
             <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
             <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="162" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="192" />
             <source>Pilot district plan</source>
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="204" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="204" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -2738,7 +2738,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="426" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="416" />
             <source>Select a pilot district on the map</source>
             <translation>地図上で先行地区を選択してください</translation>
         </message>
@@ -3208,32 +3208,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} には Python パッケージ {1} が必要ですが、この QGIS にはありません。Windows では OSGeo4W Shell（スタートメニューの QGIS フォルダ）を開いて python -m pip install {1} を実行するか、スマートシティ ▸ 追加パッケージをインストール… で QGIS プロファイルにインストールしてください。Debian / Ubuntu では sudo apt install {2} です。その後 QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="58" />
             <source>Print the live labels (levels, trends) instead of names only</source>
             <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="164" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="194" />
             <source>Author organisation (default: the project's author)</source>
             <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="84" />
             <source>Districts</source>
             <translation>地区一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="144" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="99" />
             <source>Contents</source>
             <translation>目次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="145" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
             <source>Page</source>
             <translation>ページ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="247" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="204" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
         </message>
@@ -3573,12 +3573,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計測を中止しました。それまでに計測したKPIは保存されています。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="78" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="71" />
             <source>District KPI evaluation</source>
             <translation>地区KPIの効果検証</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="84" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="77" />
             <source>Evaluates the KPIs defined for each pilot district in its GeoPackage (効果検証): measures them from the city OS history (entities inside the district), the people-flow mesh or the river alert log over both periods, stores the values in the GeoPackage (a period measured again is replaced), then compares the baseline period with the evaluation period in Japan time.
 
 DISTRICTS: the district layer (districts.gpkg).
@@ -3595,72 +3595,72 @@ MEASURE: 比較の前に計測する（オフ: 保存済みの値で比較）。
 OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、変化量、変化率、目標の達成率。10人未満を表す人数の期間は除外します（left_out）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="103" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
             <source>Baseline period: first day</source>
             <translation>基準期間: 初日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="104" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="41" />
             <source>Baseline period: last day</source>
             <translation>基準期間: 最終日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="105" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="42" />
             <source>Evaluation period: first day</source>
             <translation>評価期間: 初日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="106" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="43" />
             <source>Evaluation period: last day</source>
             <translation>評価期間: 最終日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="107" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="98" />
             <source>Measure before comparing</source>
             <translation>比較の前に計測する</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="108" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="99" />
             <source>KPI evaluation</source>
             <translation>KPIの効果検証</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="113" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="104" />
             <source>Give a date for {0}</source>
             <translation>{0} の日付を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="122" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="113" />
             <source>{0} holds no KPI definitions; open it as a district file</source>
             <translation>{0} にKPIの定義がありません。先行地区ファイルとして開いてください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="127" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="249" />
             <source>A period starts after it ends: {0} – {1}</source>
             <translation>期間の初日が最終日より後です: {0} – {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="158" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="149" />
             <source>{0} KPIs evaluated</source>
             <translation>{0} 件のKPIを評価しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="167" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="158" />
             <source>No city OS connection was given: city-OS KPIs are compared as stored</source>
             <translation>都市OSの接続が指定されていないため、都市OSのKPIは保存済みの値で比較します</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="184" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="175" />
             <source>{0}: {1} periods stored from {2}</source>
             <translation>{0}: {2} から {1} 期間分を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="188" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="179" />
             <source>{0}: {1} periods of fewer than 10 people left out</source>
             <translation>{0}: 10人未満の {1} 期間を除外しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="100" />
             <source>KPI</source>
             <translation>KPI</translation>
         </message>
@@ -3850,117 +3850,117 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>10人未満の {0} 日を除外しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="100" />
             <source>Current</source>
             <translation>現在値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="133" />
             <source>Baseline</source>
             <translation>基準期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="134" />
             <source>Evaluation</source>
             <translation>評価期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="134" />
             <source>Change</source>
             <translation>変化率</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="99" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="134" />
             <source>Attainment</source>
             <translation>達成率</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="122" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="123" />
             <source>Connect</source>
             <translation>接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="137" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="138" />
             <source>Baseline period</source>
             <translation>基準期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="137" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="138" />
             <source>Evaluation period</source>
             <translation>評価期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="154" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Measure</source>
             <translation>計測</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="164" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="165" />
             <source>Today live</source>
             <translation>本日をライブ更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="166" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="167" />
             <source>Measure today's partial value every 5 minutes</source>
             <translation>本日の途中までの値を5分ごとに計測します</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="194" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="195" />
             <source>Choose a connection</source>
             <translation>接続を選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="199" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="200" />
             <source>Connecting…</source>
             <translation>接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="258" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="259" />
             <source>The KPIs cannot be read: {0}</source>
             <translation>KPIを読み込めません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="262" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="263" />
             <source>{0}: {1} KPIs</source>
             <translation>{0}: KPI {1} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="273" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="274" />
             <source>, partial)</source>
             <translation>、途中）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="295" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="296" />
             <source>{0} periods of fewer than 10 people left out</source>
             <translation>10人未満の {0} 期間を除外しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="341" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="331" />
             <source>typed in</source>
             <translation>手入力</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="363" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="353" />
             <source>Remove KPI</source>
             <translation>KPIの削除</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="363" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="353" />
             <source>Remove {0} and its stored values?</source>
             <translation>{0} と保存済みの値を削除しますか？</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="409" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="399" />
             <source>{0}: {1} periods stored</source>
             <translation>{0}: {1} 期間分を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="390" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="380" />
             <source>Connect to a city OS to measure {0} KPIs</source>
             <translation>{0} 件のKPIを計測するには都市OSに接続してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="439" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="429" />
             <source>Connect to a city OS first</source>
             <translation>先に都市OSに接続してください</translation>
         </message>
@@ -3973,6 +3973,71 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="190" />
             <source>Previewing a KPI from the city OS</source>
             <translation>都市OSからKPIをプレビュー中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="168" />
+            <source>Districts with KPIs get a KPI page: a table (baseline and evaluation values with the days behind each, change, target, attainment) and one chart per KPI with both periods shaded and the target line. BASELINE_START, BASELINE_END, EVAL_START and EVAL_END (optional, all four) set the periods; the values are those stored in the district GeoPackage (measure them with District KPI evaluation).</source>
+            <translation>KPIのある地区にはKPIページが付きます。表（基準期間と評価期間の値とそれぞれの日数、変化率、目標、達成率）と、両期間を網掛けし目標線を引いたKPIごとのグラフです。BASELINE_START, BASELINE_END, EVAL_START, EVAL_END（任意、4つとも指定）で期間を指定します。値は先行地区 GeoPackage に保存された値です（「地区KPIの効果検証」で計測します）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="246" />
+            <source>Give all four KPI period dates, or none</source>
+            <translation>KPIの期間の日付は4つとも指定するか、いずれも指定しないでください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="49" />
+            <source>({0} days)</source>
+            <translation>（{0}日）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="76" />
+            <source>none (no measured values)</source>
+            <translation>なし（計測値なし）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="79" />
+            <source>{0} periods standing for fewer than 10 people are not shown (k = 10).</source>
+            <translation>10人未満を表す {0} 期間は表示していません（k = 10）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="81" />
+            <source>Today's values are partial (measured up to the time of the report).</source>
+            <translation>本日の値は途中までの値です（資料作成時点までの計測）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="82" />
+            <source>Days are Japan days (JST); 土日祝 includes Japanese public holidays.</source>
+            <translation>日付は日本時間（JST）。土日祝には国民の祝日・休日を含みます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="125" />
+            <source>{0} — KPIs (evaluation)</source>
+            <translation>{0} — KPI（効果検証）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="127" />
+            <source>Baseline period {0} – {1} / evaluation period {2} – {3} (JST)</source>
+            <translation>基準期間 {0}〜{1} ／ 評価期間 {2}〜{3}（日本時間）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="129" />
+            <source>No periods compared: the latest values are shown</source>
+            <translation>比較期間の指定なし（最新の値を表示）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="133" />
+            <source>Method</source>
+            <translation>計測方法</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="153" />
+            <source>{0} — KPIs (continued)</source>
+            <translation>{0} — KPI（続き）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="212" />
+            <source>{0} — KPIs</source>
+            <translation>{0} — KPI</translation>
         </message>
     </context>
 </TS>

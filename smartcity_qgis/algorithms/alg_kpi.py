@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from qgis.core import (
-    Qgis,
     QgsFeature,
     QgsFeatureSink,
     QgsFields,
     QgsProcessing,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterDateTime,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterString,
     QgsProcessingParameterVectorLayer,
@@ -20,6 +18,7 @@ from qgis.core import (
 )
 
 from smartcity_qgis.algorithms.alg_cityos import resolve_connection
+from smartcity_qgis.algorithms.alg_planning import date_parameter, kpi_period_parameters
 from smartcity_qgis.algorithms.base import SmartCityAlgorithm
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT, STRING, qgs_field
@@ -62,12 +61,6 @@ def kpi_output_fields() -> QgsFields:
     return fields
 
 
-def _date_parameter(name: str, description: str) -> QgsProcessingParameterDateTime:
-    enum = getattr(Qgis, "ProcessingDateTimeParameterDataType", None)  # QGIS 3.36+
-    kind = enum.Date if enum is not None else QgsProcessingParameterDateTime.Date
-    return QgsProcessingParameterDateTime(name, description, type=kind)
-
-
 class DistrictKpiAlgorithm(SmartCityAlgorithm):
     """Each district's KPIs measured and compared: baseline against evaluation period, target attainment."""
 
@@ -100,10 +93,8 @@ class DistrictKpiAlgorithm(SmartCityAlgorithm):
             QgsProcessingParameterVectorLayer("DISTRICTS", tr("Pilot districts"), [QgsProcessing.TypeVectorPolygon])
         )
         self.addParameter(QgsProcessingParameterString("CONNECTION", tr("Connection name or URL"), optional=True))
-        self.addParameter(_date_parameter("BASELINE_START", tr("Baseline period: first day")))
-        self.addParameter(_date_parameter("BASELINE_END", tr("Baseline period: last day")))
-        self.addParameter(_date_parameter("EVAL_START", tr("Evaluation period: first day")))
-        self.addParameter(_date_parameter("EVAL_END", tr("Evaluation period: last day")))
+        for name, label in kpi_period_parameters():
+            self.addParameter(date_parameter(name, label))
         self.addParameter(QgsProcessingParameterBoolean("MEASURE", tr("Measure before comparing"), True))
         self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", tr("KPI evaluation"), QgsProcessing.TypeVector))
 

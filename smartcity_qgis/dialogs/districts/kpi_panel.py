@@ -40,6 +40,7 @@ from smartcity_qgis.layers.districts.kpi_evaluation import (
     format_number,
     format_pct,
     kind_text,
+    target_level,
     target_text,
 )
 from smartcity_qgis.layers.districts.kpi_local import alert_log_layers, district_area
@@ -289,23 +290,12 @@ class DistrictKpiPanel(QWidget):
         for column, key in enumerate(COLUMNS):
             item = QTableWidgetItem(texts[key])
             if key == "trend" and result.series:
-                item.setIcon(QIcon(sparkline(result.series, 120, 28, baseline, evaluation, self._target_level(result))))
+                item.setIcon(QIcon(sparkline(result.series, 120, 28, baseline, evaluation, target_level(result))))
             tips = [result.problem, *result.sources]
             if result.left_out:
                 tips.append(tr("{0} periods of fewer than 10 people left out").format(len(result.left_out)))
             item.setToolTip("\n".join(t for t in tips if t))
             self.table.setItem(row, column, item)
-
-    @staticmethod
-    def _target_level(result: KpiEvaluation) -> float | None:
-        kpi = result.kpi
-        if kpi.target is None:
-            return None
-        if kpi.target_type == "change_pct":
-            if result.comparison is None:
-                return None
-            return result.comparison.baseline_value * (1 + float(kpi.target) / 100.0)
-        return float(kpi.target)
 
     # -- editing ----------------------------------------------------------------------------------
     def _layers_for_editor(self) -> dict[str, list[str]]:

@@ -97,6 +97,18 @@ def evaluate_kpi(
     return result
 
 
+def target_level(result: KpiEvaluation) -> float | None:
+    """The target on the KPI's own scale (a change in percent applied to the baseline value)."""
+    kpi = result.kpi
+    if kpi.target is None:
+        return None
+    if kpi.target_type == "change_pct":
+        if result.comparison is None:
+            return None
+        return result.comparison.baseline_value * (1 + float(kpi.target) / 100.0)
+    return float(kpi.target)
+
+
 def format_number(value: float | None, digits: int | None = None) -> str:
     """A figure for tables: thousands separators, decimals by size; an en dash when missing."""
     if value is None:
