@@ -114,7 +114,10 @@ def format_number(value: float | None, digits: int | None = None) -> str:
     if value is None:
         return "–"
     if digits is None:
-        digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
+        if float(value).is_integer():
+            digits = 0
+        else:
+            digits = 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2
     return f"{value:,.{digits}f}"
 
 
