@@ -3,8 +3,8 @@ city OS before and after the QURUWA 社会実験, and compared.
 
 QURUWA: 歩行者通行量（休日） (people counters, 土日祝, daily sum) with a target of +10 %, and
 駐車場利用率 (car parks, 10–18時, mean occupancy) with a target of 80 %, plus the number of people
-counters as a value typed in. The river district: 警戒レベル3 or above reached at gauges within 1 km,
-counted from the river alert log. All values are synthetic.
+counters as a value typed in. The river district: 災害時情報配信システム登録人数, typed in. All values
+are synthetic.
 """
 
 from __future__ import annotations
@@ -40,12 +40,13 @@ def quruwa_kpis(fid: int) -> list[KpiDefinition]:
 
 def river_kpis(fid: int) -> list[KpiDefinition]:
     return [
-        KpiDefinition(
-            fid, "警戒レベル3以上の到達回数", kind="outcome", unit="回", direction="lower", method="events",
-            event_level=3, distance_m=1000, how="sum", stat="sum",
-            notes="地区から1 km以内の水位観測所で避難判断水位以上に達した回数（河川の警戒レベル記録）",
-        )
+        KpiDefinition(fid, "災害時情報配信システム登録人数", kind="output", unit="人", target=5000, target_year=2028,
+                      how="mean", notes="防災課の集計（デモ用の値）"),
     ]  # fmt: skip
+
+
+#: Registrations typed in at the end of each period (demo values).
+RIVER_REGISTRATIONS = (3200, 3650)
 
 
 def periods(sim: Any) -> tuple[tuple[dt.date, dt.date], tuple[dt.date, dt.date]]:
@@ -88,6 +89,9 @@ def define_and_measure(ctx: DemoContext, layer, path) -> list[str]:
         placed = entities_inside(client, KpiDefinition(0, "", entity_type="CrowdFlowObserved",
                                                        attribute="peopleCount"), area.lonlat)  # fmt: skip
     write_values(path, counters, manual_values(counters, [(evaluation[1], len(placed))], "手入力（地図上で確認）"))
+    registrations = read_kpis(path, river.id())[0]
+    typed = list(zip((baseline[1], evaluation[1]), RIVER_REGISTRATIONS, strict=True))
+    write_values(path, registrations, manual_values(registrations, typed, "手入力（デモ用の値）"))
 
     jobs = district_jobs(layer, baseline[0], evaluation[1])
     outcomes = measure_jobs(path, jobs, config, SOURCE_NAME, ctx.project)

@@ -114,10 +114,6 @@ def test_against_the_holidays_package_for_150_years():
         theirs = _package_holidays(year)
         if old:
             theirs = (theirs - OLD_PACKAGE_EXTRAS) | {d for d in OLD_PACKAGE_MISSES if d.year == year}
-        else:
-            # Newer releases apply 振替休日 before its law (12 April 1973); compare from 1974.
-            if year < 1974:
-                continue
         assert ours == theirs, f"{year}: ours only {sorted(ours - theirs)}, package only {sorted(theirs - ours)}"
         compared += 1
     if old:  # after its table, the rest still: the equinoxes, the Monday rules, 国民の休日
