@@ -47,6 +47,9 @@ STAT_LABELS: tuple[tuple[str, str], ...] = (
 )
 DAY_LABELS: tuple[tuple[str, str], ...] = (("all", "全日"), ("weekday", "平日"), ("holiday", "土日祝"))
 
+# Attribute names that count people: the k rule applies even when the definition does not say so.
+PEOPLE_WORDS = ("people", "person", "pedestrian", "visitor", "crowd", "headcount", "population")
+
 # NGSI names: letters, digits and a few punctuation marks, no spaces or quotes (Orion's rule).
 _NGSI_NAME = re.compile(r"^[A-Za-z0-9_:.\-]{1,256}$")
 
@@ -91,6 +94,17 @@ class KpiDefinition:
         if self.hour_from is None or self.hour_to is None:
             return None
         return int(self.hour_from), int(self.hour_to)
+
+    @property
+    def counts_people(self) -> bool:
+        """Whether the values are numbers of people (so the k = 10 rule applies): said so, or a people
+        attribute (``peopleCount``...), or the people-flow mesh; a share in percent is not a count."""
+        if self.method == "mesh":
+            return True
+        if self.transform:
+            return False
+        name = (self.attribute or "").lower()
+        return bool(self.people) or (self.method == "cityos" and any(word in name for word in PEOPLE_WORDS))
 
     @property
     def higher_is_better(self) -> bool:

@@ -57,3 +57,12 @@ def test_rows_round_trip():
     assert row["people"] == 1
     back = KpiDefinition.from_row({**row, "unit": None, "extra": "ignored"})
     assert back == kpi.copy(unit="")
+
+
+def test_people_counts_are_recognised_for_the_k_rule():
+    count = KpiDefinition(1, "x", method="cityos", entity_type="CrowdFlowObserved", attribute="peopleCount")
+    assert count.counts_people  # even when the definition forgot to say so
+    assert not count.copy(transform="share", denominator="capacity").counts_people  # a percentage
+    assert not KpiDefinition(1, "x", method="cityos", entity_type="P", attribute="availableSpotNumber").counts_people
+    assert KpiDefinition(1, "x", method="mesh").counts_people
+    assert KpiDefinition(1, "x", method="events", people=False).counts_people is False

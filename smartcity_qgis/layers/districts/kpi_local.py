@@ -131,8 +131,8 @@ def measure_mesh(
     outcome = MeasureOutcome(kpi, observations=sum(p.n_obs for p in series))
     credit = layer.attribution() if hasattr(layer, "attribution") else ""
     outcome.source = f"{layer.name()}: {field}" + (f"（{credit}）" if credit else "")
-    # People on a mesh are people: the k rule applies whatever the definition says.
-    outcome.values, outcome.left_out = values_from_series(kpi.copy(people=True), series, outcome.source)
+    # People on a mesh are people: the k rule applies whatever the definition says (counts_people).
+    outcome.values, outcome.left_out = values_from_series(kpi, series, outcome.source)
     if not series:
         outcome.warnings.append(f"{kpi.name}: no mesh cell of {layer.name()} covers the district in the period")
     return outcome

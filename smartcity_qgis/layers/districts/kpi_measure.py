@@ -96,7 +96,7 @@ def values_from_series(
     """Stored values from per-period aggregates: the k rule for people, today's value marked partial."""
     computed = utc_now()
     left_out: list[str] = []
-    if kpi.people:
+    if kpi.counts_people:
         left_out = suppress_small_periods(series, k).left_out
     now_jst = (now or dt.datetime.now(dt.UTC)).astimezone(JST)
     values = []
