@@ -41,7 +41,7 @@ def quruwa(tmp_path, qgis_app):
     satisfaction = read_kpis(path, fid)[1]
     write_values(path, satisfaction, manual_values(satisfaction, [("2026-03-01", 3.2), ("2026-06-01", 3.6)]))
     yield layer, path
-    QgsProject.instance().removeMapLayer(layer.id())
+    QgsProject.instance().clear()
 
 
 def test_districtkpi_measures_stores_and_compares(quruwa):

@@ -26,6 +26,12 @@ from tests.qgis.planning_fixtures import SQUARE_6675, X0, Y0, box, memory_layer
 ZONE = QgsCoordinateReferenceSystem("EPSG:6675")
 
 
+@pytest.fixture(autouse=True)
+def clean_project(qgis_app):
+    yield
+    QgsProject.instance().clear()
+
+
 @pytest.fixture
 def area(qgis_app):
     return district_area(QgsGeometry.fromWkt(SQUARE_6675), ZONE)
