@@ -8,7 +8,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from qgis.core import QgsLayoutItemPicture, QgsPrintLayout, QgsVectorLayer
+from qgis.core import Qgis, QgsLayoutItemPicture, QgsPrintLayout, QgsVectorLayer
 
 from smartcity_qgis.export.kpi_chart import kpi_chart_svg
 from smartcity_qgis.export.layout_items import add_label, add_page, add_table, page_dimensions, place, wrap_text
@@ -101,8 +101,11 @@ def _chart(layout, page: int, x: float, y: float, width: float, result: KpiEvalu
     add_label(layout, f"{kpi.name}（{kind_text(kpi)}）", page, (x, y, width, 5), 8.5, bold=True)
     picture = QgsLayoutItemPicture(layout)
     svg = kpi_chart_svg(result, width, CHART_HEIGHT - 6)
-    svg_format = getattr(QgsLayoutItemPicture, "FormatSVG", None)
-    picture.setPicturePath("base64:" + base64.b64encode(svg).decode("ascii"), svg_format)
+    # Embedded, so the layout kept in the project needs no file beside it.
+    path = "base64:" + base64.b64encode(svg).decode("ascii")
+    picture_format = getattr(Qgis, "PictureFormat", None)  # QGIS 3.40+
+    svg_format = picture_format.SVG if picture_format is not None else QgsLayoutItemPicture.FormatSVG
+    picture.setPicturePath(path, svg_format)
     picture.setResizeMode(QgsLayoutItemPicture.Zoom)
     layout.addLayoutItem(picture)
     place(picture, page, x, y + 5.5, width, CHART_HEIGHT - 6)
