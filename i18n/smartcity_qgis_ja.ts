@@ -3855,22 +3855,22 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>現在値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="133" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="136" />
             <source>Baseline</source>
             <translation>基準期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="134" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="137" />
             <source>Evaluation</source>
             <translation>評価期間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="134" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="137" />
             <source>Change</source>
             <translation>変化率</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="134" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="137" />
             <source>Attainment</source>
             <translation>達成率</translation>
         </message>
@@ -4010,27 +4010,27 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>日付は日本時間（JST）。土日祝には国民の祝日・休日を含みます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="125" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="128" />
             <source>{0} — KPIs (evaluation)</source>
             <translation>{0} — KPI（効果検証）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="127" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="130" />
             <source>Baseline period {0} – {1} / evaluation period {2} – {3} (JST)</source>
             <translation>基準期間 {0}〜{1} ／ 評価期間 {2}〜{3}（日本時間）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="129" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="132" />
             <source>No periods compared: the latest values are shown</source>
             <translation>比較期間の指定なし（最新の値を表示）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="133" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="136" />
             <source>Method</source>
             <translation>計測方法</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/kpi_page.py" line="153" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="156" />
             <source>{0} — KPIs (continued)</source>
             <translation>{0} — KPI（続き）</translation>
         </message>
