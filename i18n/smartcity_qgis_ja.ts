@@ -99,7 +99,7 @@
             <translation>人口（メッシュポリゴンまたはポイント）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_exposure.py" line="123" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
             <source>Population field</source>
             <translation>人口の属性</translation>
         </message>
@@ -344,162 +344,162 @@
             <translation>メッシュレイヤ（ポリゴン）を選び、セルを選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="58" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="60" />
             <source>District name</source>
             <translation>地区名</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="59" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="61" />
             <source>Domain</source>
             <translation>分野</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="60" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="62" />
             <source>Phase</source>
             <translation>段階</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="61" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="63" />
             <source>Goal and vision</source>
             <translation>目標・ビジョン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="62" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="64" />
             <source>Main initiatives</source>
             <translation>主な取組内容</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="63" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="65" />
             <source>KPI (outcome)</source>
             <translation>KPI（アウトカム）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="64" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="66" />
             <source>KPI (outcome) target value</source>
             <translation>KPI（アウトカム）目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="65" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="67" />
             <source>KPI (outcome) unit</source>
             <translation>KPI（アウトカム）単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="66" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="68" />
             <source>KPI (outcome) target year</source>
             <translation>KPI（アウトカム）目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="67" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="69" />
             <source>KPI (output)</source>
             <translation>KPI（アウトプット）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="68" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="70" />
             <source>KPI (output) target value</source>
             <translation>KPI（アウトプット）目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="69" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="71" />
             <source>KPI (output) unit</source>
             <translation>KPI（アウトプット）単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="70" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="72" />
             <source>KPI (output) target year</source>
             <translation>KPI（アウトプット）目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="71" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="73" />
             <source>Lead body</source>
             <translation>推進主体</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="72" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="74" />
             <source>Notes</source>
             <translation>備考</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="73" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="75" />
             <source>Created</source>
             <translation>作成日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="74" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="76" />
             <source>Updated</source>
             <translation>更新日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="103" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="105" />
             <source>Choose a value from the list</source>
             <translation>一覧から選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="111" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="113" />
             <source>A district needs a name</source>
             <translation>地区名を入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="116" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="118" />
             <source>A target year between {0} and {1}</source>
             <translation>目標年次は {0}～{1} 年の範囲で入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="151" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="153" />
             <source>District file not found: {0}</source>
             <translation>地区ファイルが見つかりません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="155" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="157" />
             <source>Cannot create the district file: {0}</source>
             <translation>地区ファイルを作成できません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="160" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="162" />
             <source>Pilot districts</source>
             <translation>先行地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="162" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="164" />
             <source>{0} is not a district GeoPackage</source>
             <translation>{0} は先行地区の GeoPackage ではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="166" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="173" />
             <source>Pilot district form</source>
             <translation>先行地区の入力フォーム</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="212" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="219" />
             <source>District {0} cannot be saved: {1}</source>
             <translation>地区 {0} を保存できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="231" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="238" />
             <source>The districts were not saved: {0}</source>
             <translation>先行地区は保存されませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="251" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="258" />
             <source>The district has no area</source>
             <translation>地区に面積がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="253" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="260" />
             <source>A district must be a polygon</source>
             <translation>地区はポリゴンで指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="259" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
             <source>The district layer cannot be edited</source>
             <translation>先行地区レイヤを編集できません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="263" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="270" />
             <source>Add district</source>
             <translation>地区を追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="273" />
             <source>The district could not be added</source>
             <translation>地区を追加できませんでした</translation>
         </message>
@@ -654,7 +654,7 @@
             <translation>接続設定を使用できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="217" />
             <source>Cancelled.</source>
             <translation>キャンセルしました。</translation>
         </message>
@@ -679,7 +679,7 @@
             <translation>都市OSのエンティティを読み込む</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="126" />
             <source>City OS</source>
             <translation>都市OS</translation>
         </message>
@@ -703,12 +703,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
 使用できないエンティティは ID と理由をログに出力します。ジオメトリの種類が混在するタイプでは、最も多い種類を出力し、出力しなかった他の種類の件数をログに示します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="94" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="95" />
             <source>Connection name or URL</source>
             <translation>接続名または URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="95" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
             <source>Entity type</source>
             <translation>エンティティタイプ</translation>
         </message>
@@ -933,7 +933,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>新しい都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_dialog.py" line="58" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="140" />
             <source>Name</source>
             <translation>名前</translation>
         </message>
@@ -1068,12 +1068,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの接続</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Add…</source>
             <translation>追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Edit…</source>
             <translation>編集…</translation>
         </message>
@@ -1083,7 +1083,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>複製</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/connection_manager.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
             <source>Remove</source>
             <translation>削除</translation>
         </message>
@@ -1693,7 +1693,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Kind</source>
             <translation>種別</translation>
         </message>
@@ -2168,7 +2168,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測所の検索距離（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="27" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="36" />
             <source>District fact sheet</source>
             <translation>先行地区ファクトシート</translation>
         </message>
@@ -2183,7 +2183,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区ごとに、面積（ha、その地区の平面直角座標系で計算）、人流メッシュから面積按分した昼間・夜間人口、浸水深ランク別の浸水想定区域、種類別の都市OSエンティティ数、近傍の水位観測所と警戒レベル、KPI一覧をまとめます。入力がない項目は「データなし」と表示します。出力はテーブルと CSV（任意）です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_districts.py" line="137" />
+            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="53" />
             <source>Fact sheet</source>
             <translation>ファクトシート</translation>
         </message>
@@ -2198,7 +2198,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="190" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="222" />
             <source>No district layer was given</source>
             <translation>先行地区レイヤが指定されていません</translation>
         </message>
@@ -2318,7 +2318,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="103" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="124" />
             <source>Format</source>
             <translation>形式</translation>
         </message>
@@ -2418,12 +2418,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="110" />
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="76" />
             <source>Sources: {0}</source>
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="219" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="176" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
@@ -2433,7 +2433,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="113" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="68" />
             <source>Created {0}</source>
             <translation>作成日 {0}</translation>
         </message>
@@ -2458,62 +2458,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="130" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
             <source>District</source>
             <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="130" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
             <source>Area (ha)</source>
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="252" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="209" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
             <source>Section</source>
             <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
             <source>Item</source>
             <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="164" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
             <source>Value</source>
             <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Unit</source>
             <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="178" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="133" />
             <source>KPIs</source>
             <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Indicator</source>
             <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Target</source>
             <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="179" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>Target year</source>
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="230" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="187" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2558,102 +2558,102 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="53" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="74" />
             <source>Page size</source>
             <translation>用紙サイズ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="54" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="75" />
             <source>Orientation</source>
             <translation>向き</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="54" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="75" />
             <source>Portrait</source>
             <translation>縦</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="54" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="75" />
             <source>Landscape</source>
             <translation>横</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="78" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="99" />
             <source>Planning map figure</source>
             <translation>計画用の地図図面</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="81" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="102" />
             <source>Builds a print layout (A4 or A3, portrait or landscape) with title, subtitle and date, the map at the given extent or fitted to the districts (the selected ones, or all), a legend of the visible layers, a metric scale bar, a north arrow, an overview with the district outlined and the sources from the layers' metadata; exports it as PDF, PNG or SVG and keeps the layout in the project.</source>
             <translation>印刷レイアウト（A4 または A3、縦または横）を作成します。タイトル・サブタイトル・日付、指定範囲または先行地区（選択中の地区、なければ全地区）に合わせた地図、表示中のレイヤの凡例、メートル単位の縮尺記号、方位記号、地区を示す索引図、レイヤのメタデータから作る出典を配置し、PDF・PNG・SVG で書き出します。レイアウトはプロジェクトに保存されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="169" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="199" />
             <source>Map layers (top first)</source>
             <translation>地図に表示するレイヤ（上から順に）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="94" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="115" />
             <source>Map extent</source>
             <translation>地図の範囲</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="95" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="116" />
             <source>Fit to districts</source>
             <translation>先行地区に合わせる</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="174" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="204" />
             <source>Title</source>
             <translation>タイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="100" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="121" />
             <source>Planning map</source>
             <translation>計画図</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="175" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="205" />
             <source>Subtitle</source>
             <translation>サブタイトル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="104" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="125" />
             <source>Resolution (dpi)</source>
             <translation>解像度（dpi）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="109" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="130" />
             <source>Figure file</source>
             <translation>図面ファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="109" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="130" />
             <source>PDF, PNG or SVG (*.pdf *.png *.svg)</source>
             <translation>PDF・PNG・SVG (*.pdf *.png *.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="154" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="175" />
             <source>Planning pack</source>
             <translation>計画資料一式</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="157" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="178" />
             <source>One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a map page and a fact-sheet page with its KPI table. Re-running it after the data changed reproduces it with the new figures.</source>
             <translation>計画書に添付する1つの PDF を作成します。先行地区の一覧を載せた表紙と、地区ごとの地図ページおよび KPI 表付きのファクトシートページからなります。データの更新後に再実行すると、新しい数値で作り直されます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="174" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="204" />
             <source>Pilot district plan</source>
             <translation>先行地区 計画資料</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="185" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="217" />
             <source>Planning pack PDF</source>
             <translation>計画資料 PDF</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="185" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="217" />
             <source>PDF (*.pdf)</source>
             <translation>PDF ファイル (*.pdf)</translation>
         </message>
@@ -2738,7 +2738,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSの時刻 {0}。カウンタ {1} 個のうち {2} 個は {3} 人未満のため描画していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/district_dock.py" line="96" />
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="416" />
             <source>Select a pilot district on the map</source>
             <translation>地図上で先行地区を選択してください</translation>
         </message>
@@ -2803,7 +2803,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画用の地図図面…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="181" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
         </message>
@@ -3208,32 +3208,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} には Python パッケージ {1} が必要ですが、この QGIS にはありません。Windows では OSGeo4W Shell（スタートメニューの QGIS フォルダ）を開いて python -m pip install {1} を実行するか、スマートシティ ▸ 追加パッケージをインストール… で QGIS プロファイルにインストールしてください。Debian / Ubuntu では sudo apt install {2} です。その後 QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="45" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="66" />
             <source>Print the live labels (levels, trends) instead of names only</source>
             <translation>ライブのラベル（水位・傾向）をそのまま印刷する（既定は名称のみ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="176" />
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="206" />
             <source>Author organisation (default: the project's author)</source>
             <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="129" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="84" />
             <source>Districts</source>
             <translation>地区一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="144" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="99" />
             <source>Contents</source>
             <translation>目次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="145" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
             <source>Page</source>
             <translation>ページ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="249" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="206" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
         </message>
@@ -3528,7 +3528,519 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>区域と河川水位計のレイヤを指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="37" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="169" />
+            <source>The KPI tables cannot be added to {0}: {1}</source>
+            <translation>{0} にKPIのテーブルを追加できません: {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_evaluation.py" line="87" />
+            <source>baseline period</source>
+            <translation>基準期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_evaluation.py" line="87" />
+            <source>evaluation period</source>
+            <translation>評価期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_evaluation.py" line="88" />
+            <source>No data in the {0} {1}–{2}</source>
+            <translation>{0}（{1}〜{2}）のデータがありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="84" />
+            <source>{0}: there is no people-flow layer {1} in the project</source>
+            <translation>{0}: プロジェクトに人流レイヤ {1} がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="91" />
+            <source>{0}: there is no river alert log in the project</source>
+            <translation>{0}: プロジェクトに河川の警戒レベル記録がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="126" />
+            <source>{0}: choose a city OS connection</source>
+            <translation>{0}: 都市OSの接続を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="155" />
+            <source>Measuring KPIs from the city OS</source>
+            <translation>都市OSからKPIを計測中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="180" />
+            <source>Measuring was cancelled; the KPIs measured before stay stored.</source>
+            <translation>計測を中止しました。それまでに計測したKPIは保存されています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="71" />
+            <source>District KPI evaluation</source>
+            <translation>地区KPIの効果検証</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="77" />
+            <source>Evaluates the KPIs defined for each pilot district in its GeoPackage (効果検証): measures them from the city OS history (entities inside the district), the people-flow mesh or the river alert log over both periods, stores the values in the GeoPackage (a period measured again is replaced), then compares the baseline period with the evaluation period in Japan time.
+
+DISTRICTS: the district layer (districts.gpkg).
+CONNECTION: a saved city OS connection name or a broker URL (needed for city-OS KPIs).
+BASELINE_START, BASELINE_END, EVAL_START, EVAL_END: the two periods, whole days, inclusive.
+MEASURE: measure before comparing (off: compare the values already stored).
+OUTPUT: one row per district and KPI with both values, the days behind each, the change, the change in percent and the attainment of the target. Periods of people counts standing for fewer than 10 people are left out (left_out).</source>
+            <translation>先行地区ごとに GeoPackage に定義されたKPIを効果検証します。都市OSの履歴（地区内のエンティティ）、人流メッシュまたは河川の警戒レベル記録から両期間を計測して GeoPackage に保存し（同じ期間を再計測すると置き換えます）、日本時間で基準期間と評価期間を比較します。
+
+DISTRICTS: 先行地区レイヤ（districts.gpkg）。
+CONNECTION: 保存済みの都市OS接続名またはブローカーのURL（都市OSのKPIに必要）。
+BASELINE_START, BASELINE_END, EVAL_START, EVAL_END: 二つの期間（日単位、両端を含む）。
+MEASURE: 比較の前に計測する（オフ: 保存済みの値で比較）。
+OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、変化量、変化率、目標の達成率。10人未満を表す人数の期間は除外します（left_out）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="40" />
+            <source>Baseline period: first day</source>
+            <translation>基準期間: 初日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="41" />
+            <source>Baseline period: last day</source>
+            <translation>基準期間: 最終日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="42" />
+            <source>Evaluation period: first day</source>
+            <translation>評価期間: 初日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="43" />
+            <source>Evaluation period: last day</source>
+            <translation>評価期間: 最終日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="98" />
+            <source>Measure before comparing</source>
+            <translation>比較の前に計測する</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="99" />
+            <source>KPI evaluation</source>
+            <translation>KPIの効果検証</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="104" />
+            <source>Give a date for {0}</source>
+            <translation>{0} の日付を指定してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="113" />
+            <source>{0} holds no KPI definitions; open it as a district file</source>
+            <translation>{0} にKPIの定義がありません。先行地区ファイルとして開いてください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="263" />
+            <source>A period starts after it ends: {0} – {1}</source>
+            <translation>期間の初日が最終日より後です: {0} – {1}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="149" />
+            <source>{0} KPIs evaluated</source>
+            <translation>{0} 件のKPIを評価しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="158" />
+            <source>No city OS connection was given: city-OS KPIs are compared as stored</source>
+            <translation>都市OSの接続が指定されていないため、都市OSのKPIは保存済みの値で比較します</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="175" />
+            <source>{0}: {1} periods stored from {2}</source>
+            <translation>{0}: {2} から {1} 期間分を保存しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="179" />
+            <source>{0}: {1} periods of fewer than 10 people left out</source>
+            <translation>{0}: 10人未満の {1} 期間を除外しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="100" />
+            <source>KPI</source>
+            <translation>KPI</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="92" />
+            <source>Preview the last 14 days</source>
+            <translation>直近14日をプレビュー</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="140" />
+            <source>Target is</source>
+            <translation>目標の種類</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="140" />
+            <source>Better when</source>
+            <translation>評価の向き</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="154" />
+            <source>How it is measured</source>
+            <translation>計測方法</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="177" />
+            <source>Level </source>
+            <translation>レベル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="188" />
+            <source>Only from</source>
+            <translation>時間帯を限定:</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="196" />
+            <source>to</source>
+            <translation>〜</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="196" />
+            <source>o'clock (JST)</source>
+            <translation>時（日本時間）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="198" />
+            <source>The values count people (k = 10 rule)</source>
+            <translation>人数を数える値（k = 10 の規則）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Measured from</source>
+            <translation>計測元</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Attribute</source>
+            <translation>属性</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>As</source>
+            <translation>値の扱い</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Divided by</source>
+            <translation>分母の属性</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Layer</source>
+            <translation>レイヤ</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Alert level reached</source>
+            <translation>到達した警戒レベル</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Gauges within</source>
+            <translation>対象の観測所（距離）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Per</source>
+            <translation>集計単位</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Aggregated by</source>
+            <translation>集計方法</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Period value</source>
+            <translation>期間の代表値</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Days</source>
+            <translation>曜日</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="201" />
+            <source>Hours</source>
+            <translation>時間帯</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="224" />
+            <source>Values typed in (date, value)</source>
+            <translation>手入力の値（日付、値）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="228" />
+            <source>Date (YYYY-MM-DD)</source>
+            <translation>日付（YYYY-MM-DD）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="231" />
+            <source>Add a row</source>
+            <translation>行を追加</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="331" />
+            <source>Row {0}: give a date (YYYY-MM-DD) and a number</source>
+            <translation>{0} 行目: 日付（YYYY-MM-DD）と数値を入力してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="344" />
+            <source>Give the KPI a name</source>
+            <translation>KPIの名前を入力してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="345" />
+            <source>The city OS has no entity type {0}</source>
+            <translation>都市OSにエンティティタイプ {0} がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="347" />
+            <source>Choose an entity type</source>
+            <translation>エンティティタイプを選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="348" />
+            <source>{0} has no attribute {1}</source>
+            <translation>{0} に属性 {1} がありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="350" />
+            <source>Choose an attribute</source>
+            <translation>属性を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="351" />
+            <source>Choose the attribute to divide by</source>
+            <translation>分母の属性を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="352" />
+            <source>The hours must differ and lie in 0–24</source>
+            <translation>時間帯は0〜24時の範囲で、開始と終了を変えてください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="353" />
+            <source>The target must be a number</source>
+            <translation>目標値は数値で入力してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="370" />
+            <source>Measuring…</source>
+            <translation>計測中…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="380" />
+            <source>No data in the last 14 days</source>
+            <translation>直近14日のデータがありません</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="383" />
+            <source>{0} days with data; latest {1}: {2}</source>
+            <translation>データのある日 {0} 日、最新 {1}: {2}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_editor.py" line="387" />
+            <source>{0} days of fewer than 10 people left out</source>
+            <translation>10人未満の {0} 日を除外しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="100" />
+            <source>Current</source>
+            <translation>現在値</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="136" />
+            <source>Baseline</source>
+            <translation>基準期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="137" />
+            <source>Evaluation</source>
+            <translation>評価期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="137" />
+            <source>Change</source>
+            <translation>変化率</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="137" />
+            <source>Attainment</source>
+            <translation>達成率</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="123" />
+            <source>Connect</source>
+            <translation>接続</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="138" />
+            <source>Baseline period</source>
+            <translation>基準期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="138" />
+            <source>Evaluation period</source>
+            <translation>評価期間</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="155" />
+            <source>Measure</source>
+            <translation>計測</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="165" />
+            <source>Today live</source>
+            <translation>本日をライブ更新</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="167" />
+            <source>Measure today's partial value every 5 minutes</source>
+            <translation>本日の途中までの値を5分ごとに計測します</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="195" />
+            <source>Choose a connection</source>
+            <translation>接続を選択してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="200" />
+            <source>Connecting…</source>
+            <translation>接続中…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="259" />
+            <source>The KPIs cannot be read: {0}</source>
+            <translation>KPIを読み込めません: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="263" />
+            <source>{0}: {1} KPIs</source>
+            <translation>{0}: KPI {1} 件</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="274" />
+            <source>, partial)</source>
+            <translation>、途中）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="296" />
+            <source>{0} periods of fewer than 10 people left out</source>
+            <translation>10人未満の {0} 期間を除外しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="331" />
+            <source>typed in</source>
+            <translation>手入力</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="353" />
+            <source>Remove KPI</source>
+            <translation>KPIの削除</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="353" />
+            <source>Remove {0} and its stored values?</source>
+            <translation>{0} と保存済みの値を削除しますか？</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="399" />
+            <source>{0}: {1} periods stored</source>
+            <translation>{0}: {1} 期間分を保存しました</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="380" />
+            <source>Connect to a city OS to measure {0} KPIs</source>
+            <translation>{0} 件のKPIを計測するには都市OSに接続してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/kpi_panel.py" line="429" />
+            <source>Connect to a city OS first</source>
+            <translation>先に都市OSに接続してください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
+            <source>District KPI evaluation…</source>
+            <translation>地区KPIの効果検証…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="190" />
+            <source>Previewing a KPI from the city OS</source>
+            <translation>都市OSからKPIをプレビュー中</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="178" />
+            <source>Districts with KPIs get a KPI page: a table (baseline and evaluation values with the days behind each, change, target, attainment) and one chart per KPI with both periods shaded and the target line. BASELINE_START, BASELINE_END, EVAL_START and EVAL_END (optional, all four) set the periods; the values are those stored in the district GeoPackage (measure them with District KPI evaluation).</source>
+            <translation>KPIのある地区にはKPIページが付きます。表（基準期間と評価期間の値とそれぞれの日数、変化率、目標、達成率）と、両期間を網掛けし目標線を引いたKPIごとのグラフです。BASELINE_START, BASELINE_END, EVAL_START, EVAL_END（任意、4つとも指定）で期間を指定します。値は先行地区 GeoPackage に保存された値です（「地区KPIの効果検証」で計測します）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="260" />
+            <source>Give all four KPI period dates, or none</source>
+            <translation>KPIの期間の日付は4つとも指定するか、いずれも指定しないでください</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="49" />
+            <source>({0} days)</source>
+            <translation>（{0}日）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="76" />
+            <source>none (no measured values)</source>
+            <translation>なし（計測値なし）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="79" />
+            <source>{0} periods standing for fewer than 10 people are not shown (k = 10).</source>
+            <translation>10人未満を表す {0} 期間は表示していません（k = 10）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="81" />
+            <source>Today's values are partial (measured up to the time of the report).</source>
+            <translation>本日の値は途中までの値です（資料作成時点までの計測）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="82" />
+            <source>Days are Japan days (JST); 土日祝 includes Japanese public holidays.</source>
+            <translation>日付は日本時間（JST）。土日祝には国民の祝日・休日を含みます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="128" />
+            <source>{0} — KPIs (evaluation)</source>
+            <translation>{0} — KPI（効果検証）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="130" />
+            <source>Baseline period {0} – {1} / evaluation period {2} – {3} (JST)</source>
+            <translation>基準期間 {0}〜{1} ／ 評価期間 {2}〜{3}（日本時間）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="132" />
+            <source>No periods compared: the latest values are shown</source>
+            <translation>比較期間の指定なし（最新の値を表示）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="136" />
+            <source>Method</source>
+            <translation>計測方法</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/kpi_page.py" line="156" />
+            <source>{0} — KPIs (continued)</source>
+            <translation>{0} — KPI（続き）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="214" />
+            <source>{0} — KPIs</source>
+            <translation>{0} — KPI</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/algorithms/alg_planning.py" line="58" />
             <source>GSI pale map underneath when it can be reached (地理院タイル)</source>
             <translation>背景に地理院タイル（淡色地図）を表示（接続できる場合）</translation>
         </message>

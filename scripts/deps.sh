@@ -17,6 +17,7 @@ DEBIAN_PACKAGES=(
   qttools5-dev-tools pyqt5-dev-tools         # lrelease, pylupdate5
   python3-venv python3-pip
   poppler-utils                              # pdftoppm / pdftotext for figure tests
+  python3-holidays python3-pandas            # independent holiday calendar and KPI arithmetic in tests
   debootstrap                                # the newest-QGIS (Debian testing) test root
   zip unzip
 )

@@ -23,7 +23,7 @@ KEYRING=${QGIS_NEWEST_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
 PACKAGES="python3-qgis qgis-providers python3-geopandas python3-rasterio python3-shapely \
 python3-pyproj python3-numpy python3-requests python3-paho-mqtt python3-matplotlib \
 python3-venv python3-pip python3-socks mosquitto microsocks openssl fonts-noto-cjk poppler-utils \
-ca-certificates pyqt5-dev-tools qttools5-dev-tools zip unzip git"
+ca-certificates pyqt5-dev-tools qttools5-dev-tools zip unzip git python3-holidays python3-pandas"
 
 say() { echo "qgis-newest: $*" >&2; }
 need_root() { [[ $(id -u) -eq 0 ]] || { say "needs root (sudo make test)"; exit 2; }; }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from qgis.core import (
+    Qgis,
     QgsProcessing,
     QgsProcessingAlgorithm,
     QgsProcessingException,
     QgsProcessingParameterBoolean,
+    QgsProcessingParameterDateTime,
     QgsProcessingParameterEnum,
     QgsProcessingParameterExtent,
     QgsProcessingParameterFileDestination,
@@ -30,6 +32,25 @@ from smartcity_qgis.layers.districts.pack_inputs import (
 )
 
 PAGE_SIZES = ["A4", "A3"]
+
+
+def kpi_period_parameters() -> list[tuple[str, str]]:
+    """The four optional dates of the KPI page's periods."""
+    return [
+        ("BASELINE_START", tr("Baseline period: first day")),
+        ("BASELINE_END", tr("Baseline period: last day")),
+        ("EVAL_START", tr("Evaluation period: first day")),
+        ("EVAL_END", tr("Evaluation period: last day")),
+    ]
+
+
+def date_parameter(name: str, description: str, optional: bool = False) -> QgsProcessingParameterDateTime:
+    """A date (no time) parameter, as the running QGIS spells its type."""
+    enum = getattr(Qgis, "ProcessingDateTimeParameterDataType", None)  # QGIS 3.36+
+    kind = enum.Date if enum is not None else QgsProcessingParameterDateTime.Date
+    return QgsProcessingParameterDateTime(name, description, type=kind, optional=optional)
+
+
 ORIENTATIONS = ["portrait", "landscape"]
 
 
@@ -154,10 +175,19 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
         return tr("Planning pack")
 
     def shortHelpString(self) -> str:
-        return tr(
-            "One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a "
-            "map page and a fact-sheet page with its KPI table. Re-running it after the data changed "
-            "reproduces it with the new figures."
+        return (
+            tr(
+                "One PDF to attach to a plan: a cover page listing the pilot districts, then for each district a "
+                "map page and a fact-sheet page with its KPI table. Re-running it after the data changed "
+                "reproduces it with the new figures."
+            )
+            + "\n\n"
+            + tr(
+                "Districts with KPIs get a KPI page: a table (baseline and evaluation values with the days behind "
+                "each, change, target, attainment) and one chart per KPI with both periods shaded and the target "
+                "line. BASELINE_START, BASELINE_END, EVAL_START and EVAL_END (optional, all four) set the periods; "
+                "the values are those stored in the district GeoPackage (measure them with District KPI evaluation)."
+            )
         )
 
     def initAlgorithm(self, config=None) -> None:
@@ -182,6 +212,8 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
         fact_sheet_parameters(self)
         _base_map_parameter(self)
         _live_labels_parameter(self)
+        for name, label in kpi_period_parameters():
+            self.addParameter(date_parameter(name, label, optional=True))
         self.addParameter(QgsProcessingParameterFileDestination("OUTPUT", tr("Planning pack PDF"), tr("PDF (*.pdf)")))
 
     def processAlgorithm(self, parameters, context, feedback):
@@ -200,6 +232,7 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
                 project=context.project() or QgsProject.instance(),
                 organisation=self.parameterAsString(parameters, "ORGANISATION", context) or None,
                 base_map=self.parameterAsBoolean(parameters, "BASE_MAP", context),
+                kpi_periods=self._kpi_periods(parameters, context),
             )
             path = export_planning_pack(
                 layout,
@@ -215,6 +248,20 @@ class PlanningPackAlgorithm(_LayoutAlgorithm):
             chosen[key] = self.parameterAsLayerList(parameters, key, context)
         remember_pack_choices(context.project() or QgsProject.instance(), chosen)
         return {"OUTPUT": str(path), "LAYOUT": layout.name(), "PAGES": layout.pageCollection().pageCount()}
+
+    def _kpi_periods(self, parameters, context):
+        days = []
+        for name, _label in kpi_period_parameters():
+            value = self.parameterAsDateTime(parameters, name, context) if parameters.get(name) else None
+            days.append(value.date().toPyDate() if value is not None and value.isValid() else None)
+        if all(day is None for day in days):
+            return None
+        if any(day is None for day in days):
+            raise QgsProcessingException(tr("Give all four KPI period dates, or none"))
+        baseline, evaluation = (days[0], days[1]), (days[2], days[3])
+        if baseline[0] > baseline[1] or evaluation[0] > evaluation[1]:
+            raise QgsProcessingException(tr("A period starts after it ends: {0} – {1}").format(*days[:2]))
+        return baseline, evaluation
 
 
 ALGORITHMS = [PlanningFigureAlgorithm, PlanningPackAlgorithm]

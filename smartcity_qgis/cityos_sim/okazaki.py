@@ -4,18 +4,23 @@ River stations sit on the 乙川 (flowing west through the centre) and the 矢�
 of the centre); people counters in the QURUWA district and at 東岡崎 / 岡崎 stations; air quality,
 streetlights, car parks and evacuation shelters. A storm lifts some stations through 氾濫注意 to
 氾濫危険 and back over ``storm_minutes`` of scenario time; crowds follow the time of day (JST).
+People counters and car parks start with ``history_days`` of hourly history (weekly rhythm, a
+社会実験 ``experiment_days_ago`` days before the start; see ``okazaki_history``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import random
 import time
+from collections import deque
 from typing import Any
 
 from smartcity_qgis.cityos_sim.model import EntityRecord, iso
+from smartcity_qgis.cityos_sim.okazaki_history import EXPERIMENT_DAYS_AGO, HISTORY_DAYS, archive, history_plan
 from smartcity_qgis.cityos_sim.scenario_records import changed, make_record, point
-from smartcity_qgis.cityos_sim.store import Store, TenantStore
+from smartcity_qgis.cityos_sim.store import HISTORY_MAX, Store, TenantStore
 
 NOTE = (
     "synthetic demo data: the Okazaki scenario of the SmartCity QGIS embedded city OS; "
@@ -135,14 +140,32 @@ class OkazakiScenario:
         storm_minutes: float = 2.0,
         storm_start_minutes: float = 0.0,
         start_time: float | None = None,
+        history_days: int = HISTORY_DAYS,
+        experiment_days_ago: int = EXPERIMENT_DAYS_AGO,
         **_ignored: Any,
     ) -> None:
         self.types = set(types) if types else None
+        self.seed = seed
         self.rng = random.Random(seed)
         self.start_time = start_time if start_time is not None else time.time()
         self.storm_minutes = float(storm_minutes)
         self.storm_start = self.start_time + float(storm_start_minutes) * 60
         self._stations: dict[str, list[tuple]] = {}
+        self.history_days = int(history_days)
+        self.history = history_plan(self.start_time, max(self.history_days, 0), int(experiment_days_ago))
+
+    # ------------------------------------------------------------ the past
+
+    @property
+    def experiment_date(self) -> dt.date:
+        """JST day the QURUWA 社会実験 began (its effect is in the history from that day on)."""
+        return self.history.experiment_date
+
+    def history_archive(self, tenant: str) -> dict[str, dict[str, list[tuple[float, Any]]]]:
+        """entity id -> attribute -> [(epoch seconds, value)]: the history the tenant starts with."""
+        if self.history_days <= 0:
+            return {}
+        return archive(tenant, self.seed, self.history, COUNTERS[tenant], PARKING[tenant], daily_curve)
 
     # ------------------------------------------------------------ storm
 
@@ -172,8 +195,13 @@ class OkazakiScenario:
     def populate(self, store: Store, now: float) -> None:
         for tenant in ("okazaki", "toyota"):
             target = store.tenant(tenant)
+            past = self.history_archive(tenant)
             for rec in self._records(tenant, now):
                 if self._wanted(rec.type):
+                    for name, samples in past.get(rec.id, {}).items():
+                        # Months of hourly samples: room for them beyond the live history's length.
+                        rec.history = rec.history or {}
+                        rec.history[name] = deque(samples, maxlen=len(samples) + HISTORY_MAX)
                     target.add(rec, keep_history=True)
 
     def _records(self, tenant: str, now: float) -> list[EntityRecord]:

@@ -1,8 +1,11 @@
-"""Pilot districts: define the QURUWA pilot district in Okazaki with its KPIs.
+"""Pilot districts: define the QURUWA pilot district in Okazaki with its KPIs, measured before and after.
 
 Draws the 乙川リバーフロント QURUWA district (都市計画・整備, 実証段階) and a flood-preparedness
 district made from a 300 m buffer around river stations (or the castle when no stations were
 loaded), through the edit buffer, and saves both in one transaction to ``districts/districts.gpkg``.
+Then defines their KPIs in the same file and measures them from the embedded city OS over the 90
+days before the QURUWA 社会実験 and the days since (``demo.district_kpis``), writing the comparison
+to ``districts/kpi_evaluation.txt``.
 """
 
 from __future__ import annotations
@@ -103,5 +106,10 @@ def define_districts(ctx: DemoContext):
 
 
 def run(ctx: DemoContext) -> list[Path]:
-    _layer, path = define_districts(ctx)
-    return [path]
+    from smartcity_qgis.demo.district_kpis import define_and_measure
+
+    layer, path = define_districts(ctx)
+    lines = define_and_measure(ctx, layer, path)
+    report = path.parent / "kpi_evaluation.txt"
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return [path, report]

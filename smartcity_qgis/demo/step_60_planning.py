@@ -33,6 +33,16 @@ def _inputs(ctx: DemoContext):
     )
 
 
+def _kpi_page_png(layout, path: Path) -> Path:
+    """The first district's KPI page (page 4: after the cover, its map and its fact sheet) as a PNG."""
+    from qgis.core import QgsLayoutExporter
+    from qgis.PyQt.QtCore import QSize
+
+    image = QgsLayoutExporter(layout).renderPageToImage(3, QSize(1240, 1754))
+    image.save(str(path))
+    return path
+
+
 def run(ctx: DemoContext) -> list[Path]:
     from smartcity_qgis.export.figure import FigureSpec, build_figure, export_layout
     from smartcity_qgis.export.layers_export import export_layers, suggest_export_crs
@@ -89,8 +99,16 @@ def run(ctx: DemoContext) -> list[Path]:
     written.append(export_layout(figure, out / "quruwa_figure.png", "png", 150))
 
     pack = build_planning_pack(
-        districts, map_layers, PACK_TITLE, SUBTITLE, inputs, project=ctx.project, organisation=ORGANISATION
+        districts,
+        map_layers,
+        PACK_TITLE,
+        SUBTITLE,
+        inputs,
+        project=ctx.project,
+        organisation=ORGANISATION,
+        kpi_periods=ctx.shared.get("kpi_periods"),
     )
     written.append(export_planning_pack(pack, out / "planning_pack.pdf"))
     print(f"  planning pack: {pack.pageCollection().pageCount()} pages for {len(sheets)} districts")
+    written.append(_kpi_page_png(pack, out / "planning_pack_kpi.png"))
     return written

@@ -7,20 +7,26 @@ from collections.abc import Sequence
 
 from qgis.core import (
     QgsLayoutExporter,
+    QgsLayoutFrame,
     QgsLayoutItemLabel,
     QgsLayoutItemLegend,
+    QgsLayoutItemManualTable,
     QgsLayoutItemMap,
     QgsLayoutItemPage,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutMeasurement,
+    QgsLayoutMultiFrame,
     QgsLayoutPoint,
     QgsLayoutSize,
+    QgsLayoutTable,
+    QgsLayoutTableColumn,
     QgsLayoutUtils,
     QgsLegendRenderer,
     QgsLegendStyle,
     QgsMapLayer,
     QgsPrintLayout,
+    QgsTableCell,
     QgsTextFormat,
     QgsUnitTypes,
 )
@@ -273,3 +279,38 @@ def add_north_arrow(layout, page: int, rect, linked_map: QgsLayoutItemMap) -> Qg
     layout.addLayoutItem(picture)
     place(picture, page, *rect)
     return picture
+
+
+def add_table(
+    layout, page: int, rect, headers: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]], size: float = 8
+) -> QgsLayoutItemManualTable:
+    """A table of text cells (Japanese font) in one frame; ``headers`` = (title, width mm)."""
+    table = QgsLayoutItemManualTable.create(layout)
+    columns = []
+    for title, width in headers:
+        column = QgsLayoutTableColumn(title)
+        column.setWidth(width)
+        columns.append(column)
+    table.setHeaders(columns)
+    table.setColumnWidths([width for _title, width in headers])
+    table.setIncludeTableHeader(True)
+    # Cell padding takes about 3 mm of each column.
+    table.setTableContents(
+        [
+            [
+                QgsTableCell(wrap_text(str(value), width - 3.0, size))
+                for value, (_t, width) in zip(row, headers, strict=True)
+            ]
+            for row in rows
+        ]
+    )
+    table.setContentTextFormat(text_format(size))
+    table.setHeaderTextFormat(text_format(size, bold=True))
+    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
+    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
+    table.setCellMargin(1.2)
+    layout.addMultiFrame(table)
+    frame = QgsLayoutFrame(layout, table)
+    place(frame, page, *rect)
+    table.addFrame(frame)
+    return table

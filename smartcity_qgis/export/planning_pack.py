@@ -1,22 +1,12 @@
-"""The planning pack: one PDF with a cover page, then a map page and a fact-sheet page per district."""
+"""The planning pack: one PDF with a cover page, then a map page, a fact-sheet page and (for districts
+with KPIs) a KPI page per district."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
-from qgis.core import (
-    QgsLayoutFrame,
-    QgsLayoutItemManualTable,
-    QgsLayoutMultiFrame,
-    QgsLayoutTable,
-    QgsLayoutTableColumn,
-    QgsMapLayer,
-    QgsPrintLayout,
-    QgsProject,
-    QgsTableCell,
-    QgsVectorLayer,
-)
+from qgis.core import QgsMapLayer, QgsPrintLayout, QgsProject, QgsVectorLayer
 from qgis.PyQt.QtCore import QDate, Qt
 
 from smartcity_qgis.analysis.district_schema import domain_label, phase_label
@@ -30,53 +20,18 @@ from smartcity_qgis.export.figure import (
     sources_text,
     visible_layers,
 )
+from smartcity_qgis.export.kpi_page import DatePeriod, add_kpi_pages, district_kpi_evaluations
 from smartcity_qgis.export.layout_items import (
     add_label,
     add_page,
     add_page_number,
+    add_table,
     page_dimensions,
-    place,
-    text_format,
     wrap_text,
 )
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
 from smartcity_qgis.layers.districts.layer import DistrictError
-
-
-def add_table(
-    layout, page: int, rect, headers: Sequence[tuple[str, float]], rows: Sequence[Sequence[str]], size: float = 8
-) -> QgsLayoutItemManualTable:
-    """A table of text cells (Japanese font) in one frame; ``headers`` = (title, width mm)."""
-    table = QgsLayoutItemManualTable.create(layout)
-    columns = []
-    for title, width in headers:
-        column = QgsLayoutTableColumn(title)
-        column.setWidth(width)
-        columns.append(column)
-    table.setHeaders(columns)
-    table.setColumnWidths([width for _title, width in headers])
-    table.setIncludeTableHeader(True)
-    # Cell padding takes about 3 mm of each column.
-    table.setTableContents(
-        [
-            [
-                QgsTableCell(wrap_text(str(value), width - 3.0, size))
-                for value, (_t, width) in zip(row, headers, strict=True)
-            ]
-            for row in rows
-        ]
-    )
-    table.setContentTextFormat(text_format(size))
-    table.setHeaderTextFormat(text_format(size, bold=True))
-    table.setWrapBehavior(QgsLayoutTable.WrapBehavior.WrapText)
-    table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
-    table.setCellMargin(1.2)
-    layout.addMultiFrame(table)
-    frame = QgsLayoutFrame(layout, table)
-    place(frame, page, *rect)
-    table.addFrame(frame)
-    return table
 
 
 def fitted_table(
@@ -204,11 +159,13 @@ def build_planning_pack(
     name: str | None = None,
     organisation: str | None = None,
     base_map: bool = True,
+    kpi_periods: tuple[DatePeriod, DatePeriod] | None = None,
 ) -> QgsPrintLayout:
     """The pack as one multi-page layout (kept in the project): cover + 2 pages per district.
 
     The cover names ``organisation`` (default: the project's author in its metadata), lists the
-    districts and the contents; every page is numbered.
+    districts and the contents; every page is numbered. A district with KPIs gets a KPI page too
+    when ``kpi_periods`` (baseline, evaluation) are given or when its KPIs have measured values.
     """
     project = project or QgsProject.instance()
     try:
@@ -250,6 +207,11 @@ def build_planning_pack(
         fact_page = add_page(layout, page_size, orientation)
         _fact_page(layout, district_spec, fact_page, sheet)
         contents.append((tr("{0} — fact sheet").format(sheet.name), fact_page))
+        baseline, evaluation = kpi_periods or (None, None)
+        evaluations = district_kpi_evaluations(districts, sheet.fid, baseline, evaluation)
+        if evaluations and (kpi_periods is not None or any(e.series for e in evaluations)):
+            kpi_pages = add_kpi_pages(layout, page_size, orientation, sheet.name, evaluations, baseline, evaluation)
+            contents.append((tr("{0} — KPIs").format(sheet.name), kpi_pages[0]))
     if organisation is None:
         organisation = project.metadata().author()
     _cover(layout, spec, sheets, shown, contents, organisation or "")

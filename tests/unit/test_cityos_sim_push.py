@@ -234,10 +234,11 @@ def test_history_and_quantumleap(sim):
 def test_history_is_bounded(sim):
     from smartcity_qgis.cityos_sim.store import HISTORY_MAX
 
-    eid = "urn:ngsi-ld:OffStreetParking:okazaki-kosei-underground"
+    # Car parks and people counters start with months of archived history; air quality does not.
+    eid = "urn:ngsi-ld:AirQualityObserved:okazaki-kosei"
     for i in range(HISTORY_MAX + 50):
-        sim.update_entity(eid, {"availableSpotNumber": i % 250})
-    body = requests.get(f"{sim.url}/ql/v2/entities/{eid}/attrs/availableSpotNumber", timeout=10).json()
+        sim.update_entity(eid, {"no2": i % 250})
+    body = requests.get(f"{sim.url}/ql/v2/entities/{eid}/attrs/no2", timeout=10).json()
     assert len(body["values"]) == HISTORY_MAX and body["values"][-1] == (HISTORY_MAX + 49) % 250
 
 

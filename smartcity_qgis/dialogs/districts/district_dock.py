@@ -1,4 +1,4 @@
-"""Dock showing the fact sheet of the selected pilot district, refreshed when data changes."""
+"""Dock showing the fact sheet and the KPIs of the selected pilot district, refreshed when data changes."""
 
 from __future__ import annotations
 
@@ -7,8 +7,17 @@ import contextlib
 from qgis.core import QgsProject, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import QTimer
-from qgis.PyQt.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import (
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from smartcity_qgis.dialogs.districts.kpi_panel import DistrictKpiPanel
 from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.factsheet import (
@@ -39,7 +48,13 @@ class DistrictFactSheetDock(QgsDockWidget):
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         layout.addWidget(self.table)
-        self.setWidget(body)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("SmartCityDistrictTabs")
+        self.tabs.addTab(body, tr("Fact sheet"))
+        self.kpi_panel = DistrictKpiPanel(self.tabs)
+        self.tabs.addTab(self.kpi_panel, tr("KPIs"))
+        self._shown_district: tuple[str, int] | None = None
+        self.setWidget(self.tabs)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(1000)
@@ -52,6 +67,7 @@ class DistrictFactSheetDock(QgsDockWidget):
     def stop_watching(self) -> None:
         """Disconnect from the project and its layers (the plugin unloads)."""
         self._timer.stop()
+        self.kpi_panel.stop()
         for signal in (QgsProject.instance().layersAdded, QgsProject.instance().layersRemoved):
             with contextlib.suppress(TypeError, RuntimeError):
                 signal.disconnect(self._watch_layers)
@@ -92,6 +108,7 @@ class DistrictFactSheetDock(QgsDockWidget):
         """Recompute the facts of the (first) selected district."""
         layer = self.district_layer()
         features = layer.selectedFeatures() if layer is not None else []
+        self._show_kpis(layer, features[0] if features else None)
         if not features:
             self.status.setText(tr("Select a pilot district on the map"))
             self.table.setRowCount(0)
@@ -107,3 +124,10 @@ class DistrictFactSheetDock(QgsDockWidget):
         for row, fact in enumerate(sheet.rows):
             for column, text in enumerate((fact.item, fact.value, fact.unit)):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+
+    def _show_kpis(self, layer: QgsVectorLayer | None, feature) -> None:
+        """The KPI tab follows the selected district (re-read only when the district changes)."""
+        key = (layer.id(), feature.id()) if layer is not None and feature is not None else None
+        if key != self._shown_district:
+            self._shown_district = key
+            self.kpi_panel.set_district(layer if key else None, feature if key else None)

@@ -173,6 +173,12 @@ def contribute(ui: PluginUI) -> None:
         menu=menu,
     )
     ui.add_action(
+        tr("District KPI evaluation…"),
+        lambda: _processing_dialog("smartcity:districtkpi"),
+        object_name="SmartCityDistrictKpi",
+        menu=menu,
+    )
+    ui.add_action(
         tr("Planning pack…"),
         lambda: _processing_dialog(
             "smartcity:planningpack", pack_parameters(QgsProject.instance(), ui.iface.activeLayer())

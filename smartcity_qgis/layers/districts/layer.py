@@ -6,6 +6,7 @@ Districts are edited through QGIS's edit buffer (undo/redo) and saved with
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ from smartcity_qgis.analysis.district_schema import (
     validate_district,
 )
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.layers.districts.kpi_store import ensure_kpi_tables
 from smartcity_qgis.layers.districts.store import (
     DISTRICT_TABLE,
     DistrictRecord,
@@ -160,6 +162,11 @@ def open_district_layer(path: str | Path, name: str | None = None, create: bool 
     layer = QgsVectorLayer(f"{path}|layername={DISTRICT_TABLE}", name or tr("Pilot districts"), "ogr")
     if not layer.isValid() or layer.fields().indexOf("domain") < 0:
         raise DistrictError(tr("{0} is not a district GeoPackage").format(str(path)))
+    try:
+        # Files made before KPIs existed gain their tables here (a read-only file is left alone).
+        ensure_kpi_tables(path)
+    except (DistrictStoreError, sqlite3.Error) as exc:
+        raise DistrictError(tr("The KPI tables cannot be added to {0}: {1}").format(str(path), str(exc))) from exc
     configure_district_layer(layer)
     if fresh:
         # Keep the form with the data, so it comes back in any project.
