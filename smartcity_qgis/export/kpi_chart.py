@@ -8,7 +8,7 @@ import io
 
 import matplotlib
 from matplotlib import dates as mdates
-from matplotlib import font_manager
+from matplotlib import font_manager, ticker
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
@@ -66,6 +66,8 @@ def kpi_chart_svg(result: KpiEvaluation, width_mm: float = 90.0, height_mm: floa
             axes.axhline(target, color=TARGET_COLOUR, linestyle="--", linewidth=1.0, label="目標")
         if kpi.unit:
             axes.set_ylabel(kpi.unit)
+        # Values as a Japanese document prints them: 44,000, not 44000.
+        axes.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _pos: f"{value:,.10g}"))
         axes.grid(True, alpha=0.3, linewidth=0.5)
         if result.series or result.baseline or result.evaluation:
             axes.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
