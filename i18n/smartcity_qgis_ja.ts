@@ -14,7 +14,7 @@
             <translation>SmartCity QGIS — 都市OS・人流・ハザード・計画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="23" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="33" />
             <source>SmartCity</source>
             <translation>スマートシティ</translation>
         </message>
@@ -29,32 +29,32 @@
             <translation>{0} を準備できませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="33" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="43" />
             <source>Show SmartCity tools in the Processing Toolbox</source>
             <translation>プロセシングツールボックスでスマートシティのツールを表示</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="54" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="64" />
             <source>SmartCity QGIS {0}</source>
             <translation>SmartCity QGIS {0}（スマートシティ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="65" />
             <source>City-OS live layers, people flow, hazard zones, pilot districts and planning figures.</source>
             <translation>都市OSのライブレイヤ、人流、ハザード区域、先行地区、計画書用の地図。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="56" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="66" />
             <source>QGIS {0}</source>
             <translation>QGIS {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="57" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="67" />
             <source>Processing algorithms: {0}</source>
             <translation>プロセシングアルゴリズム: {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="115" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="177" />
             <source>SmartCity panel</source>
             <translation>スマートシティパネル</translation>
         </message>
@@ -189,27 +189,27 @@
             <translation>OAuth2 設定 {0}: リソースオーナー (パスワード) 方式を使うか、クライアントシークレットを設定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="35" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="36" />
             <source>connected</source>
             <translation>接続済み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="37" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="38" />
             <source>connecting…</source>
             <translation>接続中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="39" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="40" />
             <source>reconnecting (since {0})</source>
             <translation>再接続中 ({0} から)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="41" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="42" />
             <source>offline since {0}</source>
             <translation>{0} からオフライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="42" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_status.py" line="43" />
             <source>not connected yet</source>
             <translation>未接続</translation>
         </message>
@@ -534,62 +534,62 @@
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="53" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="54" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="54" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="56" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="56" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="57" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="60" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="61" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="61" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="62" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="63" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="63" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="64" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="64" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="65" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="77" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="78" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="77" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="78" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="77" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="78" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
@@ -604,7 +604,7 @@
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="172" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="174" />
             <source>Loading was cancelled.</source>
             <translation>読み込みを中止しました。</translation>
         </message>
@@ -848,17 +848,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>津波浸水想定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="63" />
             <source>City OS history</source>
             <translation>都市OSの履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="127" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="129" />
             <source>History: {0}</source>
             <translation>履歴: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="138" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="140" />
             <source>Loading history from the city OS</source>
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
@@ -883,22 +883,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>プッシュ通知の接続が切れました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="114" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="122" />
             <source>just now</source>
             <translation>たった今</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="116" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="124" />
             <source>{0} min ago</source>
             <translation>{0} 分前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="117" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="125" />
             <source>{0} h ago</source>
             <translation>{0} 時間前</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="140" />
+            <location filename="../smartcity_qgis/layers/cityos/map_tips.py" line="149" />
             <source>Observed</source>
             <translation>観測日時</translation>
         </message>
@@ -1463,7 +1463,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>セル数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="235" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="236" />
             <source>Unknown mesh level: {0}</source>
             <translation>不明なメッシュ階層です: {0}</translation>
         </message>
@@ -1808,22 +1808,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="152" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="153" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="156" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="157" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="160" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="161" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="237" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="238" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1833,37 +1833,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="257" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="258" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="293" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="294" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="338" />
-            <source>Time</source>
-            <translation>時刻</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="346" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="349" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="355" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="358" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="355" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="358" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="369" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="372" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -2243,22 +2238,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="126" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="127" />
             <source>The geometry is empty.</source>
             <translation>ジオメトリが空です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="83" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="84" />
             <source>Geometry type {0} is not supported.</source>
             <translation>ジオメトリの種類 {0} には対応していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="136" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="137" />
             <source>A multi-point cannot be stored in a single-point layer.</source>
             <translation>マルチポイントはシングルポイントのレイヤに保存できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="141" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="142" />
             <source>The {0} geometry could not be converted.</source>
             <translation>{0} ジオメトリを変換できませんでした。</translation>
         </message>
@@ -2408,12 +2403,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="101" />
+            <location filename="../smartcity_qgis/export/figure.py" line="102" />
             <source>Synthetic demo data (not real observations)</source>
             <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="109" />
+            <location filename="../smartcity_qgis/export/figure.py" line="110" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
@@ -2428,7 +2423,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="136" />
+            <location filename="../smartcity_qgis/export/figure.py" line="137" />
             <source>Give an extent, a district or layers with features</source>
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
@@ -2438,22 +2433,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="213" />
+            <location filename="../smartcity_qgis/export/figure.py" line="214" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="232" />
+            <location filename="../smartcity_qgis/export/figure.py" line="233" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="288" />
+            <location filename="../smartcity_qgis/export/figure.py" line="289" />
             <source>Unknown figure format: {0}</source>
             <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="290" />
+            <location filename="../smartcity_qgis/export/figure.py" line="291" />
             <source>The figure could not be written to {0}</source>
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
@@ -2518,42 +2513,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>計画資料: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="156" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="157" />
             <source>Crowd heatmap weighted by {0}. The privacy rule is switched off: every counter is drawn.</source>
             <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護の規則は無効です: すべてのカウンタを描画します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="159" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="160" />
             <source>Crowd heatmap weighted by {0}. Privacy: counters reporting fewer than {1} people are not drawn (k-anonymity, the MLIT publication rule).</source>
             <translation>{0} で重み付けした人流ヒートマップです。プライバシー保護: {1} 人未満を示すカウンタは描画しません（k-匿名性。国土交通省の公表基準）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="177" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="178" />
             <source>A crowd heatmap needs a point layer of people counters.</source>
             <translation>人流ヒートマップには人数カウンタのポイントレイヤが必要です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="238" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="239" />
             <source>The layer {0} has no attribute with a count of people.</source>
             <translation>レイヤ {0} には人数を表す属性がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="183" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="184" />
             <source>The layer {0} has no numeric attribute {1}.</source>
             <translation>レイヤ {0} には数値の属性 {1} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="242" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="243" />
             <source>The privacy threshold k cannot be used: {0}</source>
             <translation>プライバシー保護のしきい値 k が使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="249" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="250" />
             <source>{0} on the {1} mesh ({2})</source>
             <translation>{0}（{1} メッシュ、{2}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="271" />
+            <location filename="../smartcity_qgis/layers/peopleflow/crowd_heatmap.py" line="272" />
             <source>People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer than {5} people are not included.</source>
             <translation>{2} 時点の {0}（{1}）の人数を {3} メッシュのセルごとに合計したものです。プライバシー保護: {5} 人未満の {4} セルは含めていません。</translation>
         </message>
@@ -3138,37 +3133,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}: ライブモードを停止しました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="72" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="82" />
             <source>Installing {0}</source>
             <translation>{0} をインストールしています</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="104" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="114" />
             <source>Optional packages</source>
             <translation>追加パッケージ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="87" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="97" />
             <source>Every optional package is installed.</source>
             <translation>追加パッケージはすべてインストール済みです。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="90" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="100" />
             <source>Install {0} with pip into your QGIS profile ({1})? This downloads from the Python Package Index.</source>
             <translation>{0} を pip で QGIS プロファイル（{1}）にインストールしますか？ Python Package Index からダウンロードします。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="102" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="112" />
             <source>Installed; restart QGIS to use them.</source>
             <translation>インストールしました。使うには QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="102" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="112" />
             <source>pip failed: {0}</source>
             <translation>pip が失敗しました: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="121" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="183" />
             <source>Install optional packages…</source>
             <translation>追加パッケージをインストール…</translation>
         </message>
@@ -4053,6 +4048,31 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <location filename="../smartcity_qgis/layers/cityos/connections.py" line="392" />
             <source>nested more than {0} levels deep</source>
             <translation>{0} 階層を超えて入れ子になっています</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="341" />
+            <source>Time ({0})</source>
+            <translation>時刻（{0}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="139" />
+            <source>Project time zone</source>
+            <translation>プロジェクトのタイムゾーン</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="139" />
+            <source>Times are shown in this zone (now {0}); files keep UTC.</source>
+            <translation>時刻はこのタイムゾーンで表示します（現在 {0}）。ファイルには UTC で保存します。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="166" />
+            <source>Project time zone…</source>
+            <translation>プロジェクトのタイムゾーン…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/local_time_widget.py" line="90" />
+            <source>Date/time in the project's time zone</source>
+            <translation>日時（プロジェクトのタイムゾーン）</translation>
         </message>
     </context>
 </TS>

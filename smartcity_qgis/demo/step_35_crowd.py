@@ -10,10 +10,10 @@ cells of fewer than 10 people left out.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from smartcity_qgis.demo.context import DemoContext
+from smartcity_qgis.local_time import SHORT_FORMAT, local_text
 
 TENANT = "okazaki"
 ADVANCE_MINUTES = 5
@@ -21,11 +21,11 @@ SNAPSHOT_LEVEL = "500m"
 # QURUWA (乙川リバーフロント地区) with 東岡崎駅, lon/lat (west, south, east, north)
 QURUWA_BOX = (137.1545, 34.9490, 137.1755, 34.9625)
 IMAGE_SIZE = (1400, 1000)
-JST = timezone(timedelta(hours=9))
 
 
 def _jst(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, JST).strftime("%Y-%m-%d %H:%M JST")
+    """The city OS clock as the demo project reads it (Asia/Tokyo: "2024-06-01 16:23 JST")."""
+    return local_text(epoch, SHORT_FORMAT)
 
 
 def _server(ctx: DemoContext):

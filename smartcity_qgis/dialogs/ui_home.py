@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
 import html
 
-from qgis.core import Qgis, QgsApplication, QgsTask
+from qgis.core import Qgis, QgsApplication, QgsProject, QgsTask, QgsVectorLayer
 from qgis.gui import QgsDockWidget
 from qgis.PyQt.QtCore import Qt
-from qgis.PyQt.QtWidgets import QAction, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
+from qgis.PyQt.QtWidgets import QAction, QInputDialog, QLabel, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from smartcity_qgis import optional_packages, plugin_version
 from smartcity_qgis.dialogs.plugin_ui import PluginUI, icon
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.local_time import (
+    project_zone_name,
+    register_local_time_display,
+    set_project_zone,
+    show_local_times,
+    unregister_local_time_display,
+    zone_label,
+    zone_names,
+)
 
 HOME_DOCK_OBJECT_NAME = "SmartCityHomeDock"
 
@@ -109,7 +119,59 @@ def offer_optional_packages(iface) -> PackageInstallTask | None:
     return task
 
 
+def is_plugin_layer(layer) -> bool:
+    """Whether the plugin made ``layer`` (it carries ``smartcity/`` custom properties)."""
+    return any(str(key).startswith("smartcity/") for key in layer.customPropertyKeys())
+
+
+def show_local_times_of(layers) -> None:
+    """Date/time fields of the plugin's vector layers shown in the project's zone (JST)."""
+    for layer in layers:
+        if isinstance(layer, QgsVectorLayer) and is_plugin_layer(layer):
+            show_local_times(layer)
+
+
+def choose_project_zone(parent=None, project: QgsProject | None = None) -> str | None:
+    """Ask for the project's time zone (Asia/Tokyo first); returns the zone set, or None."""
+    project = project or QgsProject.instance()
+    names = zone_names()
+    current = project_zone_name(project)
+    name, ok = QInputDialog.getItem(
+        parent,
+        tr("Project time zone"),
+        tr("Times are shown in this zone (now {0}); files keep UTC.").format(zone_label(project=project)),
+        names,
+        names.index(current) if current in names else 0,
+        False,
+    )
+    if not ok or not name:
+        return None
+    set_project_zone(name, project)
+    return name
+
+
+def watch_project_times(ui: PluginUI) -> None:
+    """Show the plugin layers' times in the project's zone, now and for every layer added."""
+    register_local_time_display()
+    project = QgsProject.instance()
+    show_local_times_of(project.mapLayers().values())
+    project.layersAdded.connect(show_local_times_of)
+
+    def stop() -> None:
+        with contextlib.suppress(TypeError):
+            project.layersAdded.disconnect(show_local_times_of)
+        unregister_local_time_display(project)
+
+    ui.on_unload(stop)
+    ui.add_action(
+        tr("Project time zone…"),
+        lambda: choose_project_zone(ui.iface.mainWindow()),
+        object_name="SmartCityProjectTimeZone",
+    )
+
+
 def contribute(ui: PluginUI) -> None:
+    watch_project_times(ui)
     dock = HomeDock(ui.iface, ui.iface.mainWindow())
     ui.add_dock(dock)
     ui.add_action(

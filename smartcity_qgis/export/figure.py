@@ -20,7 +20,7 @@ from qgis.core import (
     QgsRectangle,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QDate, QSize, Qt
+from qgis.PyQt.QtCore import QSize, Qt
 
 from smartcity_qgis.export.base_map import BASE_MAP_KEYS, figure_base_map
 from smartcity_qgis.export.layout_items import (
@@ -39,6 +39,7 @@ from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.geometry import plane_zone_crs
 from smartcity_qgis.layers.districts.layer import DistrictError
 from smartcity_qgis.layers.hazards.tiles import TILE_KEY_PROPERTY
+from smartcity_qgis.local_time import local_date_text
 
 SYNTHETIC_PROPERTY = "smartcity/synthetic"
 FORMATS = ("pdf", "png", "svg")
@@ -172,7 +173,7 @@ def add_map_page(
     add_label(layout, title or spec.title, page, (margin, margin, width - 2 * margin - 50, 10), 18, bold=True)
     add_label(
         layout,
-        tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd")),
+        tr("Created {0}").format(local_date_text(spec.project)),
         page,
         (width - margin - 50, margin, 50, 6),
         9,

@@ -37,6 +37,7 @@ from smartcity_qgis.layers.cityos.entity_features import schema_of_layer
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, is_entity_layer
 from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT
 from smartcity_qgis.layers.cityos.units import unit_symbol
+from smartcity_qgis.local_time import project_zone, zone_label
 
 CHART_DOCK_OBJECT_NAME = "SmartCityChartDock"
 MAX_SERIES = 10
@@ -314,7 +315,9 @@ class ChartDock(QgsDockWidget):
         with matplotlib.rc_context({"font.family": cjk_font_family(), "svg.fonttype": "path"}):
             self.figure.clear()
             axes = self.figure.add_subplot(111)
-            local = datetime.now().astimezone().tzinfo
+            # The project's zone (JST by default), never the machine's: see local_time.
+            project = self.layer.project() if self.layer is not None else None
+            local = project_zone(project)
             for entity_id, points in self.series.items():
                 if not points:
                     continue
@@ -335,7 +338,7 @@ class ChartDock(QgsDockWidget):
                         axes.axhspan(low, high, color=colour, alpha=0.15, linewidth=0, zorder=0)
                 axes.set_ylim(low_limit, high_limit)
             axes.set_ylabel(self.value_label or (f"{attr} [{unit}]" if unit else attr))
-            axes.set_xlabel(tr("Time"))
+            axes.set_xlabel(tr("Time ({0})").format(zone_label(project=project)))
             axes.grid(True, alpha=0.3)
             if any(self.series.values()) or self.thresholds:
                 axes.legend(fontsize="small")

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from qgis.PyQt.QtCore import QObject, pyqtSignal
 
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.local_time import local_text
 
 UNKNOWN = "unknown"
 CONNECTING = "connecting"
@@ -29,8 +30,8 @@ class ConnectionState:
     message: str = ""
 
     def describe(self) -> str:
-        """The state in the user's language, e.g. "offline since 14:05"."""
-        when = self.since.astimezone().strftime("%H:%M:%S") if self.since else ""
+        """The state in the user's language, e.g. "offline since 14:05:10 JST" (the project's zone)."""
+        when = local_text(self.since, "%H:%M:%S") if self.since else ""
         if self.state == CONNECTED:
             return tr("connected")
         if self.state == CONNECTING:

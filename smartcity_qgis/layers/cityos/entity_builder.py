@@ -35,6 +35,7 @@ from smartcity_qgis.layers.cityos.entity_features import (
 )
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
 from smartcity_qgis.layers.cityos.entity_schema import EntitySchema
+from smartcity_qgis.local_time import show_local_times
 
 PAGE = 1000
 
@@ -162,6 +163,7 @@ class LayerGroupBuilder:
             kind_meta.apply(layer)
             layer.setCustomProperty("smartcity/schema", self.schema.to_json())
             add_field_alias_units(layer, self.schema, self.units)
+            show_local_times(layer)
             layer.updateExtents()
         self.layers = ordered
         return ordered

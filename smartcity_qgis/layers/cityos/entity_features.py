@@ -42,6 +42,7 @@ from smartcity_qgis.layers.cityos.entity_schema import (
     converter,
     to_qdatetime,
 )
+from smartcity_qgis.local_time import show_local_times
 
 POINT = "point"
 LINE = "line"
@@ -275,6 +276,7 @@ def apply_schema_change(layer: QgsVectorLayer, schema: EntitySchema, change: Sch
     if change.added:
         provider.addAttributes([spec.qgs_field() for spec in change.added])
         layer.updateFields()
+        show_local_times(layer)
     _reorder_check(layer, schema)
     layer.setCustomProperty(SCHEMA_PROPERTY, schema.to_json())
 

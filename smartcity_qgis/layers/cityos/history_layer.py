@@ -28,6 +28,7 @@ from qgis.PyQt.QtCore import pyqtSignal
 
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_schema import DATETIME, DOUBLE, STRING, json_text, qgs_field, to_qdatetime
+from smartcity_qgis.local_time import show_local_times
 
 
 def instant_from_field_mode():
@@ -89,6 +90,7 @@ def build_history_layer(
     props.setStartField("observed_at")
     props.setIsActive(True)
     layer.setCustomProperty("smartcity/history", "1")
+    show_local_times(layer)
     return layer
 
 

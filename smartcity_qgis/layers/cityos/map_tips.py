@@ -33,6 +33,7 @@ from smartcity_qgis.layers.cityos.entity_schema import (
     ROLE_OBSERVED,
 )
 from smartcity_qgis.layers.cityos.units import unit_symbol
+from smartcity_qgis.local_time import local_text, show_local_times
 
 
 def static_html(text: str) -> str:
@@ -60,6 +61,11 @@ def _age_expression(field: str) -> str:
     )
 
 
+def _local_time_ref(field: str) -> str:
+    """The field's time as QGIS displays it: in the project's zone, labelled (see local_time)."""
+    return f"represent_value({QgsExpression.quotedColumnRef(field)})"
+
+
 def _observed_ref() -> str:
     observed = QgsExpression.quotedColumnRef(OBSERVED_AT)
     received = QgsExpression.quotedColumnRef(RECEIVED_AT)
@@ -77,7 +83,7 @@ def map_tip_template(layer: QgsVectorLayer) -> str:
         for spec in schema.value_specs():
             ref = QgsExpression.quotedColumnRef(spec.name)
             if spec.kind == DATETIME:
-                ref = f"format_date({ref}, 'yyyy-MM-dd HH:mm:ss')"
+                ref = _local_time_ref(spec.name)
             unit = unit_symbol(units.get(spec.attr, ""))
             observed = schema.spec(spec.attr, ROLE_OBSERVED)
             when = ""
@@ -88,14 +94,16 @@ def map_tip_template(layer: QgsVectorLayer) -> str:
                 f"<td>[% {_escaped(ref)} %] {static_html(unit)}{when}</td></tr>"
             )
     observed_ref = _observed_ref()
-    time_expr = f"format_date({observed_ref}, 'yyyy-MM-dd HH:mm:ss')"
+    observed = QgsExpression.quotedColumnRef(OBSERVED_AT)
+    time_expr = f"if({observed} IS NULL, {_local_time_ref(RECEIVED_AT)}, {_local_time_ref(OBSERVED_AT)})"
     age = _age_expression(OBSERVED_AT).replace(QgsExpression.quotedColumnRef(OBSERVED_AT), observed_ref)
     footer = f"<p><small>{static_html(tr('Observed'))}: [% {_escaped(time_expr)} %] ([% {_escaped(age)} %])</small></p>"
     return f"<p><b>[% {title} %]</b></p><table>{''.join(rows)}</table>{footer}"
 
 
 def apply_map_tip(layer: QgsVectorLayer) -> None:
-    """Set the map tip template and display expression of an entity layer."""
+    """Set the map tip template and display expression of an entity layer (times in the project's zone)."""
+    show_local_times(layer)
     layer.setMapTipTemplate(map_tip_template(layer))
     layer.setDisplayExpression(QgsExpression.quotedColumnRef(ENTITY_ID))
 
@@ -104,7 +112,7 @@ def _plain(value: object) -> object:
     if isinstance(value, QVariant):
         return None if value.isNull() else value.value()
     if isinstance(value, QDateTime):
-        return value.toPyDateTime().replace(tzinfo=UTC) if value.isValid() else None
+        return datetime.fromtimestamp(value.toMSecsSinceEpoch() / 1000, UTC) if value.isValid() else None
     return value
 
 
@@ -120,6 +128,7 @@ def _age_text(moment: datetime, now: datetime) -> str:
 def feature_html(layer: QgsVectorLayer, feature: QgsFeature, now: datetime | None = None) -> str:
     """The same summary as the map tip, built in Python (docks, reports); every value escaped."""
     now = now or datetime.now(UTC)
+    project = layer.project()
     schema = schema_of_layer(layer)
     meta = LayerMeta.from_layer(layer)
     units = meta.units if meta else {}
@@ -129,7 +138,7 @@ def feature_html(layer: QgsVectorLayer, feature: QgsFeature, now: datetime | Non
     for spec in schema.value_specs() if schema else []:
         value = values.get(spec.name)
         if isinstance(value, datetime):
-            value = value.strftime("%Y-%m-%d %H:%M:%S")
+            value = local_text(value, project=project)
         unit = unit_symbol(units.get(spec.attr, ""))
         shown = "" if value is None else str(value)
         label = html.escape(short_name(spec.attr))
@@ -139,7 +148,7 @@ def feature_html(layer: QgsVectorLayer, feature: QgsFeature, now: datetime | Non
     if isinstance(observed, datetime):
         footer = "<p><small>{}: {} ({})</small></p>".format(
             html.escape(tr("Observed")),
-            observed.strftime("%Y-%m-%d %H:%M:%S"),
+            html.escape(local_text(observed, project=project)),
             html.escape(_age_text(observed, now)),
         )
     title = html.escape(str(values.get(ENTITY_ID) or ""))

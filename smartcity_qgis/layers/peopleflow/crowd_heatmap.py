@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from qgis.core import (
     Qgis,
@@ -48,6 +48,7 @@ from smartcity_qgis.layers.peopleflow.mesh_features import (
     new_feature,
 )
 from smartcity_qgis.layers.peopleflow.style import style_population
+from smartcity_qgis.local_time import local_text
 
 DEFAULT_COUNT_FIELD = "peopleCount"
 SNAPSHOT_LEVELS = ("1km", "500m", "250m", "100m")
@@ -242,11 +243,11 @@ def snapshot_layer_to_mesh(
         raise ValueError(tr("The privacy threshold k cannot be used: {0}").format(exc)) from exc
     rows, without = current_counts(layer, field)
     result = snapshot_to_mesh(rows, level, k=k, allow_disclosure=allow_disclosure)
-    when = datetime.now().astimezone()
+    when = datetime.now(UTC)
     fields = mesh_fields(level)
     fields.append(qgs_field("count", INT))
     fields.append(qgs_field("sum", DOUBLE))
-    name = tr("{0} on the {1} mesh ({2})").format(layer.name(), level, when.strftime("%H:%M"))
+    name = tr("{0} on the {1} mesh ({2})").format(layer.name(), level, local_text(when, "%H:%M"))
     out = QgsVectorLayer(f"Polygon?crs={mesh_crs().authid()}", name, "memory")
     out.dataProvider().addAttributes(list(fields))
     out.updateFields()
@@ -272,7 +273,7 @@ def snapshot_layer_to_mesh(
         tr(
             "People counted by {0} ({1}) at {2}, summed per {3} mesh cell. Privacy: {4} cells with fewer "
             "than {5} people are not included."
-        ).format(source, field, when.isoformat(timespec="seconds"), level, result.suppressed, result.k)
+        ).format(source, field, local_text(when), level, result.suppressed, result.k)
     )
     out.setMetadata(metadata)
     out.setCustomProperty(SUPPRESSED_PROPERTY, result.suppressed)
