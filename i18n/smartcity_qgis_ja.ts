@@ -599,57 +599,37 @@
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="361" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="363" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="174" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="176" />
             <source>Loading was cancelled.</source>
             <translation>読み込みを中止しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
-            <source>The city OS refused the credentials.</source>
-            <translation>都市OSが認証情報を受け付けませんでした。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The city OS does not know this entity or type.</source>
             <translation>都市OSにこのエンティティまたはタイプがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The city OS refused the request.</source>
             <translation>都市OSがリクエストを受け付けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
-            <source>The query matched more entities than the city OS will answer.</source>
-            <translation>条件に一致するエンティティが多すぎて、都市OSが応答できません。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
-            <source>The city OS did not answer in time.</source>
-            <translation>都市OSが時間内に応答しませんでした。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
-            <source>The city OS cannot be reached.</source>
-            <translation>都市OSに接続できません。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The city OS answer is too large.</source>
             <translation>都市OSの応答が大きすぎます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The city OS reported an error.</source>
             <translation>都市OSがエラーを返しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The connection settings cannot be used.</source>
             <translation>接続設定を使用できません。</translation>
         </message>
@@ -657,11 +637,6 @@
             <location filename="../smartcity_qgis/layers/districts/kpi_task.py" line="217" />
             <source>Cancelled.</source>
             <translation>キャンセルしました。</translation>
-        </message>
-        <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="33" />
-            <source>Unexpected error: {0}</source>
-            <translation>予期しないエラー: {0}</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/algorithms/alg_cityos.py" line="42" />
@@ -858,7 +833,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="140" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="142" />
             <source>Loading history from the city OS</source>
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
@@ -873,7 +848,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤ {0} は都市OSのレイヤではありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_layer_meta.py" line="157" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_layer_meta.py" line="158" />
             <source>{0} (offline)</source>
             <translation>{0}（オフライン）</translation>
         </message>
@@ -913,7 +888,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>スナップショット {0} を読み込めません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="308" />
+            <location filename="../smartcity_qgis/layers/cityos/snapshot.py" line="311" />
             <source>Live mode of {0} cannot resume: {1}</source>
             <translation>{0} のライブ更新を再開できません: {1}</translation>
         </message>
@@ -1173,42 +1148,42 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="62" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="64" />
             <source>Hazard file</source>
             <translation>ハザードファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="32" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="34" />
             <source>{0} could not be read: {1}</source>
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="38" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="40" />
             <source>Some files in {0} were not hazard layers: {1}</source>
             <translation>{0} の中にハザードレイヤではないファイルがありました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="51" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="53" />
             <source>Add hazard layer</source>
             <translation>ハザードレイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="51" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="53" />
             <source>国土数値情報 hazard files (*.shp *.zip *.geojson *.json);;All files (*)</source>
             <translation>国土数値情報のハザードファイル (*.shp *.zip *.geojson *.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="62" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="64" />
             <source>Added {0} hazard layer(s).</source>
             <translation>ハザードレイヤを {0} 件追加しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="80" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="110" />
             <source>Add hazard layer…</source>
             <translation>ハザードレイヤを追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="86" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="116" />
             <source>Add hazard/base map tiles</source>
             <translation>ハザード・背景地図タイルを追加</translation>
         </message>
@@ -1228,72 +1203,72 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>内蔵都市OS</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/connection_probe.py" line="110" />
+            <location filename="../smartcity_qgis/layers/cityos/connection_probe.py" line="112" />
             <source>Connecting to {0}</source>
             <translation>{0} に接続中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="62" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="69" />
             <source>Flood inundation, maximum assumed scale (tiles)</source>
             <translation>洪水浸水想定区域（想定最大規模）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="63" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="70" />
             <source>Flood inundation, planned scale (tiles)</source>
             <translation>洪水浸水想定区域（計画規模）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="64" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="71" />
             <source>Flood inundation duration (tiles)</source>
             <translation>浸水継続時間タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="65" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="72" />
             <source>House collapse zones, flood flow (tiles)</source>
             <translation>家屋倒壊等氾濫想定区域（氾濫流）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="66" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="73" />
             <source>House collapse zones, bank erosion (tiles)</source>
             <translation>家屋倒壊等氾濫想定区域（河岸侵食）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="67" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="74" />
             <source>Storm surge inundation (tiles)</source>
             <translation>高潮浸水想定区域タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="68" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="75" />
             <source>Tsunami inundation (tiles)</source>
             <translation>津波浸水想定タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="69" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="76" />
             <source>Debris flow warning zones (tiles)</source>
             <translation>土砂災害警戒区域（土石流）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="70" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="77" />
             <source>Steep slope failure warning zones (tiles)</source>
             <translation>土砂災害警戒区域（急傾斜地の崩壊）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="71" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="78" />
             <source>Landslide warning zones (tiles)</source>
             <translation>土砂災害警戒区域（地すべり）タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="72" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="79" />
             <source>GSI standard map</source>
             <translation>地理院地図（標準地図）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="73" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="80" />
             <source>GSI pale map</source>
             <translation>地理院地図（淡色地図）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="74" />
+            <location filename="../smartcity_qgis/layers/hazards/tiles.py" line="81" />
             <source>GSI aerial photographs</source>
             <translation>地理院地図（写真）</translation>
         </message>
@@ -1658,11 +1633,6 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>MQTT URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/live_controls.py" line="179" />
-            <source>{0}: reconnecting: {1}</source>
-            <translation>{0}: 再接続中: {1}</translation>
-        </message>
-        <message>
             <location filename="../smartcity_qgis/dialogs/cityos/load_notice.py" line="27" />
             <source>Entities that could not be used</source>
             <translation>使用できなかったエンティティ</translation>
@@ -1803,27 +1773,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="48" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="53" />
             <source>City OS chart</source>
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="153" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="155" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="157" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="159" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="161" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="163" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="238" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="240" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1833,32 +1803,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="258" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="260" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="294" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="296" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="349" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="351" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="358" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="360" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="358" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="360" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="372" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="374" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -1943,7 +1913,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation> 時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
             <source>Load history as layer</source>
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
@@ -1988,37 +1958,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="39" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="44" />
             <source>City OS panel</source>
             <translation>都市OSパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="42" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="47" />
             <source>City OS connections…</source>
             <translation>都市OSの接続…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
             <source>Live mode: polling</source>
             <translation>ライブモード: ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
             <source>Live mode: MQTT push</source>
             <translation>ライブモード: MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
             <source>Live mode: HTTP push</source>
             <translation>ライブモード: HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
             <source>Live mode: off</source>
             <translation>ライブモード: オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="50" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
             <source>Chart of the selected sensors</source>
             <translation>選択したセンサーのグラフ</translation>
         </message>
@@ -2978,12 +2948,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ライブではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The city OS redirected to another host; the credentials were not sent there.</source>
             <translation>都市OSが別のホストへリダイレクトしました。認証情報はそのホストへ送っていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="12" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>A Python package this connection needs is not installed.</source>
             <translation>この接続に必要な Python パッケージがインストールされていません。</translation>
         </message>
@@ -4050,9 +4020,39 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>{0} 階層を超えて入れ子になっています</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="341" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="343" />
             <source>Time ({0})</source>
             <translation>時刻（{0}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="60" />
+            <source>The city OS {0} cannot be reached since {1}. Its layers keep their last data (marked in the Layers panel) and catch up by themselves when it answers. If this lasts, check the network (VPN, proxy) or ask the city OS's operator.</source>
+            <translation>都市OS「{0}」に {1} から接続できません。レイヤは最後に受け取ったデータを表示し（レイヤパネルにアイコンで表示）、都市OSが応答すると自動で最新の状態に追いつきます。続くときはネットワーク（VPN、プロキシ）を確認するか、都市OSの運用担当者に問い合わせてください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="70" />
+            <source>The city OS {0} answers again (unreachable from {1} to {2}); its layers are catching up.</source>
+            <translation>都市OS「{0}」に再接続しました（{1}〜{2} は接続できませんでした）。レイヤは最新の状態に追いついています。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="96" />
+            <source>Offline since {0}: the layer shows the last data received and catches up when the city OS answers.</source>
+            <translation>{0} からオフライン：最後に受け取ったデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="99" />
+            <source>Showing the data saved with the project: the layer catches up when the city OS answers.</source>
+            <translation>プロジェクトに保存されたデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="84" />
+            <source>The tile server {0} cannot be reached: there is no internet connection, or a proxy blocks it (Settings ▸ Options ▸ Network). {1} stay blank until the network is back.</source>
+            <translation>タイルサーバー {0} に接続できません。インターネットに接続されていないか、プロキシに遮断されています（設定 ▸ オプション ▸ ネットワーク）。{1} はネットワークが戻るまで空白のままです。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="94" />
+            <source>Tiles</source>
+            <translation>タイル</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/ui_home.py" line="139" />
@@ -4068,6 +4068,36 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <location filename="../smartcity_qgis/dialogs/ui_home.py" line="166" />
             <source>Project time zone…</source>
             <translation>プロジェクトのタイムゾーン…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="55" />
+            <source>The city OS's certificate could not be verified. Set the CA bundle of your organisation in the connection (SmartCity ▸ City OS connections…).</source>
+            <translation>都市OSの証明書を検証できませんでした。組織の CA バンドルを接続に設定してください（スマートシティ ▸ 都市OSの接続…）。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="62" />
+            <source>The city OS did not answer in time. It may be busy or the network slow: try again later, or raise the timeout of the connection.</source>
+            <translation>都市OSが時間内に応答しませんでした。混雑しているか、ネットワークが遅い可能性があります。しばらくして再試行するか、接続のタイムアウトを長くしてください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="66" />
+            <source>The city OS cannot be reached. Check the network (VPN, proxy under Settings ▸ Options ▸ Network) and that the city OS is running; layers keep their last data and catch up when it answers.</source>
+            <translation>都市OSに接続できません。ネットワーク（VPN、設定 ▸ オプション ▸ ネットワークのプロキシ）と都市OSが稼働しているかを確認してください。レイヤは最後のデータを表示し、都市OSが応答すると追いつきます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <source>The city OS refused the credentials. Check the connection's authentication.</source>
+            <translation>都市OSが認証情報を拒否しました。接続の認証設定を確認してください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <source>The query matched more entities than the city OS will answer: load only the map extent.</source>
+            <translation>条件に合うエンティティが都市OSの返せる件数を超えています。現在の地図範囲だけを読み込んでください。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="101" />
+            <source>The request to the city OS failed ({0}); the details are in the SmartCity log.</source>
+            <translation>都市OSへの要求に失敗しました（{0}）。詳細はスマートシティのログにあります。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/local_time_widget.py" line="90" />

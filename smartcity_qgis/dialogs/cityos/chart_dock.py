@@ -76,7 +76,9 @@ class HistorySeriesTask(QgsTask):
     failed = pyqtSignal(str)
 
     def __init__(self, config: Any, entity_ids: list[str], attr: str, start: datetime | None) -> None:
-        super().__init__(tr("Loading history from the city OS"), QgsTask.CanCancel)
+        from smartcity_qgis.layers.cityos.messages import quiet_task_flags
+
+        super().__init__(tr("Loading history from the city OS"), quiet_task_flags())
         self.config = config
         self.entity_ids = entity_ids
         self.attr = attr

@@ -29,8 +29,8 @@ from smartcity_qgis.layers.cityos.live import (
 from smartcity_qgis.layers.cityos.snapshot import layer_groups, resolve_config
 
 OFF = "off"
-LIVE_RETRIES = {"max_retries": 1, "retry_budget": 2.0}
 LOG_TAG = "SmartCity"
+LIVE_RETRIES = {"max_retries": 1, "retry_budget": 2.0}
 
 
 def source_key(layer: QgsVectorLayer) -> str | None:
@@ -175,7 +175,7 @@ class LiveController(QObject):
         elif state == STOPPED and detail:
             QgsMessageLog.logMessage(tr("{0}: live mode stopped: {1}").format(name, detail), LOG_TAG, Qgis.Warning)
         elif state == RECONNECTING:
+            # Said once per connection (message bar and log) by the offline notices, not per layer here.
             board.report(name, connection_status.RECONNECTING, detail)
-            QgsMessageLog.logMessage(tr("{0}: reconnecting: {1}").format(name, detail), LOG_TAG)
         elif state == CONNECTING:
             board.report(name, connection_status.CONNECTING)

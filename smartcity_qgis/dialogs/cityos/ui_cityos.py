@@ -11,6 +11,7 @@ from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock
 from smartcity_qgis.dialogs.cityos.cityos_dock import CityOSDock
 from smartcity_qgis.dialogs.cityos.cityos_tree import EntityTypeDropHandler
 from smartcity_qgis.dialogs.cityos.live_controls import OFF, LiveController
+from smartcity_qgis.dialogs.cityos.offline_notices import ConnectionNotices, OfflineIndicators
 from smartcity_qgis.dialogs.plugin_ui import PluginUI, icon, vector_layer_type
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.connections import ConnectionStore
@@ -33,6 +34,10 @@ class CityOSUI:
         self.live = LiveController(snapshots=self.snapshots)
         self.dock = CityOSDock(self.iface, self.store, self.live, window)
         self.chart = ChartDock(self.iface, self.live, window)
+        # Offline that explains itself: one message per connection each way, icons in the layer tree.
+        self.notices = ConnectionNotices(self.iface.messageBar())
+        view = self.iface.layerTreeView() if hasattr(self.iface, "layerTreeView") else None
+        self.indicators = OfflineIndicators(view) if view is not None else None
         self.dock.on_layer_added = self.attach_layer_actions
         ui.add_dock(self.dock)
         ui.add_dock(self.chart)
@@ -110,6 +115,9 @@ class CityOSUI:
         if hasattr(self.iface, "unregisterCustomDropHandler"):
             self.iface.unregisterCustomDropHandler(self.drop_handler)
         self.dock.shutdown()
+        self.notices.detach()
+        if self.indicators is not None:
+            self.indicators.detach()
         self.snapshots.detach()
         stop_demo_server()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 from pathlib import Path
 
 from qgis.core import Qgis, QgsProject, QgsSettings
@@ -10,7 +12,7 @@ from qgis.PyQt.QtWidgets import QFileDialog
 from smartcity_qgis.dialogs.plugin_ui import PluginUI
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.hazards.files import HazardFileError, load_hazard_file
-from smartcity_qgis.layers.hazards.tiles import TILE_SOURCES, tile_layer, tile_title
+from smartcity_qgis.layers.hazards.tiles import TILE_SOURCES, tile_access, tile_layer, tile_title
 
 LAST_FOLDER_KEY = "smartcity/hazard/last_folder"
 
@@ -73,10 +75,38 @@ def add_tile_layer(key: str, project: QgsProject | None = None):
     else:
         project.addMapLayer(layer, False)
         project.layerTreeRoot().insertLayer(-1, layer)
+    tile_access().check([layer])  # a server without network is told once (see tell_tiles_unreachable)
     return layer
 
 
+def tiles_unreachable_text(host: str, names: list[str]) -> str:
+    """What the user is told when a tile server cannot be reached (plain text)."""
+    return tr(
+        "The tile server {0} cannot be reached: there is no internet connection, or a proxy blocks it "
+        "(Settings ▸ Options ▸ Network). {1} stay blank until the network is back."
+    ).format(host, "、".join(names))
+
+
+def tell_tiles_unreachable(iface):
+    """A slot for `TileAccessCheck.unreachable` pushing one message to QGIS's message bar."""
+
+    def tell(host: str, names: list) -> None:
+        iface.messageBar().pushMessage(
+            tr("Tiles"), html.escape(tiles_unreachable_text(host, list(names))), Qgis.Warning, 0
+        )
+
+    return tell
+
+
 def contribute(ui: PluginUI) -> None:
+    tell = tell_tiles_unreachable(ui.iface)
+    tile_access().unreachable.connect(tell)
+
+    def stop() -> None:
+        with contextlib.suppress(TypeError):
+            tile_access().unreachable.disconnect(tell)
+
+    ui.on_unload(stop)
     ui.add_action(
         tr("Add hazard layer…"),
         lambda: choose_hazard_files(ui.iface),

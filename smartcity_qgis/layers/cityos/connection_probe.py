@@ -107,7 +107,9 @@ class ConnectionProbeTask(QgsTask):
     failed = pyqtSignal(str, str)  # connection name, message for the user
 
     def __init__(self, conn: Connection) -> None:
-        super().__init__(tr("Connecting to {0}").format(conn.name), QgsTask.CanCancel)
+        from smartcity_qgis.layers.cityos.messages import quiet_task_flags
+
+        super().__init__(tr("Connecting to {0}").format(conn.name), quiet_task_flags())
         self.conn = conn
         self.result: ProbeResult | None = None
         self.error = ""

@@ -142,20 +142,25 @@ def is_stale(layer: QgsMapLayer) -> bool:
     return layer.customProperty(PREFIX + "stale", "") == "1"
 
 
-def mark_offline(layer: QgsMapLayer, offline: bool, since: str = "") -> None:
-    """Show that ``layer`` holds last-known data (name suffix and stale flag), or undo it.
+def stale_since(layer: QgsMapLayer) -> str:
+    """Since when ``layer`` shows last-known data (UTC ISO 8601; "" when unknown or current)."""
+    return str(layer.customProperty(PREFIX + "stale_since", "") or "")
 
-    A name the user gave meanwhile is kept: only our own suffix is ever removed.
+
+def mark_offline(layer: QgsMapLayer, offline: bool, since: str = "") -> None:
+    """Mark ``layer`` as holding last-known data (stale flag, since when), or as current again.
+
+    The layer tree shows the state as an icon beside the name (the City OS panel's offline
+    indicator), never in the name itself, where a long name would cut it off. A suffix that an
+    earlier version of the plugin put in the name is taken away; a name the user gave stays.
     """
-    base = layer.customProperty(PREFIX + "base_name", "") or layer.name()
-    suffixed = tr("{0} (offline)").format(base)
+    base = layer.customProperty(PREFIX + "base_name", "")
+    if base and layer.name() == tr("{0} (offline)").format(base):
+        layer.setName(base)
+    if base:
+        layer.removeCustomProperty(PREFIX + "base_name")
     if offline:
         if not is_stale(layer):
             set_stale(layer, True, since)
-        if layer.name() != suffixed:
-            layer.setCustomProperty(PREFIX + "base_name", layer.name())
-            layer.setName(tr("{0} (offline)").format(layer.name()))
     else:
         set_stale(layer, False)
-        if layer.name() == suffixed:
-            layer.setName(base)

@@ -358,7 +358,9 @@ class EntityLoadTask(QgsTask):
         q: str | None = None,
         apply_to: dict[str, QgsVectorLayer] | None = None,
     ) -> None:
-        super().__init__(tr("Loading {0} from the city OS").format(entity_type), QgsTask.CanCancel)
+        from smartcity_qgis.layers.cityos.messages import quiet_task_flags
+
+        super().__init__(tr("Loading {0} from the city OS").format(entity_type), quiet_task_flags())
         self.config = config
         self.entity_type = entity_type
         self.bbox = to_bbox(extent)  # resolved now: CRS transforms belong on the main thread
@@ -370,6 +372,7 @@ class EntityLoadTask(QgsTask):
         self._entities: list[Any] = []
         self.result: LoadResult | None = None
         self.error: str = ""
+        self.unreachable = False  # the city OS could not be reached (network, not the request)
         self._feedback = QgsFeedback()
         self._feedback.progressChanged.connect(self.setProgress)
 
@@ -378,7 +381,7 @@ class EntityLoadTask(QgsTask):
         super().cancel()
 
     def run(self) -> bool:
-        from smartcity_qgis.layers.cityos.messages import error_message
+        from smartcity_qgis.layers.cityos.messages import error_message, is_unreachable
 
         if self.apply_to:
             return self._fetch_only()
@@ -394,6 +397,7 @@ class EntityLoadTask(QgsTask):
             )
         except Exception as exc:  # shown to the user in finished(), never raised into the task manager
             self.error = error_message(exc)
+            self.unreachable = is_unreachable(exc)
             return False
         main_thread = QgsApplication.instance().thread()
         for layer in result.layers.values():
@@ -402,7 +406,7 @@ class EntityLoadTask(QgsTask):
         return not result.cancelled
 
     def _fetch_only(self) -> bool:
-        from smartcity_qgis.layers.cityos.messages import error_message
+        from smartcity_qgis.layers.cityos.messages import error_message, is_unreachable
 
         result = LoadResult()
         try:
@@ -415,6 +419,7 @@ class EntityLoadTask(QgsTask):
                 client.close()
         except Exception as exc:  # shown to the user in finished()
             self.error = error_message(exc)
+            self.unreachable = is_unreachable(exc)
             return False
         result.cancelled = self._feedback.isCanceled()
         self.result = result
@@ -433,7 +438,20 @@ class EntityLoadTask(QgsTask):
         self.applier.enqueue(SYNC, self._entities)
         self._entities = []
 
+    def _report_connection(self, ok: bool) -> None:
+        """Tell the connection status board whether the city OS answered (one board per session)."""
+        from smartcity_qgis.layers.cityos import connection_status
+
+        if not self.connection_name:
+            return
+        board = connection_status.status_board()
+        if ok:
+            board.report(self.connection_name, connection_status.CONNECTED)
+        elif self.unreachable:
+            board.report(self.connection_name, connection_status.OFFLINE, self.error)
+
     def finished(self, ok: bool) -> None:
+        self._report_connection(ok and self.result is not None)
         if ok and self.result is not None:
             if self.apply_to:
                 self._apply()

@@ -137,7 +137,9 @@ class HistoryLoadTask(QgsTask):
     failed = pyqtSignal(str)
 
     def __init__(self, config: Any, entity_ids: list[str], attrs: list[str], **options: Any) -> None:
-        super().__init__(tr("Loading history from the city OS"), QgsTask.CanCancel)
+        from smartcity_qgis.layers.cityos.messages import quiet_task_flags
+
+        super().__init__(tr("Loading history from the city OS"), quiet_task_flags())
         self.config = config
         self.entity_ids = entity_ids
         self.attrs = attrs

@@ -271,6 +271,9 @@ class ProjectSnapshots(QObject):
             except Exception as exc:  # a missing connection: the layer keeps its snapshot
                 QgsMessageLog.logMessage(str(exc), LOG_TAG)
                 continue
+            if hasattr(config, "with_changes"):
+                # This refresh is itself retried every minute: fail fast instead of backing off.
+                config = config.with_changes(max_retries=1, retry_budget=2.0)
             task = EntityLoadTask(
                 config,
                 meta.entity_type,
