@@ -534,62 +534,62 @@
             <translation>警告:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="54" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="72" />
             <source>River water level</source>
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="73" />
             <source>People count</source>
             <translation>人流カウント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="56" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="74" />
             <source>Air quality</source>
             <translation>大気質</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="57" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="75" />
             <source>Streetlights</source>
             <translation>街路灯</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="61" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="79" />
             <source>Parking</source>
             <translation>駐車場</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="80" />
             <source>Points of interest</source>
             <translation>施設・避難所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="63" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="81" />
             <source>Weather</source>
             <translation>気象</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="64" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="82" />
             <source>Traffic flow</source>
             <translation>交通量</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="65" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="83" />
             <source>Noise level</source>
             <translation>騒音</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="78" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="96" />
             <source>points</source>
             <translation>ポイント</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="78" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="96" />
             <source>lines</source>
             <translation>ライン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="78" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="96" />
             <source>polygons</source>
             <translation>ポリゴン</translation>
         </message>
@@ -609,27 +609,27 @@
             <translation>読み込みを中止しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The city OS does not know this entity or type.</source>
             <translation>都市OSにこのエンティティまたはタイプがありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The city OS refused the request.</source>
             <translation>都市OSがリクエストを受け付けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The city OS answer is too large.</source>
             <translation>都市OSの応答が大きすぎます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The city OS reported an error.</source>
             <translation>都市OSがエラーを返しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The connection settings cannot be used.</source>
             <translation>接続設定を使用できません。</translation>
         </message>
@@ -793,32 +793,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>zip ファイル {0} にシェープファイルも GeoJSON もありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="101" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="102" />
             <source>Flood inundation, planned scale</source>
             <translation>洪水浸水想定区域（計画規模）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="102" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="103" />
             <source>Flood inundation, maximum assumed scale</source>
             <translation>洪水浸水想定区域（想定最大規模）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="103" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="104" />
             <source>Flood inundation duration</source>
             <translation>浸水継続時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="104" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="105" />
             <source>Zones of house collapse by flooding</source>
             <translation>家屋倒壊等氾濫想定区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="107" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="108" />
             <source>Sediment disaster warning zones</source>
             <translation>土砂災害警戒区域</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="108" />
+            <location filename="../smartcity_qgis/layers/hazards/kinds.py" line="109" />
             <source>Tsunami inundation</source>
             <translation>津波浸水想定</translation>
         </message>
@@ -1283,7 +1283,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>カーネル密度ヒートマップ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="110" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="113" />
             <source>People flow and JIS mesh</source>
             <translation>人流・地域メッシュ</translation>
         </message>
@@ -1453,7 +1453,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>この階層では範囲内のセルが多すぎます。より大きい階層か、より狭い範囲を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="190" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="193" />
             <source>Could not create the output layer.</source>
             <translation>出力レイヤを作成できませんでした。</translation>
         </message>
@@ -1488,7 +1488,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>メッシュ別人数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="152" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="155" />
             <source>Cells suppressed (fewer than k people)</source>
             <translation>秘匿したセル数（k 人未満）</translation>
         </message>
@@ -1508,102 +1508,102 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>地域メッシュ（日本）の範囲外の地物 {0} 件をスキップしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="107" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="110" />
             <source>Import MLIT people-flow data</source>
             <translation>人流オープンデータ（国土交通省）の読み込み</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="113" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="116" />
             <source>Reads one or many monthly_mdp_mesh1km.csv files of 全国の人流オープンデータ (MLIT), or the zip files (zips of zips) as published, into a 1 km mesh polygon layer with year, month, day type (休日/平日/全日), time zone (昼/深夜/終日), population and a date field that QGIS's Temporal Controller steps month by month. Rows that cannot be read are skipped and reported. Cells with fewer than k people are not written. Credit: 出典：「全国の人流オープンデータ」（国土交通省）</source>
             <translation>全国の人流オープンデータ（国土交通省）の monthly_mdp_mesh1km.csv（複数可）、または公開形式のままの zip（zip の入れ子）を読み込み、年・月・平休日区分（休日/平日/全日）・時間帯（昼/深夜/終日）・人口と、QGIS の時系列コントローラで月ごとに表示できる日付属性を持つ 1km メッシュのポリゴンレイヤを作成します。読めない行はスキップして報告します。k 人未満のセルは出力しません。出典：「全国の人流オープンデータ」（国土交通省）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="123" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="126" />
             <source>People-flow CSV or zip files</source>
             <translation>人流データの CSV または zip ファイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="131" />
             <source>Day types to keep (empty = all)</source>
             <translation>対象の平休日区分（空欄 = すべて）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="131" />
             <source>Holidays (休日)</source>
             <translation>休日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="131" />
             <source>Weekdays (平日)</source>
             <translation>平日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="128" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="131" />
             <source>All days (全日)</source>
             <translation>全日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="140" />
             <source>Time zones to keep (empty = all)</source>
             <translation>対象の時間帯（空欄 = すべて）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="140" />
             <source>Daytime 11-14h (昼)</source>
             <translation>昼（11〜14時台）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="140" />
             <source>Late night 1-4h (深夜)</source>
             <translation>深夜（1〜4時台）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="137" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="140" />
             <source>All day (終日)</source>
             <translation>終日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="147" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="150" />
             <source>People flow</source>
             <translation>人流</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="150" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="153" />
             <source>Rows written</source>
             <translation>出力した行数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="151" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="154" />
             <source>Rows skipped as unreadable</source>
             <translation>読めずにスキップした行数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="164" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="167" />
             <source>Choose at least one people-flow file.</source>
             <translation>人流データのファイルを 1 つ以上選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="168" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="171" />
             <source>Reading {0} file(s)…</source>
             <translation>{0} 個のファイルを読み込んでいます…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="175" />
             <source>These files are not MLIT people-flow data or could not be read safely: {0}</source>
             <translation>人流オープンデータではないか、安全に読み込めないファイルです: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="179" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="182" />
             <source>Skipped {0} line {1}: {2}</source>
             <translation>スキップ: {0} の {1} 行目: {2}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="181" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="184" />
             <source>… and {0} more skipped rows.</source>
             <translation>…ほかに {0} 行をスキップしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="192" />
+            <location filename="../smartcity_qgis/algorithms/alg_peopleflow.py" line="195" />
             <source>{0} rows written; {1} rows skipped.</source>
             <translation>{0} 行を出力し、{1} 行をスキップしました。</translation>
         </message>
@@ -1763,12 +1763,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>河川水位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="191" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="188" />
             <source>Synthetic flood zones (Okazaki, A31a schema)</source>
             <translation>洪水浸水想定区域（岡崎市・合成データ、A31a 形式）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="238" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="235" />
             <source>River water levels over the flood zones (Okazaki)</source>
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
@@ -2083,7 +2083,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>昼と深夜（合成データ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="198" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="195" />
             <source>Flood depth</source>
             <translation>浸水深</translation>
         </message>
@@ -2363,22 +2363,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>河川水位スタイル…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="222" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="219" />
             <source>River water levels (highest reading)</source>
             <translation>河川水位（最高水位）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="227" />
+            <location filename="../smartcity_qgis/demo/step_40_hazard.py" line="224" />
             <source>Highest river levels of the storm over the flood zones (Okazaki)</source>
             <translation>洪水浸水想定区域と今回の出水の最高水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="102" />
+            <location filename="../smartcity_qgis/credits.py" line="80" />
             <source>Synthetic demo data (not real observations)</source>
             <translation>デモ用の合成データ（実際の観測値ではありません）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="110" />
+            <location filename="../smartcity_qgis/credits.py" line="106" />
             <source>Sources: not recorded in the layers' metadata</source>
             <translation>出典：レイヤのメタデータに記録がありません</translation>
         </message>
@@ -2393,7 +2393,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="137" />
+            <location filename="../smartcity_qgis/export/figure.py" line="115" />
             <source>Give an extent, a district or layers with features</source>
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
@@ -2403,22 +2403,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>作成日 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="214" />
+            <location filename="../smartcity_qgis/export/figure.py" line="192" />
             <source>Legend</source>
             <translation>凡例</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="233" />
+            <location filename="../smartcity_qgis/export/figure.py" line="211" />
             <source>Page size must be A4 or A3, portrait or landscape</source>
             <translation>用紙は A4 または A3、向きは縦または横を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="289" />
+            <location filename="../smartcity_qgis/export/figure.py" line="267" />
             <source>Unknown figure format: {0}</source>
             <translation>不明な図面形式です: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/figure.py" line="291" />
+            <location filename="../smartcity_qgis/export/figure.py" line="269" />
             <source>The figure could not be written to {0}</source>
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
@@ -2948,12 +2948,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>ライブではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The city OS redirected to another host; the credentials were not sent there.</source>
             <translation>都市OSが別のホストへリダイレクトしました。認証情報はそのホストへ送っていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>A Python package this connection needs is not installed.</source>
             <translation>この接続に必要な Python パッケージがインストールされていません。</translation>
         </message>
@@ -4020,6 +4020,11 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>{0} 階層を超えて入れ子になっています</translation>
         </message>
         <message>
+            <location filename="../smartcity_qgis/credits.py" line="83" />
+            <source>{0} (licence: {1})</source>
+            <translation>{0}（利用規約：{1}）</translation>
+        </message>
+        <message>
             <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="343" />
             <source>Time ({0})</source>
             <translation>時刻（{0}）</translation>
@@ -4070,34 +4075,49 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>プロジェクトのタイムゾーン…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="55" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="55" />
+            <source>{0} (city OS {1})</source>
+            <translation>{0}（都市OS「{1}」）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/entity_builder.py" line="57" />
+            <source>City OS {0}</source>
+            <translation>都市OS「{0}」</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
             <source>The city OS's certificate could not be verified. Set the CA bundle of your organisation in the connection (SmartCity ▸ City OS connections…).</source>
             <translation>都市OSの証明書を検証できませんでした。組織の CA バンドルを接続に設定してください（スマートシティ ▸ 都市OSの接続…）。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="62" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="77" />
             <source>The city OS did not answer in time. It may be busy or the network slow: try again later, or raise the timeout of the connection.</source>
             <translation>都市OSが時間内に応答しませんでした。混雑しているか、ネットワークが遅い可能性があります。しばらくして再試行するか、接続のタイムアウトを長くしてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="66" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="81" />
             <source>The city OS cannot be reached. Check the network (VPN, proxy under Settings ▸ Options ▸ Network) and that the city OS is running; layers keep their last data and catch up when it answers.</source>
             <translation>都市OSに接続できません。ネットワーク（VPN、設定 ▸ オプション ▸ ネットワークのプロキシ）と都市OSが稼働しているかを確認してください。レイヤは最後のデータを表示し、都市OSが応答すると追いつきます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The city OS refused the credentials. Check the connection's authentication.</source>
             <translation>都市OSが認証情報を拒否しました。接続の認証設定を確認してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="70" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="87" />
             <source>The query matched more entities than the city OS will answer: load only the map extent.</source>
             <translation>条件に合うエンティティが都市OSの返せる件数を超えています。現在の地図範囲だけを読み込んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="101" />
+            <location filename="../smartcity_qgis/layers/cityos/messages.py" line="118" />
             <source>The request to the city OS failed ({0}); the details are in the SmartCity log.</source>
             <translation>都市OSへの要求に失敗しました（{0}）。詳細はスマートシティのログにあります。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/peopleflow/style.py" line="80" />
+            <source>Synthetic data in the format of {0}</source>
+            <translation>{0}の形式による合成データ</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/local_time_widget.py" line="90" />

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import (
     QgsFeatureSink,
     QgsField,
@@ -26,6 +28,7 @@ from smartcity_qgis.analysis.peopleflow import (
     read_people_flow,
 )
 from smartcity_qgis.analysis.privacy import suppress_small_cells
+from smartcity_qgis.credits import says_synthetic
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.peopleflow.mesh_features import (
     mesh_crs,
@@ -34,7 +37,7 @@ from smartcity_qgis.layers.peopleflow.mesh_features import (
     mesh_rectangles,
     new_feature,
 )
-from smartcity_qgis.layers.peopleflow.style import style_people_flow_layer
+from smartcity_qgis.layers.peopleflow.style import credit_people_flow, style_people_flow_layer
 
 MAX_PROBLEMS_SHOWN = 20
 
@@ -192,7 +195,13 @@ class ImportPeopleFlowAlgorithm(SmartCityAlgorithm):
         feedback.pushInfo(tr("{0} rows written; {1} rows skipped.").format(written, len(table.problems)))
         report_suppressed(feedback, rule.suppressed, k)
         feedback.pushInfo(CREDIT)
-        StyleOnLoad.attach(context, dest_id, style_people_flow_layer)
+        # Files named as synthetic (the demo's) are credited as synthetic, never to MLIT.
+        synthetic = any(says_synthetic(Path(path).name) for path in paths)
+        StyleOnLoad.attach(
+            context,
+            dest_id,
+            lambda layer: (style_people_flow_layer(layer), credit_people_flow(layer, synthetic)),
+        )
         return {
             self.OUTPUT: dest_id,
             "ROWS": written,

@@ -129,7 +129,7 @@ def render_figure(layers, extent_layer, path: Path, title: str, legend: list[tup
     from qgis.PyQt.QtCore import QRectF, QSize, Qt
     from qgis.PyQt.QtGui import QColor, QFont, QPainter, QPen
 
-    from smartcity_qgis.layers.hazards.tiles import layer_credits
+    from smartcity_qgis.credits import credit_text
 
     crs = QgsCoordinateReferenceSystem("EPSG:6675")
     settings = QgsMapSettings()
@@ -167,7 +167,7 @@ def render_figure(layers, extent_layer, path: Path, title: str, legend: list[tup
         y += 28
     font.setPixelSize(16)
     painter.setFont(font)
-    credits_text = " / ".join(layer_credits(layers))
+    credits_text = credit_text(layers)  # one 出典, each source once, synthetic data as synthetic
     painter.drawText(QRectF(30, 1160, 1540, 30), Qt.AlignmentFlag.AlignLeft, credits_text)
     painter.end()
     image.save(str(path), "PNG")
@@ -175,8 +175,7 @@ def render_figure(layers, extent_layer, path: Path, title: str, legend: list[tup
 
 
 def run(ctx: DemoContext) -> list[Path]:
-    from qgis.core import QgsLayerMetadata
-
+    from smartcity_qgis.credits import set_layer_credit
     from smartcity_qgis.demo.okazaki_flood import FLOOD_ZONES, SYNTHETIC_CREDIT
     from smartcity_qgis.i18n import tr
     from smartcity_qgis.layers.hazards.files import load_hazard_file
@@ -185,9 +184,7 @@ def run(ctx: DemoContext) -> list[Path]:
     from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS, annotate_river_layer, apply_river_style, level_label
 
     flood = load_hazard_file(FLOOD_ZONES).layers[0]
-    metadata = QgsLayerMetadata(flood.metadata())
-    metadata.setRights([SYNTHETIC_CREDIT])
-    flood.setMetadata(metadata)
+    set_layer_credit(flood, SYNTHETIC_CREDIT, synthetic=True)
     flood.setName(tr("Synthetic flood zones (Okazaki, A31a schema)"))
     ctx.project.addMapLayer(flood)
     for key in ("01_flood_l2_shinsuishin_data", "pale"):

@@ -22,6 +22,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QSize, Qt
 
+from smartcity_qgis.credits import credit_lines, credit_text
 from smartcity_qgis.export.base_map import BASE_MAP_KEYS, figure_base_map
 from smartcity_qgis.export.layout_items import (
     FONT_FAMILY,
@@ -41,7 +42,6 @@ from smartcity_qgis.layers.districts.layer import DistrictError
 from smartcity_qgis.layers.hazards.tiles import TILE_KEY_PROPERTY
 from smartcity_qgis.local_time import local_date_text
 
-SYNTHETIC_PROPERTY = "smartcity/synthetic"
 FORMATS = ("pdf", "png", "svg")
 
 
@@ -79,36 +79,14 @@ def visible_layers(layers: Sequence[QgsMapLayer], project: QgsProject) -> list[Q
     return shown
 
 
-def _attribution(layer: QgsMapLayer) -> str:
-    properties = getattr(layer, "serverProperties", None)
-    if properties is not None and hasattr(properties(), "attribution"):
-        return properties().attribution() or ""
-    return layer.attribution() if hasattr(layer, "attribution") else ""
-
-
 def figure_credits(layers: Sequence[QgsMapLayer]) -> list[str]:
-    """Credit lines from the layers' metadata rights and attribution, plus a synthetic-data note."""
-    lines: list[str] = []
-    synthetic = False
-    for layer in layers:
-        texts = [*layer.metadata().rights(), _attribution(layer)]
-        for text in texts:
-            if text and text not in lines:
-                lines.append(text)
-        flagged = str(layer.customProperty(SYNTHETIC_PROPERTY, "")).lower() in ("1", "true", "yes")
-        if flagged or any("synthetic" in t.lower() or "合成" in t for t in texts if t):
-            synthetic = True
-    if synthetic:
-        lines.append(tr("Synthetic demo data (not real observations)"))
-    return lines
+    """Credit lines from the layers' metadata (sources, licences), each once; synthetic data as synthetic."""
+    return credit_lines(layers)
 
 
 def sources_text(layers: Sequence[QgsMapLayer]) -> str:
-    """The sources block of a figure."""
-    lines = figure_credits(layers)
-    if not lines:
-        return tr("Sources: not recorded in the layers' metadata")
-    return tr("Sources: {0}").format(" ／ ".join(lines))
+    """The sources block of a figure: one 「出典：」 and each source once (see smartcity_qgis.credits)."""
+    return credit_text(layers)
 
 
 def district_geometry(districts: QgsVectorLayer, ids: Sequence[int] | None) -> QgsGeometry:

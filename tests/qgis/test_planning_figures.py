@@ -100,7 +100,7 @@ def test_pdf_figure_page_text_legend_and_map(scene, tmp_path):
     assert "Rev 2" in text, "digits after Latin text stay searchable"
     assert tr("Legend") in text and "洪水浸水想定区域" in text and "センサー" in text
     assert "水位観測所" not in text, "the legend lists what is on the map (the station lies outside it)"
-    assert "出典：テスト浸水想定（合成データ）" in text
+    assert tr("Sources: {0}").format("テスト浸水想定（合成データ）") in text  # one prefix, never 出典：出典：
     assert tr("Synthetic demo data (not real observations)") in text
     image = render(result["OUTPUT"], tmp_path)
     assert coloured_share(image, 0.1, 0.25, 0.6, 0.75) > 0.3, "the map shows the layers"

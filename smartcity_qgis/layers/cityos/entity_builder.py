@@ -17,6 +17,7 @@ from typing import Any
 from qgis.core import QgsFeedback, QgsVectorLayer
 
 from smartcity_qgis.cityos_client.names import short_name
+from smartcity_qgis.credits import says_synthetic, set_layer_credit
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_features import (
     GEOMETRY_KINDS,
@@ -33,11 +34,28 @@ from smartcity_qgis.layers.cityos.entity_features import (
     entity_kind,
     lazy_point,
 )
-from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
+from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, public_url
 from smartcity_qgis.layers.cityos.entity_schema import EntitySchema
 from smartcity_qgis.local_time import show_local_times
 
 PAGE = 1000
+# NGSI's own attributes naming where the data comes from (Smart Data Models: dataProvider, source).
+PROVIDER_ATTRIBUTES = ("dataProvider", "source")
+MAX_PROVIDERS = 5
+
+
+def credit_city_os(layer: QgsVectorLayer, meta: LayerMeta, providers: list[str], sources: list[str]) -> None:
+    """Credit the layer to its city OS connection and the providers its entities name.
+
+    Data the city OS itself calls synthetic (in ``dataProvider`` or ``source``) is credited as synthetic.
+    """
+    where = meta.connection or public_url(meta.url)
+    named = [p for p in providers or sources if p]
+    if named:
+        credit = tr("{0} (city OS {1})").format("、".join(named[:2]), where)
+    else:
+        credit = tr("City OS {0}").format(where)
+    set_layer_credit(layer, credit, synthetic=any(says_synthetic(p) for p in [*providers, *sources]))
 
 
 @dataclass
@@ -115,6 +133,8 @@ class LayerGroupBuilder:
         self.builder = RowBuilder(self.schema)
         self.layers: dict[str, QgsVectorLayer] = {}
         self.units: dict[str, str] = {}
+        # What the entities say of where they come from (dataProvider, else source), in order.
+        self.providers: dict[str, dict[str, None]] = {name: {} for name in PROVIDER_ATTRIBUTES}
         self.count = 0
         self._without: list[Any] = []
 
@@ -129,6 +149,10 @@ class LayerGroupBuilder:
             for name, attr in entity.attributes.items():
                 if attr.unit_code and name not in self.units:
                     self.units[name] = attr.unit_code
+            for name, seen in self.providers.items():
+                attr = entity.attributes.get(name)
+                if attr is not None and isinstance(attr.value, str) and len(seen) < MAX_PROVIDERS:
+                    seen.setdefault(attr.value.strip()[:200], None)
         groups, without = _group_by_kind(entities, self.invalid)
         self._without.extend(without)
         for kind, members in groups.items():
@@ -164,6 +188,7 @@ class LayerGroupBuilder:
             layer.setCustomProperty("smartcity/schema", self.schema.to_json())
             add_field_alias_units(layer, self.schema, self.units)
             show_local_times(layer)
+            credit_city_os(layer, self.meta, *(list(self.providers[name]) for name in PROVIDER_ATTRIBUTES))
             layer.updateExtents()
         self.layers = ordered
         return ordered

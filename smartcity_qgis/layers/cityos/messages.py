@@ -32,6 +32,21 @@ def _is_tls(exc: BaseException) -> bool:
     return "TLS" in str(getattr(exc, "message", "") or exc)
 
 
+def _address(url: str | None) -> str:
+    """The scheme, host and port of ``url`` (the address tried), without path, query or user info."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(str(url))
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return ""
+    return f"{parts.scheme}://{host}{port}" if parts.scheme and host else ""
+
+
 def _log_once(text: str) -> None:
     """Write the technical detail to the SmartCity log, skipping a repeat of the previous one."""
     global _last_logged
@@ -63,10 +78,12 @@ def error_message(exc: BaseException) -> str:
                 "The city OS did not answer in time. It may be busy or the network slow: try again later, "
                 "or raise the timeout of the connection."
             )
-        return tr(
+        text = tr(
             "The city OS cannot be reached. Check the network (VPN, proxy under Settings ▸ Options ▸ Network) "
             "and that the city OS is running; layers keep their last data and catch up when it answers."
         )
+        address = _address(getattr(exc, "url", None))
+        return f"{text} ({address})" if address else text
     kinds = (
         (
             errors.RedirectRefusedError,

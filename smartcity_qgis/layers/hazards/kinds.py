@@ -25,6 +25,7 @@ from qgis.PyQt.QtGui import QColor
 
 from smartcity_qgis import PLUGIN_DIR
 from smartcity_qgis.analysis.exposure import depth_rank
+from smartcity_qgis.credits import SYNTHETIC_PROPERTY, is_synthetic, set_layer_credit, synthetic_note
 from smartcity_qgis.i18n import tr
 
 CODE_LIST_DIR = PLUGIN_DIR / "resources" / "kokudosuuchi"
@@ -196,9 +197,14 @@ def apply_hazard_style(layer: QgsVectorLayer, kind: HazardKind) -> None:
     layer.setRenderer(renderer)
     layer.setOpacity(0.75)
     metadata = layer.metadata() if isinstance(layer.metadata(), QgsLayerMetadata) else QgsLayerMetadata()
-    rights = [r for r in metadata.rights() if r != kind.source]
-    metadata.setRights([kind.source, *rights])
     metadata.setTitle(kind_title(kind))
     layer.setMetadata(metadata)
+    # Synthetic data in the 国土数値情報 format is credited as synthetic, never to 国土数値情報.
+    if is_synthetic(layer):
+        layer.setCustomProperty(SYNTHETIC_PROPERTY, True)  # its own synthetic credit stays
+    elif note := synthetic_note(layer):
+        set_layer_credit(layer, note, synthetic=True)
+    else:
+        set_layer_credit(layer, kind.source, keep_other=True)
     layer.setCustomProperty("smartcity/hazard_kind", kind.key)
     layer.triggerRepaint()

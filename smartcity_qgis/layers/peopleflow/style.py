@@ -15,6 +15,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
+from smartcity_qgis.analysis.peopleflow import CREDIT
+from smartcity_qgis.credits import bare_source, set_layer_credit
+from smartcity_qgis.i18n import tr
+
+# The licence of MLIT's 全国の人流オープンデータ.
+PEOPLE_FLOW_LICENCE = "政府標準利用規約（第2.0版）"
 POPULATION_COLORS = ("#fff5eb", "#fdbe85", "#fd8d3c", "#e6550d", "#a63603")
 
 
@@ -64,3 +70,13 @@ def style_people_flow_layer(layer: QgsVectorLayer) -> None:
         style_population(layer, "population")
     if layer.fields().lookupField("date") >= 0:
         enable_monthly_time(layer, "date")
+
+
+def credit_people_flow(layer: QgsVectorLayer, synthetic: bool = False) -> None:
+    """Credit an imported people-flow layer to MLIT (with its licence), or as synthetic data in MLIT's format."""
+    if layer is None or not layer.isValid():
+        return
+    if synthetic:
+        set_layer_credit(layer, tr("Synthetic data in the format of {0}").format(bare_source(CREDIT)), synthetic=True)
+    else:
+        set_layer_credit(layer, CREDIT, PEOPLE_FLOW_LICENCE)
