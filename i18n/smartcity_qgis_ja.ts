@@ -429,77 +429,77 @@
             <translation>更新日時</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="105" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="109" />
             <source>Choose a value from the list</source>
             <translation>一覧から選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="113" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="117" />
             <source>A district needs a name</source>
             <translation>地区名を入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="118" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="122" />
             <source>A target year between {0} and {1}</source>
             <translation>目標年次は {0}～{1} 年の範囲で入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="153" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="157" />
             <source>District file not found: {0}</source>
             <translation>地区ファイルが見つかりません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="157" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="161" />
             <source>Cannot create the district file: {0}</source>
             <translation>地区ファイルを作成できません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="162" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="166" />
             <source>Pilot districts</source>
             <translation>先行地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="164" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="168" />
             <source>{0} is not a district GeoPackage</source>
             <translation>{0} は先行地区の GeoPackage ではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="173" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="177" />
             <source>Pilot district form</source>
             <translation>先行地区の入力フォーム</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="219" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="223" />
             <source>District {0} cannot be saved: {1}</source>
             <translation>地区 {0} を保存できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="238" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="242" />
             <source>The districts were not saved: {0}</source>
             <translation>先行地区は保存されませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="258" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="262" />
             <source>The district has no area</source>
             <translation>地区に面積がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="260" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="264" />
             <source>A district must be a polygon</source>
             <translation>地区はポリゴンで指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="270" />
             <source>The district layer cannot be edited</source>
             <translation>先行地区レイヤを編集できません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="270" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="274" />
             <source>Add district</source>
             <translation>地区を追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="273" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="277" />
             <source>The district could not be added</source>
             <translation>地区を追加できませんでした</translation>
         </message>
@@ -2138,7 +2138,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="137" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="171" />
             <source>Pilot districts and planning</source>
             <translation>先行地区と計画資料</translation>
         </message>
@@ -2708,67 +2708,67 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>地図上で先行地区を選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="60" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="94" />
             <source>District added: fill in its attributes, then save the districts</source>
             <translation>地区を追加しました。属性を入力してから先行地区を保存してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="88" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="122" />
             <source>District from selection</source>
             <translation>選択地物から地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="88" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="122" />
             <source>Buffer around selected points and lines (metres)</source>
             <translation>選択した点・線の周囲のバッファ（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="119" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="153" />
             <source>There is no district layer in the project</source>
             <translation>プロジェクトに先行地区レイヤがありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="126" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="160" />
             <source>Saved {0} districts</source>
             <translation>{0} 地区を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="173" />
             <source>Draw a pilot district</source>
             <translation>先行地区を描画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="142" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="176" />
             <source>District from selection…</source>
             <translation>選択地物から地区を作成…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="145" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="179" />
             <source>District from mesh cells</source>
             <translation>メッシュセルから地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="148" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="182" />
             <source>Save pilot districts</source>
             <translation>先行地区を保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="151" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="185" />
             <source>District fact sheet panel</source>
             <translation>先行地区ファクトシートパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="163" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="197" />
             <source>Export layers…</source>
             <translation>レイヤのエクスポート…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="169" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="203" />
             <source>Planning map figure…</source>
             <translation>計画用の地図図面…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="181" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="215" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
         </message>
@@ -3493,7 +3493,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>区域と河川水位計のレイヤを指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="169" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="173" />
             <source>The KPI tables cannot be added to {0}: {1}</source>
             <translation>{0} にKPIのテーブルを追加できません: {1}</translation>
         </message>
@@ -3930,7 +3930,7 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>先に都市OSに接続してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="209" />
             <source>District KPI evaluation…</source>
             <translation>地区KPIの効果検証…</translation>
         </message>
@@ -4048,6 +4048,30 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="99" />
             <source>Showing the data saved with the project: the layer catches up when the city OS answers.</source>
             <translation>プロジェクトに保存されたデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="34" />
+            <source>The districts could not be written beside the project: {0}</source>
+            <translation>先行地区をプロジェクトの隣に書き出せませんでした: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="41" />
+            <source>This project has not been saved yet. Its districts are kept with the project and written beside the project file (districts.gpkg) when you save it.
+
+Save the project now?</source>
+            <translation>このプロジェクトはまだ保存されていません。先行地区はプロジェクトと一緒に保持し、プロジェクトを保存したときにプロジェクトファイルの隣（districts.gpkg）に書き出します。
+
+今すぐプロジェクトを保存しますか？</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="54" />
+            <source>The districts were written beside the project: {0}</source>
+            <translation>先行地区をプロジェクトの隣に書き出しました: {0}</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="80" />
+            <source>Districts are kept in {0}, beside the project.</source>
+            <translation>先行地区はプロジェクトの隣の {0} に保存します。</translation>
         </message>
         <message>
             <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="84" />

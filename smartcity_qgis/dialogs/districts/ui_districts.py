@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from qgis.core import Qgis, QgsFeature, QgsProject, QgsVectorLayer
 from qgis.gui import QgsMapToolCapture, QgsMapToolDigitizeFeature
-from qgis.PyQt.QtWidgets import QInputDialog
+from qgis.PyQt.QtWidgets import QInputDialog, QMessageBox
 
 from smartcity_qgis.dialogs.districts.district_dock import DistrictFactSheetDock
 from smartcity_qgis.dialogs.plugin_ui import PluginUI
@@ -20,6 +20,7 @@ from smartcity_qgis.layers.districts.layer import (
     save_districts,
 )
 from smartcity_qgis.layers.districts.pack_inputs import pack_parameters
+from smartcity_qgis.layers.districts.unsaved import UnsavedProjectDistricts
 
 
 class DistrictTools:
@@ -28,6 +29,29 @@ class DistrictTools:
     def __init__(self, iface) -> None:
         self.iface = iface
         self.tool: QgsMapToolDigitizeFeature | None = None
+        self.unsaved = UnsavedProjectDistricts(QgsProject.instance())
+        self.unsaved.moved.connect(self._moved)
+        self.unsaved.failed.connect(
+            lambda why: self._message(tr("The districts could not be written beside the project: {0}").format(why))
+        )
+        self.ask = self._ask_unsaved  # replaced in tests and scripts
+
+    def _ask_unsaved(self) -> bool:
+        """Asked once per unsaved project: save it now (True), or keep the districts with it until then."""
+        answer = QMessageBox.question(
+            self.iface.mainWindow(),
+            tr("Pilot districts"),
+            tr(
+                "This project has not been saved yet. Its districts are kept with the project and written "
+                "beside the project file (districts.gpkg) when you save it.\n\nSave the project now?"
+            ),
+            QMessageBox.Yes | QMessageBox.No,
+            QMessageBox.No,
+        )
+        return answer == QMessageBox.Yes
+
+    def _moved(self, _layer_id: str, path: str) -> None:
+        self._message(tr("The districts were written beside the project: {0}").format(path), Qgis.Success)
 
     # -- helpers ------------------------------------------------------------------------------
     def _message(self, text: str, level=Qgis.Info) -> None:
@@ -43,7 +67,17 @@ class DistrictTools:
                 return layer
         if not create:
             return None
-        layer = open_district_layer(default_district_path())
+        path = default_district_path()
+        if path is None and self.ask():
+            save_as = getattr(self.iface, "actionSaveProjectAs", None)
+            if save_as is not None:
+                save_as().trigger()
+            path = default_district_path()
+        if path is None:
+            layer = self.unsaved.new_layer()
+        else:
+            layer = open_district_layer(path)
+            self._message(tr("Districts are kept in {0}, beside the project.").format(str(path)))
         QgsProject.instance().addMapLayer(layer)
         return layer
 
@@ -189,6 +223,7 @@ def contribute(ui: PluginUI) -> None:
 
     def cleanup() -> None:
         dock.stop_watching()
+        tools.unsaved.detach()
         if tools.tool is not None and ui.iface.mapCanvas().mapTool() is tools.tool:
             ui.iface.mapCanvas().unsetMapTool(tools.tool)
         tools.tool = None

@@ -77,11 +77,15 @@ def field_aliases() -> dict[str, str]:
     }
 
 
-def default_district_path(project: QgsProject | None = None) -> Path:
-    """``districts.gpkg`` beside the project file (or in the home folder for an unsaved project)."""
+def default_district_path(project: QgsProject | None = None) -> Path | None:
+    """``districts.gpkg`` beside the project file; None for a project not saved yet.
+
+    An unsaved project keeps its districts with it until it is saved (layers/districts/unsaved),
+    never in the home folder.
+    """
     project = project or QgsProject.instance()
     folder = project.absolutePath()
-    return Path(folder or Path.home()) / DISTRICT_FILE_NAME
+    return Path(folder) / DISTRICT_FILE_NAME if folder else None
 
 
 def _sql_list(codes) -> str:
