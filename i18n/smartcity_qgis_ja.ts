@@ -14,7 +14,7 @@
             <translation>SmartCity QGIS — 都市OS・人流・ハザード・計画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="33" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="34" />
             <source>SmartCity</source>
             <translation>スマートシティ</translation>
         </message>
@@ -29,32 +29,32 @@
             <translation>{0} を準備できませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="43" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="44" />
             <source>Show SmartCity tools in the Processing Toolbox</source>
             <translation>プロセシングツールボックスでスマートシティのツールを表示</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="65" />
             <source>SmartCity QGIS {0}</source>
             <translation>SmartCity QGIS {0}（スマートシティ）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="65" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="66" />
             <source>City-OS live layers, people flow, hazard zones, pilot districts and planning figures.</source>
             <translation>都市OSのライブレイヤ、人流、ハザード区域、先行地区、計画書用の地図。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="66" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="67" />
             <source>QGIS {0}</source>
             <translation>QGIS {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="67" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="68" />
             <source>Processing algorithms: {0}</source>
             <translation>プロセシングアルゴリズム: {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="177" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="185" />
             <source>SmartCity panel</source>
             <translation>スマートシティパネル</translation>
         </message>
@@ -1273,12 +1273,12 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>地理院地図（写真）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="46" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="50" />
             <source>The points are outside Japan: no plane-rectangular zone fits them.</source>
             <translation>点が日本国外にあるため、平面直角座標系を決められません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="66" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="70" />
             <source>Kernel density heatmap</source>
             <translation>カーネル密度ヒートマップ</translation>
         </message>
@@ -1288,107 +1288,107 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>人流・地域メッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="72" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="76" />
             <source>A heatmap raster (GeoTIFF, people per km²) of points, optionally weighted by a field such as a people count. Radius and pixel size are in metres, in the plane-rectangular zone of the area (平面直角座標系, EPSG:6669–6687). Kernels: quartic (default), triangular, uniform, Epanechnikov; values agree with QGIS's own heatmap algorithm. Privacy by default: pixels whose radius holds fewer than k people are left empty; their number is reported.</source>
             <translation>点（人数などの属性で重み付け可）からヒートマップのラスタ（GeoTIFF、人/km²）を作成します。半径とピクセルサイズはメートル単位で、対象地域の平面直角座標系（EPSG:6669〜6687）で計算します。カーネル：四次（既定）、三角、一様、エパネチニコフ。値は QGIS 標準のヒートマップアルゴリズムと一致します。プライバシー保護が既定です：半径内の人数が k 人未満のピクセルは空欄にし、その数を報告します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="81" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="85" />
             <source>Points</source>
             <translation>点</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="82" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="86" />
             <source>Weight field (people per point; empty = 1 each)</source>
             <translation>重み属性（点ごとの人数。空欄 = 各 1 人）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="91" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="95" />
             <source>Radius (m)</source>
             <translation>半径（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="96" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="100" />
             <source>Pixel size (m)</source>
             <translation>ピクセルサイズ（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="105" />
             <source>Kernel</source>
             <translation>カーネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="105" />
             <source>Quartic</source>
             <translation>四次（クォーティック）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="105" />
             <source>Triangular</source>
             <translation>三角</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="105" />
             <source>Uniform</source>
             <translation>一様</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="101" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="105" />
             <source>Epanechnikov</source>
             <translation>エパネチニコフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="110" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="114" />
             <source>Heatmap</source>
             <translation>ヒートマップ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="111" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="115" />
             <source>Pixels left empty (fewer than k people)</source>
             <translation>空欄にしたピクセル数（k 人未満）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="112" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="116" />
             <source>CRS of the heatmap</source>
             <translation>ヒートマップの座標参照系</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="231" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="232" />
             <source>{0} features without geometry or weight were skipped.</source>
             <translation>ジオメトリまたは重みのない地物 {0} 件をスキップしました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="237" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="238" />
             <source>The input layer could not be opened.</source>
             <translation>入力レイヤを開けませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="244" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="245" />
             <source>The weight field {0} does not exist.</source>
             <translation>重み属性 {0} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="162" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="166" />
             <source>The point layer is empty.</source>
             <translation>点レイヤに地物がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="164" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="168" />
             <source>Heatmap in {0}.</source>
             <translation>ヒートマップの座標参照系: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="170" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="174" />
             <source>No usable points.</source>
             <translation>使用できる点がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="192" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="196" />
             <source>The heatmap could not be computed: {0}</source>
             <translation>ヒートマップを計算できませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="196" />
+            <location filename="../smartcity_qgis/algorithms/alg_kde.py" line="200" />
             <source>{0} pixels with fewer than {1} people within the radius were left empty.</source>
             <translation>半径内の人数が {1} 人未満の {0} ピクセルを空欄にしました。</translation>
         </message>
@@ -1463,27 +1463,27 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{1} のセル {0} 個。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="152" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="153" />
             <source>Aggregate to JIS mesh</source>
             <translation>地域メッシュに集計</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="158" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="159" />
             <source>Counts points (or sums a weight field, e.g. a people count) per JIS mesh cell of the chosen level. Polygons (e.g. a finer mesh layer) are assigned by their centre to the cell containing it, so choose a level at least as large as the input cells. Privacy by default: cells standing for fewer than k people (10, the MLIT publication rule) are not written; their number is reported. Set k to 0 only when the result stays internal.</source>
             <translation>選んだ階層の地域メッシュごとに、点の数（または人数などの重み属性の合計）を集計します。ポリゴン（より細かいメッシュのレイヤなど）は中心点を含むセルに割り当てるため、入力セル以上の大きさの階層を選んでください。プライバシー保護が既定です：k 人（国土交通省の公表基準と同じ 10 人）未満のセルは出力せず、その数を報告します。k を 0 にするのは、結果を内部でのみ使う場合に限ってください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="167" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="168" />
             <source>Points or mesh polygons</source>
             <translation>点またはメッシュポリゴン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="172" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="173" />
             <source>Weight field (people per feature; empty = 1 each)</source>
             <translation>重み属性（地物ごとの人数。空欄 = 各 1 人）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="183" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="184" />
             <source>People per mesh cell</source>
             <translation>メッシュ別人数</translation>
         </message>
@@ -1493,17 +1493,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>秘匿したセル数（k 人未満）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="187" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="188" />
             <source>Cells written</source>
             <translation>出力したセル数</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="216" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="217" />
             <source>Input polygons are larger than {0} cells: choose a larger mesh level.</source>
             <translation>入力ポリゴンが {0} のセルより大きいため、より大きいメッシュ階層を選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="252" />
+            <location filename="../smartcity_qgis/algorithms/alg_mesh.py" line="253" />
             <source>{0} features outside Japan's mesh were skipped.</source>
             <translation>地域メッシュ（日本）の範囲外の地物 {0} 件をスキップしました。</translation>
         </message>
@@ -3103,37 +3103,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}: ライブモードを停止しました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="82" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="83" />
             <source>Installing {0}</source>
             <translation>{0} をインストールしています</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="114" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="115" />
             <source>Optional packages</source>
             <translation>追加パッケージ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="97" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="98" />
             <source>Every optional package is installed.</source>
             <translation>追加パッケージはすべてインストール済みです。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="100" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="101" />
             <source>Install {0} with pip into your QGIS profile ({1})? This downloads from the Python Package Index.</source>
             <translation>{0} を pip で QGIS プロファイル（{1}）にインストールしますか？ Python Package Index からダウンロードします。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="112" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="113" />
             <source>Installed; restart QGIS to use them.</source>
             <translation>インストールしました。使うには QGIS を再起動してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="112" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="113" />
             <source>pip failed: {0}</source>
             <translation>pip が失敗しました: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="183" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="191" />
             <source>Install optional packages…</source>
             <translation>追加パッケージをインストール…</translation>
         </message>
@@ -4084,17 +4084,17 @@ Save the project now?</source>
             <translation>タイル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="140" />
             <source>Project time zone</source>
             <translation>プロジェクトのタイムゾーン</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="139" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="140" />
             <source>Times are shown in this zone (now {0}); files keep UTC.</source>
             <translation>時刻はこのタイムゾーンで表示します（現在 {0}）。ファイルには UTC で保存します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="166" />
+            <location filename="../smartcity_qgis/dialogs/ui_home.py" line="167" />
             <source>Project time zone…</source>
             <translation>プロジェクトのタイムゾーン…</translation>
         </message>
@@ -4139,7 +4139,17 @@ Save the project now?</source>
             <translation>都市OSへの要求に失敗しました（{0}）。詳細はスマートシティのログにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/style.py" line="80" />
+            <location filename="../smartcity_qgis/layers/peopleflow/heatmap_style.py" line="81" />
+            <source>people/km²</source>
+            <translation>人/km²</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/peopleflow/heatmap_style.py" line="86" />
+            <source>Population density ({0})</source>
+            <translation>人口密度（{0}）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/layers/peopleflow/style.py" line="182" />
             <source>Synthetic data in the format of {0}</source>
             <translation>{0}の形式による合成データ</translation>
         </message>

@@ -25,7 +25,11 @@ from smartcity_qgis.algorithms.qgis_compat import StyleOnLoad, field_type, numbe
 from smartcity_qgis.analysis.kde import CancelledError, kernel_density, write_geotiff
 from smartcity_qgis.analysis.plane_zone import plane_zone_epsg
 from smartcity_qgis.i18n import tr
-from smartcity_qgis.layers.peopleflow.heatmap_style import style_density_raster
+from smartcity_qgis.layers.peopleflow.heatmap_style import (
+    density_band_name,
+    save_default_density_style,
+    style_density_raster,
+)
 from smartcity_qgis.optional_packages import MissingPackageError, require
 
 KERNEL_NAMES = ("quartic", "triangular", "uniform", "epanechnikov")
@@ -191,7 +195,7 @@ class KernelDensityAlgorithm(SmartCityAlgorithm):
         except ValueError as exc:
             raise QgsProcessingException(tr("The heatmap could not be computed: {0}").format(exc)) from exc
         raster = replace(raster, values=raster.values * PER_KM2)
-        write_geotiff(raster, output, crs.authid())
+        write_geotiff(raster, output, crs.authid(), density_band_name())
         if raster.suppressed_pixels:
             feedback.pushInfo(
                 tr("{0} pixels with fewer than {1} people within the radius were left empty.").format(
@@ -199,6 +203,7 @@ class KernelDensityAlgorithm(SmartCityAlgorithm):
                 )
             )
         maximum = float(raster.values.max()) if raster.values.size else 0.0
+        save_default_density_style(output, maximum)
         StyleOnLoad.attach(context, output, lambda layer: style_density_raster(layer, maximum))
         feedback.setProgress(100)
         return {self.OUTPUT: output, "SUPPRESSED": raster.suppressed_pixels, "CRS": crs.authid()}

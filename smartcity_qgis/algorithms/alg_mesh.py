@@ -33,7 +33,7 @@ from smartcity_qgis.layers.peopleflow.mesh_features import (
     mesh_rectangles,
     new_feature,
 )
-from smartcity_qgis.layers.peopleflow.style import style_population
+from smartcity_qgis.layers.peopleflow.style import style_mesh_grid, style_population
 
 BATCH = 5000
 
@@ -134,6 +134,7 @@ class MeshGridAlgorithm(SmartCityAlgorithm):
                 sink.addFeature(new_feature(fields, geometry, attrs), QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(100.0 * min(start + BATCH, codes.size) / total)
         feedback.pushInfo(tr("{0} cells of {1}.").format(codes.size, level))
+        StyleOnLoad.attach(context, dest_id, style_mesh_grid)
         return {self.OUTPUT: dest_id, "CELLS": int(codes.size)}
 
 

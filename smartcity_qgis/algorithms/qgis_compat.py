@@ -12,6 +12,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
+from smartcity_qgis.layer_order import place_by_kind, placing_enabled
+
 
 def source_type(name: str):
     """``VectorPoint``, ``VectorPolygon``, ``File``... as the running QGIS spells it."""
@@ -42,6 +44,8 @@ class StyleOnLoad(QgsProcessingLayerPostProcessorInterface):
 
     def postProcessLayer(self, layer, context, feedback) -> None:
         self._style(layer)
+        if placing_enabled():  # points above lines above polygons above rasters (see layer_order)
+            place_by_kind(layer, context.project())
 
     @classmethod
     def attach(cls, context, destination_id: str, style) -> None:

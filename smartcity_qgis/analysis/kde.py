@@ -239,8 +239,11 @@ def kernel_density(
     )
 
 
-def write_geotiff(raster: DensityRaster, path: str | Path, crs: str) -> Path:
-    """Write the density as a single-band float32 GeoTIFF (deflate) in ``crs`` (e.g. ``EPSG:6675``)."""
+def write_geotiff(raster: DensityRaster, path: str | Path, crs: str, description: str | None = None) -> Path:
+    """Write the density as a single-band float32 GeoTIFF (deflate) in ``crs`` (e.g. ``EPSG:6675``).
+
+    ``description`` names what the band holds, with its unit (GIS software shows it in the legend).
+    """
     import rasterio
     from rasterio.transform import Affine
 
@@ -258,6 +261,8 @@ def write_geotiff(raster: DensityRaster, path: str | Path, crs: str) -> Path:
     }
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(raster.values.astype(np.float32), 1)
+        if description:
+            dst.set_band_description(1, description)
         dst.update_tags(
             kernel=raster.kernel,
             output=raster.output,

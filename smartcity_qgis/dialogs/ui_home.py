@@ -13,6 +13,7 @@ from qgis.PyQt.QtWidgets import QAction, QInputDialog, QLabel, QMessageBox, QPus
 from smartcity_qgis import optional_packages, plugin_version
 from smartcity_qgis.dialogs.plugin_ui import PluginUI, icon
 from smartcity_qgis.i18n import tr
+from smartcity_qgis.layer_order import LayerPlacer
 from smartcity_qgis.local_time import (
     project_zone_name,
     register_local_time_display,
@@ -170,8 +171,15 @@ def watch_project_times(ui: PluginUI) -> None:
     )
 
 
+def place_new_layers(ui: PluginUI) -> None:
+    """New layers go above the layers drawn under them (points, lines, polygons, rasters, base maps)."""
+    placer = LayerPlacer(QgsProject.instance())
+    ui.on_unload(placer.detach)
+
+
 def contribute(ui: PluginUI) -> None:
     watch_project_times(ui)
+    place_new_layers(ui)
     dock = HomeDock(ui.iface, ui.iface.mainWindow())
     ui.add_dock(dock)
     ui.add_action(

@@ -156,7 +156,7 @@ def test_import_people_flow_nested_zip(processing, tmp_path):
     assert all(f["mesh1kmid"] != "52373153" for f in feats)  # 7 people: never written
     assert feats[0]["mesh_80km"] == "5237" and feats[0]["prefcode"] == "23"
     style_people_flow_layer(layer)
-    assert layer.renderer().type() == "graduatedSymbol"
+    assert layer.renderer().type() == "RuleRenderer"  # graduated classes under one day type and time
     assert layer.temporalProperties().isActive() and layer.temporalProperties().startField() == "date"
     del layer, feats  # release the GeoPackage before the next runs
 
@@ -334,7 +334,7 @@ def test_outputs_are_styled_when_loaded(processing, layer_tree_view, tmp_path):
     source.write_text(CSV, encoding="utf-8")
     result = processing.runAndLoadResults("smartcity:importpeopleflow", {"INPUT": [str(source)], "OUTPUT": "memory:"})
     layer = QgsProject.instance().mapLayer(result["OUTPUT"])
-    assert layer.renderer().type() == "graduatedSymbol" and layer.temporalProperties().isActive()
+    assert layer.renderer().type() == "RuleRenderer" and layer.temporalProperties().isActive()
     xs, ys, w = _crowd(n=100)
     heat = processing.runAndLoadResults(
         "smartcity:kerneldensity",

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from qgis.core import (
     Qgis,
+    QgsBasicNumericFormat,
+    QgsColorRampLegendNodeSettings,
     QgsColorRampShader,
     QgsExpression,
     QgsGradientColorRamp,
     QgsGradientStop,
     QgsHeatmapRenderer,
+    QgsMapLayer,
     QgsRasterBandStats,
     QgsRasterLayer,
     QgsRasterShader,
@@ -21,6 +24,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
+
+from smartcity_qgis.i18n import tr
 
 # position (0-1 of the maximum) -> colour; the first stop is fully transparent
 HOT_STOPS: tuple[tuple[float, str], ...] = (
@@ -71,6 +76,16 @@ def apply_heatmap_style(layer: QgsVectorLayer, weight_field: str | None = None, 
     layer.triggerRepaint()
 
 
+def density_unit() -> str:
+    """The unit of the density rasters: people per square kilometre."""
+    return tr("people/km²")
+
+
+def density_band_name() -> str:
+    """What a density raster's band holds (its description in the GeoTIFF, shown in the legend)."""
+    return tr("Population density ({0})").format(density_unit())
+
+
 def style_density_raster(layer: QgsRasterLayer, maximum: float | None = None) -> None:
     """Pseudocolour with the transparent-to-hot ramp from 0 to the raster's maximum."""
     if layer is None or not layer.isValid():
@@ -79,11 +94,23 @@ def style_density_raster(layer: QgsRasterLayer, maximum: float | None = None) ->
         stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Max)
         maximum = stats.maximumValue
     maximum = float(maximum) if maximum and maximum > 0 else 1.0
-    items = [QgsColorRampShader.ColorRampItem(pos * maximum, _color(c), f"{pos * maximum:.4g}") for pos, c in HOT_STOPS]
+    unit = density_unit()
+    items = [
+        QgsColorRampShader.ColorRampItem(pos * maximum, _color(c), f"{pos * maximum:,.0f} {unit}")
+        for pos, c in HOT_STOPS
+    ]
     ramp_shader = QgsColorRampShader(0.0, maximum)
     ramp_shader.setColorRampType(QgsColorRampShader.Interpolated)
     ramp_shader.setSourceColorRamp(hot_ramp())
     ramp_shader.setColorRampItemList(items)
+    # The legend's ramp reads "0 人/km² … 8,786 人/km²", not a bare "8786.224659".
+    legend = QgsColorRampLegendNodeSettings()
+    legend.setSuffix(f" {unit}")
+    number = QgsBasicNumericFormat()
+    number.setShowThousandsSeparator(True)
+    number.setNumberDecimalPlaces(0)
+    legend.setNumericFormat(number)
+    ramp_shader.setLegendSettings(legend)
     shader = QgsRasterShader()
     shader.setRasterShaderFunction(ramp_shader)
     renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
@@ -91,3 +118,16 @@ def style_density_raster(layer: QgsRasterLayer, maximum: float | None = None) ->
     renderer.setClassificationMax(maximum)
     layer.setRenderer(renderer)
     layer.triggerRepaint()
+
+
+def save_default_density_style(path: str, maximum: float | None = None) -> bool:
+    """Save the density style beside a GeoTIFF (``<name>.qml``): opened later, it shows the ramp in 人/km²."""
+    layer = QgsRasterLayer(str(path), "density")
+    if not layer.isValid():
+        return False
+    style_density_raster(layer, maximum)
+    try:
+        _message, ok = layer.saveDefaultStyle(QgsMapLayer.AllStyleCategories)
+    except TypeError:  # QGIS before 3.26
+        _message, ok = layer.saveDefaultStyle()
+    return bool(ok)
