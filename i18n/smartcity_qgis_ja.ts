@@ -1778,22 +1778,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>都市OSグラフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="155" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="161" />
             <source>last {0}</source>
             <translation>過去 {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="159" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="165" />
             <source>Refresh</source>
             <translation>更新</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="163" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="169" />
             <source>Save…</source>
             <translation>保存…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="240" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="259" />
             <source>Select a city OS layer and some of its features.</source>
             <translation>都市OSのレイヤとその地物を選択してください。</translation>
         </message>
@@ -1803,32 +1803,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴を読み込めませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="260" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="289" />
             <source>Loading history…</source>
             <translation>履歴を読み込み中…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="296" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="387" />
             <source>{0} observations of {1} sensors</source>
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="351" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="443" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="360" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="452" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="360" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="452" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="374" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="466" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -4025,7 +4025,42 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>{0}（利用規約：{1}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="343" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="106" />
+            <source>no history service</source>
+            <translation>履歴サービスなし</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="184" />
+            <source>Set the history source…</source>
+            <translation>履歴の取得先を設定…</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="186" />
+            <source>The connection's time-series (QuantumLeap) URL, or the NGSI-LD temporal API URL</source>
+            <translation>接続の時系列（QuantumLeap）URL、または NGSI-LD テンポラル API の URL</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="277" />
+            <source>History needs the NGSI-LD temporal API or a QuantumLeap (time-series) URL in the connection {0}.</source>
+            <translation>履歴を表示するには、接続「{0}」に NGSI-LD のテンポラル API か QuantumLeap（時系列）の URL が必要です。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="307" />
+            <source>Meanwhile the chart shows the live values seen since {0}.</source>
+            <translation>それまでは {0} 以降に受け取ったライブの値を表示します。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="307" />
+            <source>Meanwhile the chart shows live values as they arrive.</source>
+            <translation>それまではライブの値を受け取りしだい表示します。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="321" />
+            <source>The city OS gave no history ({0}). History needs the NGSI-LD temporal API or a QuantumLeap (time-series) URL in the connection {1}.</source>
+            <translation>都市OSから履歴を取得できませんでした（{0}）。履歴を表示するには、接続「{1}」に NGSI-LD のテンポラル API か QuantumLeap（時系列）の URL が必要です。</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="435" />
             <source>Time ({0})</source>
             <translation>時刻（{0}）</translation>
         </message>

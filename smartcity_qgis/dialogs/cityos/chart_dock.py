@@ -31,13 +31,14 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from smartcity_qgis.dialogs.cityos.chart_live import LiveValues, history_source, history_unavailable, merged
 from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_features import schema_of_layer
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, is_entity_layer
 from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT
 from smartcity_qgis.layers.cityos.units import unit_symbol
-from smartcity_qgis.local_time import project_zone, zone_label
+from smartcity_qgis.local_time import local_text, project_zone, zone_label
 
 CHART_DOCK_OBJECT_NAME = "SmartCityChartDock"
 MAX_SERIES = 10
@@ -85,6 +86,7 @@ class HistorySeriesTask(QgsTask):
         self.start = start
         self.series: dict[str, list[tuple[datetime, Any]]] = {}
         self.error = ""
+        self.unavailable = ""  # why the city OS gave no history (it answered), "" otherwise
 
     def run(self) -> bool:
         from smartcity_qgis.cityos_client import CityOSClient
@@ -99,6 +101,9 @@ class HistorySeriesTask(QgsTask):
                     self.setProgress(100.0 * (index + 1) / len(self.entity_ids))
         except Exception as exc:  # shown in the dock, never raised into the task manager
             self.error = error_message(exc)
+            if history_unavailable(exc):
+                status = getattr(exc, "status", None)
+                self.unavailable = f"HTTP {status}" if status else tr("no history service")
             return False
         return True
 
@@ -126,6 +131,7 @@ class ChartDock(QgsDockWidget):
         self.bands: list[tuple[float, float, str]] = []  # (low, high, colour) shaded behind the series
         self.value_label = ""  # the y-axis title when a caller hands the series over (show_series)
         self._task: HistorySeriesTask | None = None
+        self.seen = LiveValues()  # every live value delivered, for charts without a history
         self._redraw = QTimer(self)
         self._redraw.setSingleShot(True)
         self._redraw.setInterval(500)  # live values arrive in bursts: draw at most twice a second
@@ -173,7 +179,16 @@ class ChartDock(QgsDockWidget):
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(Qt.PlainText)
+        self.status_label.setMinimumHeight(self.status_label.fontMetrics().lineSpacing() * 3)
         layout.addWidget(self.status_label)
+        self.source_button = QPushButton(tr("Set the history source…"), body)
+        self.source_button.setObjectName("set_history_source")
+        self.source_button.setToolTip(
+            tr("The connection's time-series (QuantumLeap) URL, or the NGSI-LD temporal API URL")
+        )
+        self.source_button.clicked.connect(self.open_history_settings)
+        self.source_button.setVisible(False)
+        layout.addWidget(self.source_button)
         self.setWidget(body)
 
     # -- choosing what to plot ----------------------------------------------------------------
@@ -230,8 +245,12 @@ class ChartDock(QgsDockWidget):
         return self.attr_combo.currentData()
 
     def refresh(self) -> HistorySeriesTask | None:
-        """Fetch the history of the chosen attribute for the selected features, in a task."""
+        """Fetch the history of the chosen attribute for the selected features, in a task.
+
+        Without a history service the chart shows the live values it has seen, and says why.
+        """
         layer, attr = self.layer, self.current_attribute()
+        self.source_button.setVisible(False)
         if layer is None or not attr:
             return None
         features = list(layer.getSelectedFeatures()) or list(layer.getFeatures())
@@ -240,6 +259,9 @@ class ChartDock(QgsDockWidget):
             self.status_label.setText(tr("Select a city OS layer and some of its features."))
             return None
         self.labels = {str(f["entity_id"]): feature_label(f) for f in features}
+        field = self._field_of(attr)
+        for feature in features:
+            self.seen.add_feature(feature, attr, field)
         from smartcity_qgis.layers.cityos.snapshot import resolve_config
 
         try:
@@ -247,30 +269,98 @@ class ChartDock(QgsDockWidget):
         except ValueError as exc:
             self.status_label.setText(str(exc))
             return None
-        start = datetime.now(UTC) - timedelta(hours=self.period_combo.currentData())
         if self._task is not None:
             with contextlib.suppress(RuntimeError):
                 self._task.cancel()
+            self._task = None
+        if history_source(config) is None:
+            self._show_live_values(
+                tr(
+                    "History needs the NGSI-LD temporal API or a QuantumLeap (time-series) URL in the connection {0}."
+                ).format(self._connection_name()),
+                offer_settings=True,
+            )
+            return None
+        start = datetime.now(UTC) - timedelta(hours=self.period_combo.currentData())
         task = HistorySeriesTask(config, list(self.labels), attr, start)
         task.fetched.connect(lambda series, t=task: self._fetched(t, series))
-        task.failed.connect(
-            lambda message: self.status_label.setText(tr("History could not be loaded: {0}").format(message))
-        )
+        task.failed.connect(lambda message, t=task: self._failed(t, message))
         self._task = task
         self.status_label.setText(tr("Loading history…"))
         QgsApplication.taskManager().addTask(task)
         return task
 
+    def _field_of(self, attr: str) -> str:
+        schema = schema_of_layer(self.layer) if self.layer is not None else None
+        spec = schema.spec(attr) if schema is not None else None
+        return spec.name if spec is not None else attr
+
+    def _connection_name(self) -> str:
+        meta = LayerMeta.from_layer(self.layer) if self.layer is not None else None
+        return (meta.connection or meta.url) if meta is not None else ""
+
+    def _show_live_values(self, why: str, offer_settings: bool) -> None:
+        """Plot the live values seen for the chosen sensors, saying in the panel why there is no history."""
+        attr = self.current_attribute() or ""
+        self.series = {entity_id: self.seen.series(entity_id, attr) for entity_id in self.labels}
+        since = self.seen.since(list(self.labels), attr)
+        seen = (
+            tr("Meanwhile the chart shows the live values seen since {0}.").format(local_text(since, "%m/%d %H:%M"))
+            if since is not None
+            else tr("Meanwhile the chart shows live values as they arrive.")
+        )
+        self.status_label.setText(f"{why} {seen}")
+        self.source_button.setVisible(offer_settings)
+        self.draw()
+
+    def _failed(self, task: HistorySeriesTask, message: str) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        if task.unavailable:
+            why = tr(
+                "The city OS gave no history ({0}). History needs the NGSI-LD temporal API or a QuantumLeap "
+                "(time-series) URL in the connection {1}."
+            ).format(task.unavailable, self._connection_name())
+            self._show_live_values(why, offer_settings=True)
+        else:
+            self._show_live_values(tr("History could not be loaded: {0}").format(message), offer_settings=False)
+
     def _fetched(self, task: HistorySeriesTask, series: dict) -> None:
         if task is not self._task:
             return  # an older request finished late
         self._task = None
+        attr = self.current_attribute() or ""
         self.series = {
-            entity_id: [(t, float(v)) for t, v in points if _is_number(v)] for entity_id, points in series.items()
+            entity_id: merged([(t, float(v)) for t, v in points if _is_number(v)], self.seen.series(entity_id, attr))
+            for entity_id, points in series.items()
         }
         count = sum(len(p) for p in self.series.values())
         self.status_label.setText(tr("{0} observations of {1} sensors").format(count, len(self.series)))
         self.draw()
+
+    def open_history_settings(self) -> bool:
+        """Open the connection's settings at its history URLs; refresh the chart when they are saved."""
+        from smartcity_qgis.dialogs.cityos.connection_dialog import ConnectionDialog
+        from smartcity_qgis.dialogs.cityos.connection_manager import ConnectionManagerDialog
+        from smartcity_qgis.layers.cityos.connections import ConnectionRecordError, ConnectionStore
+
+        store = ConnectionStore()
+        meta = LayerMeta.from_layer(self.layer) if self.layer is not None else None
+        try:
+            conn = store.get(meta.connection) if meta is not None and meta.connection else None
+        except ConnectionRecordError:
+            conn = None
+        if conn is None or conn.demo:
+            ConnectionManagerDialog(store, self).exec_()
+            self.refresh()
+            return False
+        dialog = ConnectionDialog(store, conn, self)
+        (dialog.temporal_edit if meta.flavor == "ngsi-ld" else dialog.timeseries_edit).setFocus()
+        saved = bool(dialog.exec_()) and dialog.saved is not None
+        if saved:
+            self.refresh()
+        return saved
 
     def show_series(
         self,
@@ -287,6 +377,7 @@ class ChartDock(QgsDockWidget):
             self._task = None
         self._watch_selection(None)
         self.layer = None
+        self.source_button.setVisible(False)
         self.series = {key: list(points) for key, points in series.items()}
         self.labels = dict(labels)
         self.value_label = value_label
@@ -298,7 +389,8 @@ class ChartDock(QgsDockWidget):
 
     # -- live values --------------------------------------------------------------------------
     def append_live_value(self, entity_id: str, attr: str, _old: object, new: object) -> None:
-        """Add a value pushed by live mode to the plotted series (redraw is throttled)."""
+        """Keep a value pushed by live mode; add it to the plotted series if charted (redraw is throttled)."""
+        self.seen.add(entity_id, attr, new)
         if attr != self.current_attribute() or entity_id not in self.series or not _is_number(new):
             return
         self.series[entity_id].append((datetime.now(UTC), float(new)))
