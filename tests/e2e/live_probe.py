@@ -64,6 +64,43 @@ def reopen_and_raise(layer, raised_id):
     return result
 
 
+def offline_and_back(layer):
+    """Stop the demo city OS and start it again on the same port: one message each way, an icon meanwhile."""
+    from smartcity_qgis.cityos_sim.server import start_server
+    from smartcity_qgis.dialogs.cityos import ui_cityos
+    from smartcity_qgis.layers.cityos import demo_cityos
+
+    result = {}
+    cityos = ui_cityos.current()
+    bar = iface.messageBar()  # noqa: F821
+    said = []
+    cityos.notices.announced.connect(lambda name, back: said.append((name, back)))
+
+    def texts():
+        return [item.text() for item in bar.items()]
+
+    old = demo_server()
+    port = old.port
+    old.stop()
+    wait_until(lambda: said, 60, "the city OS reported unreachable")
+    wait_until(lambda: all(u.state == "reconnecting" for u in _updaters() if u.is_running()), 60, "every layer offline")
+    iface.mainWindow().grab().save(os.path.join(artifacts, "offline.png"))  # noqa: F821
+    result["said_down"] = list(said)
+    result["bar_down"] = texts()
+    result["icon_down"] = cityos.indicators.indicator(layer) is not None
+    result["tooltip"] = cityos.indicators.indicator(layer).toolTip() if result["icon_down"] else ""
+    result["name_down"] = layer.name()
+    demo_cityos._server = start_server(host="127.0.0.1", port=port, scenario="okazaki")
+    wait_until(lambda: len(said) >= 2, 90, "the city OS reported back")
+    wait_until(lambda: cityos.indicators.indicator(layer) is None, 60, "the offline icon taken away")
+    QgsApplication.processEvents()
+    iface.mainWindow().grab().save(os.path.join(artifacts, "back_online.png"))  # noqa: F821
+    result["said"] = list(said)
+    result["bar_back"] = texts()
+    result["name_back"] = layer.name()
+    return result
+
+
 def _updaters():
     from smartcity_qgis.dialogs.cityos import ui_cityos
 
@@ -109,6 +146,7 @@ def run_extra(finish):
         canvas.refresh()
         wait_until(lambda: not canvas.isDrawing(), 30, "canvas drawing")
         iface.mainWindow().grab().save(os.path.join(artifacts, "live_layer_updated.png"))  # noqa: F821
+        report["offline"] = offline_and_back(layer)  # noqa: F821
         report["reopen"] = reopen_and_raise(layer, entity_id)  # noqa: F821
     except Exception as exc:  # the report carries it; the pytest side fails on it
         import traceback

@@ -83,3 +83,17 @@ def test_after_reopening_the_project_crossings_are_still_announced_and_logged(ja
     assert before and after[: len(before)] == before, "earlier log entries are still there"
     assert any(row[0] == reopen["other"] for row in after[len(before) :]), "the new crossing is logged"
     assert any(reopen["other_name"] in text for text in reopen["told"]), "and announced"
+
+
+def test_a_city_os_going_down_and_back_is_told_once_each_way(japanese):
+    offline = japanese.report.get("offline")
+    assert isinstance(offline, dict), japanese.report["live"].get("error")
+    names = {name for name, _back in offline["said"]}
+    assert len(names) == 1 and [back for _name, back in offline["said"]] == [False, True], offline["said"]
+    [down] = [t for t in offline["bar_down"] if "接続できません" in t]
+    assert "JST" in down and "HTTPConnectionPool" not in down and "Task failed" not in " ".join(offline["bar_down"])
+    assert offline["icon_down"] and "オフライン" in offline["tooltip"]
+    assert offline["name_down"] == offline["name_back"] and "オフライン" not in offline["name_down"]
+    assert [t for t in offline["bar_back"] if "再接続しました" in t]
+    assert not [t for t in offline["bar_back"] if "接続できません" in t], "the offline message is taken down"
+    assert (japanese.artifacts / "offline.png").stat().st_size > 10_000
