@@ -62,7 +62,8 @@ class ConnectionNotices(QObject):
             "Layers panel) and catch up by themselves when it answers. If this lasts, check the network "
             "(VPN, proxy) or ask the city OS's operator."
         ).format(name, local_text(state.since, TIME_FORMAT))
-        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Warning)
+        # Recorded in the log as information: the message bar carries the warning to the user.
+        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Info)
         self._items[name] = self._push(text, Qgis.Warning, 0)
         self.announced.emit(name, False)
 
