@@ -234,3 +234,29 @@ def test_river_panel_tells_the_reading_time_in_japan(machine_zone, qgis_iface, p
         assert age.toolTip().endswith("2025-07-01 16:23 JST")
     finally:
         panel.deleteLater()
+
+
+def test_the_log_reads_japan_time(machine_zone, qgis_app):
+    from qgis.gui import QgsMessageBar
+
+    from smartcity_qgis.dialogs.cityos.offline_notices import ConnectionNotices
+    from smartcity_qgis.layers.cityos.connection_status import OFFLINE, ConnectionStatusBoard
+
+    logged: list[str] = []
+
+    def listen(message, tag, _level):
+        if tag == "SmartCity":
+            logged.append(message)
+
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(listen)
+    board = ConnectionStatusBoard()
+    notices = ConnectionNotices(QgsMessageBar(), board)
+    try:
+        board.report("岡崎", OFFLINE, "down")
+        since = board.state("岡崎").since
+        japan = since.astimezone(ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
+        assert any(f"{japan} JST" in text for text in logged), logged
+    finally:
+        notices.detach()
+        log.messageReceived.disconnect(listen)
