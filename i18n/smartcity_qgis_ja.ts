@@ -4070,17 +4070,17 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>都市OS「{0}」に {1} から接続できません。レイヤは最後に受け取ったデータを表示し（レイヤパネルにアイコンで表示）、都市OSが応答すると自動で最新の状態に追いつきます。続くときはネットワーク（VPN、プロキシ）を確認するか、都市OSの運用担当者に問い合わせてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="70" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="71" />
             <source>The city OS {0} answers again (unreachable from {1} to {2}); its layers are catching up.</source>
             <translation>都市OS「{0}」に再接続しました（{1}〜{2} は接続できませんでした）。レイヤは最新の状態に追いついています。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="96" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="97" />
             <source>Offline since {0}: the layer shows the last data received and catches up when the city OS answers.</source>
             <translation>{0} からオフライン：最後に受け取ったデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="99" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="100" />
             <source>Showing the data saved with the project: the layer catches up when the city OS answers.</source>
             <translation>プロジェクトに保存されたデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
         </message>
