@@ -34,7 +34,7 @@ from smartcity_qgis.layers.cityos.entity_features import (
     lazy_point,
 )
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta
-from smartcity_qgis.layers.cityos.entity_schema import EntitySchema
+from smartcity_qgis.layers.cityos.entity_schema import ROLE_UNIT, EntitySchema
 
 PAGE = 1000
 
@@ -124,10 +124,7 @@ class LayerGroupBuilder:
             for layer in self.layers.values():
                 apply_schema_change(layer, self.schema, change)
             self.builder = RowBuilder(self.schema)
-        for entity in entities:
-            for name, attr in entity.attributes.items():
-                if attr.unit_code and name not in self.units:
-                    self.units[name] = attr.unit_code
+        self._note_units(entities)
         groups, without = _group_by_kind(entities, self.invalid)
         self._without.extend(without)
         for kind, members in groups.items():
@@ -137,6 +134,18 @@ class LayerGroupBuilder:
                     self.meta.entity_type, kind, self.schema, _needs_multipoint(members)
                 )
             self._add_features(layer, kind, members)
+
+    def _note_units(self, entities: list[Any]) -> None:
+        """The first unit code of each attribute that has a unit field (for the field aliases)."""
+        missing = [spec.attr for spec in self.schema.specs if spec.role == ROLE_UNIT and spec.attr not in self.units]
+        if not missing:
+            return
+        for entity in entities:
+            attributes = entity.attributes
+            for name in missing:
+                attr = attributes.get(name)
+                if attr is not None and attr.unit_code and name not in self.units:
+                    self.units[name] = attr.unit_code
 
     def _add_features(self, layer: QgsVectorLayer, kind: str, members: list[Any]) -> None:
         bad: list[tuple[str, str]] = []
@@ -186,8 +195,9 @@ def build_layers(
 def iter_pages(entities: Iterable[Any], size: int = PAGE) -> Iterator[list[Any]]:
     """``entities`` in lists of ``size``.
 
-    Pages are built on the thread that fetches them: a fetching thread of its own was
-    measured slower, the two fighting over the interpreter lock.
+    Entities are parsed on the thread that builds the layers: a thread parsing pages of its own
+    was measured slower, the two fighting over the interpreter lock. Only the next page's
+    request runs ahead on a thread of its own (the client's ``prefetch``), where it mostly waits.
     """
     page: list[Any] = []
     for entity in entities:
