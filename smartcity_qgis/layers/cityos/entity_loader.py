@@ -242,6 +242,9 @@ def load_entity_layers(
         pass
     finally:
         gc_pause.__exit__(None, None, None)
+        close_listing = getattr(entities, "close", None)
+        if close_listing is not None:  # a cancelled load drops the page fetched ahead now, not at collection
+            close_listing()
         if own_client:  # its connection pool would otherwise linger until garbage collection
             client.close()
     result.cancelled = canceled()
