@@ -158,7 +158,7 @@ KDE = Benchmark(
     ),
     target=Target("≥ 5× faster (ratio ≤ 0.2), same raster within 1% of max", lambda r: r["ratio"] <= 0.2),
     agree=rasters_agree,
-    repeats=3,  # QGIS's heatmap takes about 45 s a run at full size, and runs as often as ours
+    repeats=3,  # QGIS's heatmap takes over a minute a run at full size, and runs as often as ours
     needs_qgis=True,
     needs_processing=True,
     size_unit="points",
