@@ -59,7 +59,7 @@ format: deps ## apply ruff's fixes and formatting
 	@.venv/bin/ruff check --fix .
 	@.venv/bin/ruff format .
 
-bench: deps qm ## benchmarks against the best alternative, writes bench-results.json
+bench: deps qm ## benchmarks against a baseline (an alternative, or a yardstick such as the decode floor); writes bench-results.json and the README table
 	@QT_QPA_PLATFORM=offscreen $(PY) -m pytest tests/bench -q -s --bench-full
 
 clean: ## remove build outputs and caches (keeps .venv and the newest-QGIS root)

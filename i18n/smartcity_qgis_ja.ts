@@ -599,7 +599,7 @@
             <translation>範囲は西・南・東・北の順に度で指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="363" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_loader.py" line="371" />
             <source>Loading {0} from the city OS</source>
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
@@ -2208,22 +2208,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>次のファイルは既に存在するため、変更していません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="127" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="131" />
             <source>The geometry is empty.</source>
             <translation>ジオメトリが空です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="84" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="88" />
             <source>Geometry type {0} is not supported.</source>
             <translation>ジオメトリの種類 {0} には対応していません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="137" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="141" />
             <source>A multi-point cannot be stored in a single-point layer.</source>
             <translation>マルチポイントはシングルポイントのレイヤに保存できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="142" />
+            <location filename="../smartcity_qgis/layers/cityos/entity_features.py" line="146" />
             <source>The {0} geometry could not be converted.</source>
             <translation>{0} ジオメトリを変換できませんでした。</translation>
         </message>

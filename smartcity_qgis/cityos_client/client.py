@@ -18,6 +18,7 @@ from smartcity_qgis.cityos_client.errors import (
 )
 from smartcity_qgis.cityos_client.http import HttpClient, Response
 from smartcity_qgis.cityos_client.models import Entity, TypeInfo
+from smartcity_qgis.cityos_client.page_ahead import PageAhead
 from smartcity_qgis.cityos_client.parse import iter_features, parse_with
 from smartcity_qgis.cityos_client.parse_common import ParseOptions
 from smartcity_qgis.cityos_client.queries import (
@@ -189,6 +190,7 @@ class CityOSClient:
         representation: str = "normalized",
         on_invalid: Callable[[InvalidEntityError], Any] | None = None,
         sys_attrs: bool = False,
+        prefetch: bool = False,
     ) -> Iterator[Entity]:
         """Every entity matching the query, page by page, each id once.
 
@@ -201,6 +203,9 @@ class CityOSClient:
         'keyValues' or (NGSI-LD) 'geojson'. ``sys_attrs`` asks the broker for each
         entity's modification time (`Entity.modified_at`): NGSI-LD ``modifiedAt``,
         NGSI-v2 ``dateModified`` (kept out of the attributes unless named in ``attrs``).
+        ``prefetch`` asks for the next page on a thread of its own while this one is used (one
+        page ahead, the same requests); ``cancel`` is then also called from that thread, and a
+        cancelled or abandoned listing drops the page in flight.
         """
         key_values = representation == "keyValues"
         geojson = representation == "geojson"
@@ -228,64 +233,78 @@ class CityOSClient:
         rep = "keyValues" if key_values else "normalized"
         flavor, options = self.config.flavor, self.options
         rescan = False  # a second pass over the pages when fewer entities came than announced
-        while True:
-            if cancel is not None and cancel():
-                raise CancelledError("cancelled")
-            try:
-                resp = self.get("/entities", {**params, "limit": limit, "offset": offset}, cancel, extra)
-            except BadRequestError as exc:
-                smaller = limit_from_error(f"{exc.error} {exc.description}", limit)
-                if smaller is None or smaller >= limit:
-                    raise
-                limit = self._page_limit = smaller
-                continue
-            if total is None:
-                total = _total(resp)
-            if geojson:
-                items = list(iter_features(resp.data, self.config.flavor, self.options))
-                page_len = len(resp.data.get("features", [])) if isinstance(resp.data, dict) else 0
-            else:
-                if not isinstance(resp.data, list):
-                    raise ServerError(f"the broker's entity list is not a JSON array ({resp.url})", url=resp.url)
-                items = resp.data
-                page_len = len(items)
-            repeated = 0
-            for item in items:
-                if isinstance(item, Entity):
-                    entity = item
-                else:
-                    try:
-                        if isinstance(item, InvalidEntityError):
-                            raise item
-                        entity = parse_with(item, flavor, rep, options)
-                    except InvalidEntityError as exc:
-                        self.rejected.append(exc)
-                        if on_invalid is not None:
-                            on_invalid(exc)
-                        continue
-                if entity.id in seen:
-                    repeated += 1
+
+        def fetch(at: int, size: int, stop: CancelCallback | None) -> Response:
+            return self.get("/entities", {**params, "limit": size, "offset": at}, stop, extra)
+
+        ahead = PageAhead(fetch, cancel) if prefetch else None
+        try:
+            while True:
+                if cancel is not None and cancel():
+                    raise CancelledError("cancelled")
+                try:
+                    resp = ahead.take(offset, limit) if ahead is not None else None
+                    if resp is None:
+                        resp = fetch(offset, limit, cancel)
+                except BadRequestError as exc:
+                    smaller = limit_from_error(f"{exc.error} {exc.description}", limit)
+                    if smaller is None or smaller >= limit:
+                        raise
+                    limit = self._page_limit = smaller
                     continue
-                seen.add(entity.id)
-                for name in hidden:
-                    entity.attributes.pop(name, None)
-                yield entity
-            # Entities seen before mean the window slid back (entities removed before it, or a
-            # broker's unstable order): step on by the new ones only, or the ones the slide
-            # pushed to the next window would never be asked for.
-            fresh = page_len - repeated
-            offset += page_len if rescan or fresh <= 0 else fresh
-            if progress is not None:
-                progress(len(seen) + len(self.rejected), total)
-            # Not stopping at the announced total: entities created while paging push
-            # others onto later pages, and only a short page proves the end.
-            if page_len < limit:
-                got = len(seen) + len(self.rejected)
-                if rescan or total is None or got >= total:
-                    return
-                # Fewer than announced: go over the pages once more for the ones a window
-                # skipped (those deleted meanwhile simply stay missing).
-                rescan, offset = True, 0
+                if total is None:
+                    total = _total(resp)
+                if geojson:
+                    items = list(iter_features(resp.data, self.config.flavor, self.options))
+                    page_len = len(resp.data.get("features", [])) if isinstance(resp.data, dict) else 0
+                else:
+                    if not isinstance(resp.data, list):
+                        raise ServerError(f"the broker's entity list is not a JSON array ({resp.url})", url=resp.url)
+                    items = resp.data
+                    page_len = len(items)
+                if ahead is not None and page_len >= limit:
+                    # A full page: the next one is asked for now, while this one is used.
+                    ahead.start(offset + page_len, limit)
+                repeated = 0
+                for item in items:
+                    if isinstance(item, Entity):
+                        entity = item
+                    else:
+                        try:
+                            if isinstance(item, InvalidEntityError):
+                                raise item
+                            entity = parse_with(item, flavor, rep, options)
+                        except InvalidEntityError as exc:
+                            self.rejected.append(exc)
+                            if on_invalid is not None:
+                                on_invalid(exc)
+                            continue
+                    if entity.id in seen:
+                        repeated += 1
+                        continue
+                    seen.add(entity.id)
+                    for name in hidden:
+                        entity.attributes.pop(name, None)
+                    yield entity
+                # Entities seen before mean the window slid back (entities removed before it, or a
+                # broker's unstable order): step on by the new ones only, or the ones the slide
+                # pushed to the next window would never be asked for.
+                fresh = page_len - repeated
+                offset += page_len if rescan or fresh <= 0 else fresh
+                if progress is not None:
+                    progress(len(seen) + len(self.rejected), total)
+                # Not stopping at the announced total: entities created while paging push
+                # others onto later pages, and only a short page proves the end.
+                if page_len < limit:
+                    got = len(seen) + len(self.rejected)
+                    if rescan or total is None or got >= total:
+                        return
+                    # Fewer than announced: go over the pages once more for the ones a window
+                    # skipped (those deleted meanwhile simply stay missing).
+                    rescan, offset = True, 0
+        finally:
+            if ahead is not None:
+                ahead.drop()
 
     def entities(self, *args: Any, **kwargs: Any) -> list[Entity]:
         """`iter_entities` as a list."""

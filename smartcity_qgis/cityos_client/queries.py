@@ -11,7 +11,9 @@ from smartcity_qgis.cityos_client.config import ConnectionConfig
 LD_ROOT = "/ngsi-ld/v1"
 V2_ROOT = "/v2"
 JSONLD_CONTEXT_REL = "http://www.w3.org/ns/json-ld#context"
-V2_SYSTEM_TIMES = ("dateCreated", "dateModified")
+# The NGSI-v2 built-in time asked for with ``sys_attrs`` (it fills `Entity.modified_at`);
+# ``dateCreated`` is not asked for: nothing uses it, and every page would carry it.
+V2_SYSTEM_TIMES = ("dateModified",)
 
 
 def check_bbox(bbox: Sequence[float]) -> tuple[float, float, float, float]:
@@ -84,9 +86,9 @@ def listing_params(
 ) -> dict[str, str]:
     """Query parameters (without limit/offset) to list entities.
 
-    ``sys_attrs`` asks for the broker's creation and modification times: NGSI-LD
-    ``options=sysAttrs`` (``createdAt`` / ``modifiedAt``), NGSI-v2 the built-in
-    ``dateCreated`` / ``dateModified`` added to ``attrs`` (all attributes when none are named).
+    ``sys_attrs`` asks for the broker's modification times: NGSI-LD ``options=sysAttrs``
+    (``createdAt`` / ``modifiedAt``), NGSI-v2 the built-in ``dateModified`` added to ``attrs``
+    (all attributes when none are named).
     """
     params: dict[str, str] = {}
     if sys_attrs and not config.is_ld:

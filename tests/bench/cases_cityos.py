@@ -173,7 +173,7 @@ def _ingest_bench(flavor: str, title: str, ratio: float) -> Benchmark:
             cleanup=_stop_sim,
         ),
         baseline=Side(
-            "OGR GeoJSON file → memory layer",
+            "OGR: the same entities as a GeoJSON file → memory layer",
             _ingest_geojson,
             prepare=_ingest_geojson_prepare(flavor),
             summarize=layer_summary,

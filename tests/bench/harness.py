@@ -2,7 +2,13 @@
 
 A `Benchmark` has an input maker (untimed, deterministic for a size), our side and
 optionally a baseline side. Each side prepares its own untimed state from the input and
-then runs several times; the times give a median and a spread (min, quartiles, max).
+then runs the same number of times (``repeats``: one figure for both, so that neither side's
+median rests on fewer runs); the times give a median and a spread (min, quartiles, max).
+
+A baseline is one of two kinds (``baseline_kind``): an ``alternative``, what a user would
+otherwise run for the same result (OGR, QGIS's own algorithms, another library), or a
+``floor``, a yardstick no implementation can beat (``json.loads`` of the payloads: the decode
+floor). The kind and the baseline's label are written with the results and shown in the table.
 
 Memory: each side runs in a child process of its own (``python -m tests.bench.harness``),
 so that one side's allocations (Python, numpy, QGIS's C++ and GDAL alike) cannot hide in or
@@ -61,9 +67,14 @@ class Target:
     check: Callable[[dict], bool | None]
 
 
+ALTERNATIVE = "alternative"  # what a user would otherwise run for the same result
+FLOOR = "floor"  # a yardstick: the least any implementation must do (e.g. decoding the bytes)
+BASELINE_KINDS = {ALTERNATIVE: "alternative", FLOOR: "yardstick"}  # kind -> word in the table
+
+
 @dataclass
 class Benchmark:
-    """A hot path measured against its best alternative on the same input."""
+    """A hot path measured against a baseline (an alternative or a floor) on the same input."""
 
     name: str
     title: str
@@ -75,8 +86,8 @@ class Benchmark:
     target: Target
     agree: Callable[[Any, Any], str | None] | None = None  # (ours, baseline) -> None or what differs
     metrics: Callable[[Any], dict] | None = None  # summarised output -> extra figures (rates, latencies)
-    repeats: int = 5
-    baseline_repeats: int | None = None
+    repeats: int = 5  # timed runs of each side, the same for both
+    baseline_kind: str = ALTERNATIVE
     needs_qgis: bool = False
     needs_processing: bool = False
     size_unit: str = "items"
@@ -318,7 +329,10 @@ def run_benchmark(module: str, bench: Benchmark, size: int, isolate: bool = True
         "timed": bench.timed,
     }
     sides = ["ours"] + (["baseline"] if bench.baseline is not None else [])
-    repeats = {"ours": bench.repeats, "baseline": bench.baseline_repeats or bench.repeats}
+    if bench.baseline is not None:
+        if bench.baseline_kind not in BASELINE_KINDS:
+            raise ValueError(f"{bench.name}: baseline_kind must be one of {sorted(BASELINE_KINDS)}")
+        result["baseline_kind"] = bench.baseline_kind
     if not isolate:
         for which in sides:
             result[which] = run_side(bench, which, size, 1, measure_memory=False)
@@ -329,10 +343,9 @@ def run_benchmark(module: str, bench: Benchmark, size: int, isolate: bool = True
         try:
             for which in sides:
                 runners[which] = ChildSide(module, bench, which, size)
-            for i in range(max(repeats[w] for w in sides)):
+            for _ in range(bench.repeats):
                 for which in sides:
-                    if i < repeats[which]:
-                        runners[which].run_once()
+                    runners[which].run_once()
             for which in sides:
                 result[which] = runners.pop(which).finish()
         finally:
@@ -404,8 +417,17 @@ def side_text(side: dict | None, timed: bool = True) -> str:
     return ", ".join(parts) or "—"
 
 
+def baseline_name(result: dict) -> str:
+    """What the baseline is: ``alternative — <label>`` or ``yardstick — <label>`` (— when none)."""
+    side = result.get("baseline")
+    if not side:
+        return "—"
+    kind = BASELINE_KINDS.get(result.get("baseline_kind", ALTERNATIVE), "alternative")
+    return f"{kind} — {side['label']}"
+
+
 def result_row(result: dict) -> list[str]:
-    """Cells of one result: benchmark, size, ours, baseline, ratio, metrics, target, verdict."""
+    """Cells of one result: benchmark, size, ours, baseline name and figures, ratio, metrics, target, verdict."""
     ratio = f"{result['ratio']:.2f}" if "ratio" in result else "—"
     if "memory_ratio" in result:
         ratio += f" (mem {result['memory_ratio']:.2f})"
@@ -418,6 +440,7 @@ def result_row(result: dict) -> list[str]:
         result["title"],
         f"{result['size']:,} {result['size_unit']}",
         side_text(result.get("ours"), timed),
+        baseline_name(result),
         side_text(result.get("baseline"), timed),
         ratio,
         metrics or "—",
@@ -430,6 +453,7 @@ HEADERS = [
     "benchmark",
     "size",
     "ours: median (min–max), peak",
+    "baseline",
     "baseline: median (min–max), peak",
     "ratio ours/baseline",
     "figures",

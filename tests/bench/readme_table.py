@@ -23,6 +23,7 @@ COLUMNS = [
     "benchmark",
     "size",
     "ours: median (min–max), peak",
+    "baseline",
     "baseline: median (min–max), peak",
     "ours / baseline",
     "figures",
@@ -33,6 +34,15 @@ COLUMNS = [
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
+
+
+def _note(result: dict) -> str:
+    """What ours is and what the input was, under the table."""
+    ours = (result.get("ours") or {}).get("label")
+    parts = [f"ours is {ours}"] if ours else []
+    if result.get("notes"):
+        parts.append(result["notes"])
+    return f"- {result['title']}: " + "; ".join(parts)
 
 
 def render(document: dict) -> str:
@@ -53,7 +63,7 @@ def render(document: dict) -> str:
     ]
     for result in document.get("benchmarks", []):
         lines.append("| " + " | ".join(_cell(c) for c in result_row(result)) + " |")
-    notes = [f"- {r['title']}: {r['notes']}" for r in document.get("benchmarks", []) if r.get("notes")]
+    notes = [_note(r) for r in document.get("benchmarks", [])]
     if notes:
         lines += ["", *notes]
     return "\n".join(lines)

@@ -35,7 +35,7 @@ from smartcity_qgis.layers.cityos.entity_features import (
     lazy_point,
 )
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, public_url
-from smartcity_qgis.layers.cityos.entity_schema import EntitySchema
+from smartcity_qgis.layers.cityos.entity_schema import ROLE_UNIT, EntitySchema
 from smartcity_qgis.local_time import show_local_times
 
 PAGE = 1000
@@ -145,10 +145,8 @@ class LayerGroupBuilder:
             for layer in self.layers.values():
                 apply_schema_change(layer, self.schema, change)
             self.builder = RowBuilder(self.schema)
+        self._note_units(entities)
         for entity in entities:
-            for name, attr in entity.attributes.items():
-                if attr.unit_code and name not in self.units:
-                    self.units[name] = attr.unit_code
             for name, seen in self.providers.items():
                 attr = entity.attributes.get(name)
                 if attr is not None and isinstance(attr.value, str) and len(seen) < MAX_PROVIDERS:
@@ -162,6 +160,18 @@ class LayerGroupBuilder:
                     self.meta.entity_type, kind, self.schema, _needs_multipoint(members)
                 )
             self._add_features(layer, kind, members)
+
+    def _note_units(self, entities: list[Any]) -> None:
+        """The first unit code of each attribute that has a unit field (for the field aliases)."""
+        missing = [spec.attr for spec in self.schema.specs if spec.role == ROLE_UNIT and spec.attr not in self.units]
+        if not missing:
+            return
+        for entity in entities:
+            attributes = entity.attributes
+            for name in missing:
+                attr = attributes.get(name)
+                if attr is not None and attr.unit_code and name not in self.units:
+                    self.units[name] = attr.unit_code
 
     def _add_features(self, layer: QgsVectorLayer, kind: str, members: list[Any]) -> None:
         bad: list[tuple[str, str]] = []
@@ -213,8 +223,9 @@ def build_layers(
 def iter_pages(entities: Iterable[Any], size: int = PAGE) -> Iterator[list[Any]]:
     """``entities`` in lists of ``size``.
 
-    Pages are built on the thread that fetches them: a fetching thread of its own was
-    measured slower, the two fighting over the interpreter lock.
+    Entities are parsed on the thread that builds the layers: a thread parsing pages of its own
+    was measured slower, the two fighting over the interpreter lock. Only the next page's
+    request runs ahead on a thread of its own (the client's ``prefetch``), where it mostly waits.
     """
     page: list[Any] = []
     for entity in entities:

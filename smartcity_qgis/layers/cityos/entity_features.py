@@ -23,9 +23,12 @@ from qgis.PyQt.QtCore import QDate, QDateTime, Qt, QVariant
 
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_schema import (
+    BOOL,
+    DATETIME,
     DOUBLE,
     ENTITY_ID,
     ENTITY_TYPE,
+    INT,
     JSON,
     MODIFIED_AT,
     OBSERVED_AT,
@@ -40,6 +43,7 @@ from smartcity_qgis.layers.cityos.entity_schema import (
     FieldSpec,
     SchemaChange,
     converter,
+    to_field_value,
     to_qdatetime,
 )
 from smartcity_qgis.local_time import show_local_times
@@ -167,23 +171,56 @@ def layer_is_multipoint(layer: QgsVectorLayer) -> bool:
 
 
 class RowBuilder:
-    """Turns entities into attribute rows for one schema (rebuild after the schema changes)."""
+    """Turns entities into attribute rows for one schema (rebuild after the schema changes).
+
+    A load makes one row per entity, so the work per attribute is kept to a dictionary lookup
+    and, for the common exact types, no function call: each attribute name maps to where its
+    value, unit and observation time go and how its value is converted.
+    """
 
     def __init__(self, schema: EntitySchema) -> None:
         self.schema = schema
         self.width = len(schema.specs)
-        self._plan: list[tuple[int, str, str, Any]] = []
         self._fixed: dict[str, int] = {}
+        # attribute name -> [value index, exact type kept as is, converter, unit index, observed index]
+        slots: dict[str, list[Any]] = {}
         self._type = SharedText()
+        self._units = _shared(converter(STRING), SharedText())
         self._received: tuple[datetime | None, Any] = (None, None)
+        self._last_date: tuple[Any, Any] = (None, None)
         for index, spec in enumerate(schema.specs):
             if spec.role == ROLE_FIXED:
                 self._fixed[spec.name] = index
                 continue
-            convert = converter(spec.kind)
-            if spec.role == ROLE_UNIT or spec.kind in (STRING, JSON):
-                convert = _shared(convert, SharedText())
-            self._plan.append((index, spec.attr, spec.role, convert))
+            slot = slots.setdefault(spec.attr, [None, None, None, None, None])
+            if spec.role == ROLE_VALUE:
+                slot[0] = index
+                slot[1], slot[2] = self._value_converter(spec.kind)
+            elif spec.role == ROLE_UNIT:
+                slot[3] = index
+            elif spec.role == ROLE_OBSERVED:
+                slot[4] = index
+        self._slots = {name: tuple(slot) for name, slot in slots.items()}
+
+    def _value_converter(self, kind: str) -> tuple[type | None, Any]:
+        if kind == DATETIME:
+            return None, self._datetime
+        if kind == STRING:
+            return None, _shared(converter(kind), SharedText())
+        if kind == JSON:
+            return None, SharedJson()
+        exact = {INT: int, DOUBLE: float, BOOL: bool}.get(kind)
+        return exact, converter(kind)
+
+    def _datetime(self, value: Any) -> Any:
+        # The entity's observation time is usually its dateObserved attribute, the same object:
+        # the last conversion is kept so that it is made once.
+        last = self._last_date
+        if value is last[0]:
+            return last[1]
+        converted = to_qdatetime(value) if type(value) is datetime else to_field_value(DATETIME, value)
+        self._last_date = (value, converted)
+        return converted
 
     def row(self, entity: Any, received_at: datetime | None) -> list[Any]:
         """The attribute values of ``entity`` in field order."""
@@ -191,27 +228,27 @@ class RowBuilder:
         fixed = self._fixed
         values[fixed[ENTITY_ID]] = entity.id
         values[fixed[ENTITY_TYPE]] = self._type(entity.type)
-        if entity.observed_at is not None:
-            values[fixed[OBSERVED_AT]] = to_qdatetime(entity.observed_at)
         if entity.modified_at is not None:
-            values[fixed[MODIFIED_AT]] = to_qdatetime(entity.modified_at)
+            values[fixed[MODIFIED_AT]] = self._datetime(entity.modified_at)
+        if entity.observed_at is not None:
+            values[fixed[OBSERVED_AT]] = self._datetime(entity.observed_at)
         if received_at is not None:
             if self._received[0] is not received_at:
                 self._received = (received_at, to_qdatetime(received_at))
             values[fixed[RECEIVED_AT]] = self._received[1]
-        attributes = entity.attributes
-        for index, name, role, convert in self._plan:
-            attr = attributes.get(name)
-            if attr is None:
+        slots = self._slots
+        for name, attr in entity.attributes.items():
+            slot = slots.get(name)
+            if slot is None:
                 continue
-            if role == ROLE_VALUE:
-                if attr.value is not None:
-                    values[index] = convert(attr.value)
-            elif role == ROLE_UNIT:
-                if attr.unit_code is not None:
-                    values[index] = convert(attr.unit_code)
-            elif role == ROLE_OBSERVED and attr.observed_at is not None:
-                values[index] = to_qdatetime(attr.observed_at)
+            value_index, exact, convert, unit_index, observed_index = slot
+            value = attr.value
+            if value is not None and value_index is not None:
+                values[value_index] = value if type(value) is exact else convert(value)
+            if unit_index is not None and attr.unit_code is not None:
+                values[unit_index] = self._units(attr.unit_code)
+            if observed_index is not None and attr.observed_at is not None:
+                values[observed_index] = to_qdatetime(attr.observed_at)
         return values
 
 
@@ -235,6 +272,32 @@ class SharedText:
                 return value
             shared = cache[value] = QVariant(value)
         return shared
+
+
+class SharedJson:
+    """Structured values as JSON text, repeated texts shared as by `SharedText`; a list of texts
+    (categories, tags: the same few lists on every entity) is looked up before it is written."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        self.share = SharedText(limit)
+        self.lists: dict[tuple[str, ...], Any] | None = {}
+        self.limit = limit
+
+    def __call__(self, value: Any) -> Any:
+        lists = self.lists
+        key = None
+        if lists is not None and type(value) is list and all(type(item) is str for item in value):
+            key = tuple(value)
+            known = lists.get(key)
+            if known is not None:
+                return known
+        text = self.share(to_field_value(JSON, value))
+        if key is not None:
+            if len(lists) >= self.limit:
+                self.lists = None
+            else:
+                lists[key] = text
+        return text
 
 
 def _shared(convert: Any, share: SharedText) -> Any:

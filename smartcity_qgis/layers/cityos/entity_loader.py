@@ -130,11 +130,15 @@ def _accepts(func: Callable, name: str) -> bool:
 
 
 def _invalid_collector(client: Any, invalid: list[InvalidEntity]) -> dict[str, Any]:
-    """Listing options: unusable entities reported to ``invalid``, and the broker's modification
-    times asked for (the ``modified_at`` field), as live polling asks for them."""
+    """Listing options: unusable entities reported to ``invalid``, the broker's modification
+    times asked for (the ``modified_at`` field), as live polling asks for them, and the next page
+    fetched while the current one is parsed and built (the broker's and the network's time
+    overlap with ours)."""
     extra: dict[str, Any] = {}
     if _accepts(client.iter_entities, "sys_attrs"):
         extra["sys_attrs"] = True
+    if _accepts(client.iter_entities, "prefetch"):
+        extra["prefetch"] = True
     if _accepts(client.iter_entities, "on_invalid"):
         extra["on_invalid"] = lambda error: invalid.append(
             InvalidEntity(getattr(error, "entity_id", None), getattr(error, "reason", str(error)))
@@ -227,7 +231,8 @@ def load_entity_layers(
         for page in iter_pages(entities):
             builder.add(page)
             for entity in page:
-                result.warnings.extend(InvalidEntity(entity.id, w) for w in entity.warnings)
+                if entity.warnings:
+                    result.warnings.extend(InvalidEntity(entity.id, w) for w in entity.warnings)
             done, total = progress
             if feedback is not None and total:
                 feedback.setProgress(min(99.0, 100.0 * done / total))
@@ -237,6 +242,9 @@ def load_entity_layers(
         pass
     finally:
         gc_pause.__exit__(None, None, None)
+        close_listing = getattr(entities, "close", None)
+        if close_listing is not None:  # a cancelled load drops the page fetched ahead now, not at collection
+            close_listing()
         if own_client:  # its connection pool would otherwise linger until garbage collection
             client.close()
     result.cancelled = canceled()

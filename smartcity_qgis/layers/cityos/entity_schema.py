@@ -110,6 +110,20 @@ def value_kind(value: Any) -> str | None:
     return JSON
 
 
+_UNKNOWN: Any = object()
+# Exact types whose kind does not depend on the value (ints do: beyond 64 bits they are text).
+_KIND_OF_EXACT_TYPE: dict[type, str | None] = {
+    type(None): None,
+    bool: BOOL,
+    float: DOUBLE,
+    str: STRING,
+    datetime: DATETIME,
+    date: DATE,
+    list: JSON,
+    dict: JSON,
+}
+
+
 def merge_kinds(old: str | None, new: str | None) -> str | None:
     """The narrowest kind holding values of both kinds."""
     if old is None or old == new:
@@ -137,11 +151,17 @@ def fits(kind: str, value: Any) -> bool:
     return kind in (STRING, JSON)
 
 
+# Looked up once: attribute access on the Qt namespace costs as much as the conversion itself,
+# and a load converts several dates per entity.
+_FROM_MSECS = QDateTime.fromMSecsSinceEpoch
+_QT_UTC = Qt.UTC
+
+
 def to_qdatetime(value: datetime) -> QDateTime:
     """A UTC QDateTime for a Python datetime (naive ones are taken as UTC)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return QDateTime.fromMSecsSinceEpoch(int(value.timestamp() * 1000), Qt.UTC)
+    return _FROM_MSECS(int(value.timestamp() * 1000), _QT_UTC)
 
 
 def json_text(value: Any) -> str:
@@ -306,12 +326,21 @@ class EntitySchema:
         units: set[str] = set()
         observed: set[str] = set()
         order: list[str] = []
+        kind_of_type = _KIND_OF_EXACT_TYPE
         for entity in entities:
             for name, attr in entity.attributes.items():
-                if name not in kinds:
+                value = attr.value
+                # Every value of every entity is looked at: the common exact types are told apart
+                # by one dictionary lookup, the rest (ints, containers, subclasses) by value_kind.
+                kind = kind_of_type.get(type(value), _UNKNOWN)
+                if kind is _UNKNOWN:
+                    kind = value_kind(value)
+                old = kinds.get(name, _UNKNOWN)
+                if old is _UNKNOWN:
                     order.append(name)
-                    kinds[name] = None
-                kinds[name] = merge_kinds(kinds[name], value_kind(attr.value))
+                    kinds[name] = kind
+                elif old != kind and kind is not None:
+                    kinds[name] = merge_kinds(old, kind)
                 if attr.unit_code:
                     units.add(name)
                 if attr.observed_at is not None:
