@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from qgis.core import QgsApplication
+from qgis.PyQt import sip
 
 from smartcity_qgis.algorithms.provider import SmartCityProvider
 from smartcity_qgis.dialogs.plugin_ui import PluginUI
@@ -22,8 +23,11 @@ class SmartCityPlugin:
 
     def initProcessing(self) -> None:
         if self.provider is None:
-            self.provider = SmartCityProvider()
-            QgsApplication.processingRegistry().addProvider(self.provider)
+            provider = SmartCityProvider()
+            # QGIS refuses (and deletes) a second provider with the same id, e.g. one a script
+            # registered: keep a reference only to a provider the registry took.
+            if QgsApplication.processingRegistry().addProvider(provider):
+                self.provider = provider
 
     def initGui(self) -> None:
         self.initProcessing()
@@ -35,7 +39,8 @@ class SmartCityPlugin:
             self.ui.teardown()
             self.ui = None
         if self.provider is not None:
-            QgsApplication.processingRegistry().removeProvider(self.provider)
+            if not sip.isdeleted(self.provider):
+                QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None
         remove_translator(self.translator)
         self.translator = None

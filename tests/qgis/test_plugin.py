@@ -87,3 +87,19 @@ def test_menu_is_japanese_with_locale_ja(plugin_module, qgis_iface):
 
 def _has_japanese(text: str) -> bool:
     return any("\u3040" <= c <= "\u30ff" or "\u4e00" <= c <= "\u9fff" for c in text)
+
+
+def test_a_provider_already_registered_is_left_alone(plugin_module, qgis_iface):
+    from smartcity_qgis.algorithms.provider import SmartCityProvider
+
+    registry = QgsApplication.processingRegistry()
+    other = SmartCityProvider()
+    assert registry.addProvider(other)
+    try:
+        plugin = plugin_module.classFactory(qgis_iface)
+        plugin.initGui()
+        assert plugin.provider is None, "QGIS refused a second provider with the same id"
+        plugin.unload()  # nothing to remove, nothing deleted twice
+        assert providers() == [other], "the provider registered first stays"
+    finally:
+        registry.removeProvider(other)
