@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qgis.core import QgsMapLayer, QgsPrintLayout, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QDate, Qt
+from qgis.PyQt.QtCore import Qt
 
 from smartcity_qgis.analysis.district_schema import domain_label, phase_label
 from smartcity_qgis.export.figure import (
@@ -32,6 +32,7 @@ from smartcity_qgis.export.layout_items import (
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.districts.factsheet import DistrictFactSheet, FactSheetInputs, district_fact_sheets
 from smartcity_qgis.layers.districts.layer import DistrictError
+from smartcity_qgis.local_time import local_date_text
 
 
 def fitted_table(
@@ -65,7 +66,7 @@ def _cover(
     top = height * 0.12
     add_label(layout, spec.title, 0, (margin, top, inner, 20), 26, bold=True, align=Qt.AlignmentFlag.AlignHCenter)
     add_label(layout, spec.subtitle, 0, (margin, top + 22, inner, 10), 14, align=Qt.AlignmentFlag.AlignHCenter)
-    byline = tr("Created {0}").format(QDate.currentDate().toString("yyyy-MM-dd"))
+    byline = tr("Created {0}").format(local_date_text(spec.project))
     if organisation:
         byline = f"{organisation}　{byline}"
     add_label(layout, byline, 0, (margin, top + 34, inner, 8), 10, align=Qt.AlignmentFlag.AlignHCenter)
