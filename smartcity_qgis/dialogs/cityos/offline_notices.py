@@ -160,7 +160,21 @@ class OfflineIndicators(QObject):
         self._indicators.clear()
         self._watched.clear()
 
+    def _safely(self, work) -> None:
+        """Run ``work`` from a signal: an exception raised into Qt would abort QGIS. A view or layer
+        deleted under us ends the watch quietly; anything else is logged."""
+        try:
+            work()
+        except RuntimeError:  # the layer tree view or a layer is gone (QGIS closing, plugin reloaded)
+            with contextlib.suppress(RuntimeError, TypeError):
+                self.detach()
+        except Exception as exc:
+            QgsMessageLog.logMessage(f"offline indicator: {exc}", "SmartCity", Qgis.Warning)
+
     def _layers_added(self, layers) -> None:
+        self._safely(lambda: self._watch(layers))
+
+    def _watch(self, layers) -> None:
         for layer in layers:
             if isinstance(layer, QgsVectorLayer) and is_entity_layer(layer) and layer.id() not in self._watched:
                 self._watched[layer.id()] = layer
@@ -171,12 +185,11 @@ class OfflineIndicators(QObject):
         if key.startswith("smartcity/stale"):
             layer = self.sender()
             if isinstance(layer, QgsVectorLayer):
-                self.update(layer)
+                self._safely(lambda: self.update(layer))
 
     def _nodes_added(self, *_args) -> None:
-        for layer in self._watched.values():
-            with contextlib.suppress(RuntimeError):
-                self.update(layer)
+        for layer in list(self._watched.values()):
+            self._safely(lambda layer=layer: self.update(layer))
 
     def _layers_removed(self, layer_ids) -> None:
         for layer_id in layer_ids:

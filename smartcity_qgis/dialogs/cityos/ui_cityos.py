@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 
 from qgis.core import QgsProject, QgsVectorLayer
+from qgis.gui import QgsLayerTreeView
 from qgis.PyQt.QtWidgets import QAction
 
 from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock
@@ -37,7 +38,7 @@ class CityOSUI:
         # Offline that explains itself: one message per connection each way, icons in the layer tree.
         self.notices = ConnectionNotices(self.iface.messageBar())
         view = self.iface.layerTreeView() if hasattr(self.iface, "layerTreeView") else None
-        self.indicators = OfflineIndicators(view) if view is not None else None
+        self.indicators = OfflineIndicators(view) if isinstance(view, QgsLayerTreeView) else None
         self.dock.on_layer_added = self.attach_layer_actions
         ui.add_dock(self.dock)
         ui.add_dock(self.chart)
