@@ -9,6 +9,7 @@ from qgis.PyQt.QtCore import QDateTime, Qt
 
 from smartcity_qgis.analysis.gauge_replay import load_replay
 from smartcity_qgis.analysis.river_gauges import CREDIT_JA
+from smartcity_qgis.credits import bare_source
 from smartcity_qgis.dialogs.rivers.replay_figure import crossing_lines, peak_figure
 from smartcity_qgis.layers.rivers.replay import replay_layers, write_replay
 from tests.unit.test_gauge_replay import START, folder  # noqa: F401  (the 48 hourly snapshots)
@@ -50,7 +51,8 @@ def test_a_replayed_storm_plays_in_the_temporal_controller_and_makes_a_figure(fo
     lines = crossing_lines(replay)
     assert len(lines) == 11 and any(lines[1] in t for t in texts)
     assert "2025-09-12 05:00 JST" in lines[1] and "氾濫開始水位" in lines[1]
-    assert any(CREDIT_JA in t for t in texts), "the credit is printed"
+    # One 出典 prefix for the whole line (credits.py), then the source itself.
+    assert any(bare_source(CREDIT_JA) in t and "Sources" in t for t in texts), "the credit is printed"
 
     name = readings.name()
     saved = tmp_path / "replay.qgs"
