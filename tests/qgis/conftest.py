@@ -60,3 +60,17 @@ def no_provider_registered(qgis_app):
     yield
     if existing is not None:
         ensure_smartcity_processing()
+
+
+@pytest.fixture
+def real_layer_tree_view(qgis_iface, monkeypatch):
+    """A real layer tree view on the test interface: Processing (QGIS 3.44+) puts loaded results
+    in it, and pytest-qgis's stand-in answers a mock that QGIS's C++ refuses."""
+    from qgis.core import QgsLayerTreeModel, QgsProject
+    from qgis.gui import QgsLayerTreeView
+
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(QgsProject.instance().layerTreeRoot(), view))
+    monkeypatch.setattr(qgis_iface, "layerTreeView", lambda: view, raising=False)
+    yield view
+    view.deleteLater()

@@ -99,7 +99,9 @@ def test_city_os_data_credits_the_connection_and_says_synthetic(qgis_app):
     assert is_synthetic(layer)
 
 
-def test_imported_people_flow_is_credited_to_mlit_with_its_licence(processing, qgis_new_project, tmp_path):
+def test_imported_people_flow_is_credited_to_mlit_with_its_licence(
+    processing, qgis_new_project, tmp_path, real_layer_tree_view
+):
     source = tmp_path / "monthly_mdp_mesh1km.csv"
     source.write_text(CSV, encoding="utf-8")
     result = processing.runAndLoadResults("smartcity:importpeopleflow", {"INPUT": [str(source)], "OUTPUT": "memory:"})

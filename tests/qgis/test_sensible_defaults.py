@@ -26,6 +26,9 @@ from smartcity_qgis.layers.hazards.tiles import tile_layer
 from smartcity_qgis.layers.peopleflow.style import style_population
 from tests.qgis.test_peopleflow_algorithms import CSV, _crowd, point_layer
 
+# Processing results are loaded into the layer tree view on QGIS 3.44+.
+pytestmark = pytest.mark.usefixtures("real_layer_tree_view")
+
 
 @pytest.fixture
 def project(qgis_app):
