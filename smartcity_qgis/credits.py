@@ -120,7 +120,7 @@ def synthetic_note(layer: QgsMapLayer, sample: int = 20) -> str:
     text_fields = [f.name() for f in layer.fields() if f.type() == QVariant.String]
     if not text_fields:
         return ""
-    request = QgsFeatureRequest().setLimit(sample).setFlags(QgsFeatureRequest.NoGeometry)
+    request = QgsFeatureRequest().setLimit(sample).setFlags(QgsFeatureRequest.Flag.NoGeometry)
     for feature in layer.getFeatures(request):
         for name in text_fields:
             value = feature[name]

@@ -34,13 +34,13 @@ def kind_rank(layer: QgsMapLayer | None) -> int | None:
     if isinstance(layer, QgsVectorLayer):
         geometry = layer.geometryType()
         return {
-            QgsWkbTypes.PointGeometry: POINT,
-            QgsWkbTypes.LineGeometry: LINE,
-            QgsWkbTypes.PolygonGeometry: POLYGON,
+            QgsWkbTypes.GeometryType.PointGeometry: POINT,
+            QgsWkbTypes.GeometryType.LineGeometry: LINE,
+            QgsWkbTypes.GeometryType.PolygonGeometry: POLYGON,
         }.get(geometry)
     if isinstance(layer, QgsRasterLayer):
         return BASE_MAP if layer.customProperty("smartcity/tile_key", "") in BASE_MAP_TILES else RASTER
-    if layer is not None and layer.type() in (QgsMapLayer.MeshLayer, QgsMapLayer.VectorTileLayer):
+    if layer is not None and layer.type() in (QgsMapLayer.LayerType.MeshLayer, QgsMapLayer.LayerType.VectorTileLayer):
         return RASTER
     return None
 

@@ -90,13 +90,17 @@ class DistrictKpiAlgorithm(SmartCityAlgorithm):
 
     def initAlgorithm(self, config=None) -> None:
         self.addParameter(
-            QgsProcessingParameterVectorLayer("DISTRICTS", tr("Pilot districts"), [QgsProcessing.TypeVectorPolygon])
+            QgsProcessingParameterVectorLayer(
+                "DISTRICTS", tr("Pilot districts"), [QgsProcessing.SourceType.TypeVectorPolygon]
+            )
         )
         self.addParameter(QgsProcessingParameterString("CONNECTION", tr("Connection name or URL"), optional=True))
         for name, label in kpi_period_parameters():
             self.addParameter(date_parameter(name, label))
         self.addParameter(QgsProcessingParameterBoolean("MEASURE", tr("Measure before comparing"), True))
-        self.addParameter(QgsProcessingParameterFeatureSink("OUTPUT", tr("KPI evaluation"), QgsProcessing.TypeVector))
+        self.addParameter(
+            QgsProcessingParameterFeatureSink("OUTPUT", tr("KPI evaluation"), QgsProcessing.SourceType.TypeVector)
+        )
 
     def _date(self, parameters, name: str, context) -> dt.date:
         value = self.parameterAsDateTime(parameters, name, context)
@@ -119,7 +123,7 @@ class DistrictKpiAlgorithm(SmartCityAlgorithm):
         if self.parameterAsBool(parameters, "MEASURE", context):
             self._measure(districts, path, parameters, context, feedback, baseline, evaluation)
         sink, dest = self.parameterAsSink(
-            parameters, "OUTPUT", context, kpi_output_fields(), QgsWkbTypes.NoGeometry, districts.crs()
+            parameters, "OUTPUT", context, kpi_output_fields(), QgsWkbTypes.Type.NoGeometry, districts.crs()
         )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, "OUTPUT"))
@@ -144,7 +148,7 @@ class DistrictKpiAlgorithm(SmartCityAlgorithm):
                     "; ".join(result.sources), result.problem,
                 ]
             )  # fmt: skip
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
             rows += 1
         feedback.pushInfo(tr("{0} KPIs evaluated").format(rows))
         return {"OUTPUT": dest, "KPI_COUNT": rows}

@@ -47,7 +47,7 @@ def kpi_period_parameters() -> list[tuple[str, str]]:
 def date_parameter(name: str, description: str, optional: bool = False) -> QgsProcessingParameterDateTime:
     """A date (no time) parameter, as the running QGIS spells its type."""
     enum = getattr(Qgis, "ProcessingDateTimeParameterDataType", None)  # QGIS 3.36+
-    kind = enum.Date if enum is not None else QgsProcessingParameterDateTime.Date
+    kind = enum.Date if enum is not None else QgsProcessingParameterDateTime.Type.Date
     return QgsProcessingParameterDateTime(name, description, type=kind, optional=optional)
 
 

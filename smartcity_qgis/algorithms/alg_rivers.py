@@ -106,7 +106,7 @@ class GaugeExposureAlgorithm(SmartCityAlgorithm):
                 row = QgsFeature(fields)
                 row.setAttributes([str(plain(zone[id_field])), key[0], key[1], status_label_ja(key),
                                    counts.inside.get(key, 0), counts.within.get(key, 0), distance])  # fmt: skip
-                sink.addFeature(row, QgsFeatureSink.FastInsert)
+                sink.addFeature(row, QgsFeatureSink.Flag.FastInsert)
             feedback.setProgress(100.0 * (index + 1) / total)
         return {self.OUTPUT: dest}
 

@@ -89,7 +89,7 @@ class PluginUI:
                 QgsMessageLog.logMessage(
                     tr("Could not set up {0}: {1}").format(info.name, exc),
                     "SmartCity",
-                    Qgis.Critical,
+                    Qgis.MessageLevel.Critical,
                 )
 
     # -- API for ui_* modules -----------------------------------------------------------
@@ -113,7 +113,7 @@ class PluginUI:
         self.actions.append(action)
         return action
 
-    def add_dock(self, dock: QgsDockWidget, area=Qt.RightDockWidgetArea, show: bool = False) -> None:
+    def add_dock(self, dock: QgsDockWidget, area=Qt.DockWidgetArea.RightDockWidgetArea, show: bool = False) -> None:
         """Add a panel on the right, tabbed with the other SmartCity panels."""
         if not dock.objectName():
             raise ValueError("a dock needs an objectName so that QGIS can restore its place")
@@ -143,7 +143,7 @@ class PluginUI:
             try:
                 cleanup()
             except Exception as exc:
-                QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.Warning)
+                QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.MessageLevel.Warning)
         self._cleanups.clear()
         for action in self._layer_actions:
             self.iface.removeCustomActionForLayerType(action)

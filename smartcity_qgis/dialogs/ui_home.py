@@ -38,7 +38,7 @@ class HomeDock(QgsDockWidget):
         layout = QVBoxLayout(body)
         self.summary = QLabel(body)
         self.summary.setWordWrap(True)
-        self.summary.setTextFormat(Qt.RichText)  # only our own escaped text goes in
+        self.summary.setTextFormat(Qt.TextFormat.RichText)  # only our own escaped text goes in
         self.summary.setText(self._summary_html())
         layout.addWidget(self.summary)
         tools = QPushButton(icon(), tr("Show SmartCity tools in the Processing Toolbox"), body)
@@ -80,7 +80,7 @@ class PackageInstallTask(QgsTask):
     """pip installs the optional packages into the QGIS profile, in the background."""
 
     def __init__(self, packages: list[str]) -> None:
-        super().__init__(tr("Installing {0}").format(", ".join(packages)), QgsTask.CanCancel)
+        super().__init__(tr("Installing {0}").format(", ".join(packages)), QgsTask.Flag.CanCancel)
         self.packages = packages
         self.ok = False
         self.output = ""
@@ -104,12 +104,12 @@ def offer_optional_packages(iface) -> PackageInstallTask | None:
         tr("Optional packages"),
         text + "\n\n" + question.format(", ".join(missing), optional_packages.profile_packages_dir()),
     )
-    if answer != QMessageBox.Yes:
+    if answer != QMessageBox.StandardButton.Yes:
         return None
     task = PackageInstallTask(missing)
 
     def done() -> None:
-        level = Qgis.Success if task.ok else Qgis.Warning
+        level = Qgis.MessageLevel.Success if task.ok else Qgis.MessageLevel.Warning
         message = tr("Installed; restart QGIS to use them.") if task.ok else tr("pip failed: {0}").format(task.output)
         if iface is not None:
             iface.messageBar().pushMessage(tr("Optional packages"), message, level)

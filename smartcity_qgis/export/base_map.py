@@ -38,7 +38,7 @@ def tiles_reachable(url_template: str, timeout_ms: int = PROBE_TIMEOUT_MS) -> bo
     request = QNetworkRequest(QUrl(url_template.replace("{z}", str(z)).replace("{x}", str(x)).replace("{y}", str(y))))
     request.setTransferTimeout(timeout_ms)
     blocking = QgsBlockingNetworkRequest()
-    ok = blocking.get(request, forceRefresh=True) == QgsBlockingNetworkRequest.NoError
+    ok = blocking.get(request, forceRefresh=True) == QgsBlockingNetworkRequest.ErrorCode.NoError
     if ok:
         reply = blocking.reply()
         ok = len(bytes(reply.content())) > 0

@@ -250,12 +250,12 @@ def _export(layout: QgsPrintLayout, path: Path, fmt: str, dpi: int) -> Path:
         # Pages rendered and saved directly (page 2 onwards as name_2.png, as QGIS names them):
         # exportToImage would also try to georeference each PNG in place, which GDAL's PNG driver
         # refuses with an error in the log.
-        result = QgsLayoutExporter.Success
+        result = QgsLayoutExporter.ExportResult.Success
         for page in range(layout.pageCollection().pageCount()):
             target = path if page == 0 else path.with_name(f"{path.stem}_{page + 1}{path.suffix}")
             image = exporter.renderPageToImage(page, QSize(), dpi)
             if image.isNull() or not image.save(str(target), "PNG"):
-                result = QgsLayoutExporter.FileError
+                result = QgsLayoutExporter.ExportResult.FileError
                 break
     elif fmt == "svg":
         settings = QgsLayoutExporter.SvgExportSettings()

@@ -104,9 +104,9 @@ def _chart(layout, page: int, x: float, y: float, width: float, result: KpiEvalu
     # Embedded, so the layout kept in the project needs no file beside it.
     path = "base64:" + base64.b64encode(svg).decode("ascii")
     picture_format = getattr(Qgis, "PictureFormat", None)  # QGIS 3.40+
-    svg_format = picture_format.SVG if picture_format is not None else QgsLayoutItemPicture.FormatSVG
+    svg_format = picture_format.SVG if picture_format is not None else QgsLayoutItemPicture.Format.FormatSVG
     picture.setPicturePath(path, svg_format)
-    picture.setResizeMode(QgsLayoutItemPicture.Zoom)
+    picture.setResizeMode(QgsLayoutItemPicture.ResizeMode.Zoom)
     layout.addLayoutItem(picture)
     place(picture, page, x, y + 5.5, width, CHART_HEIGHT - 6)
 

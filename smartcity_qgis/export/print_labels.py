@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from qgis.core import (
+    Qgis,
     QgsAbstractVectorLayerLabeling,
     QgsCoordinateReferenceSystem,
     QgsCoordinateTransform,
@@ -117,9 +118,7 @@ def print_labeling(layer: QgsVectorLayer, skip_ids: list[int] | None = None) -> 
         settings.setFormat(text_format)
     settings.dist = 1.5
     # Never two labels on one another; a label that would overlap is left out.
-    if hasattr(settings, "placementSettings"):  # QGIS 3.26+
-        from qgis.core import Qgis
-
+    if hasattr(Qgis, "LabelOverlapHandling"):  # QGIS 3.26+
         settings.placementSettings().setOverlapHandling(Qgis.LabelOverlapHandling.PreventOverlap)
     else:
         settings.displayAll = False

@@ -169,7 +169,7 @@ class CityOSDock(QgsDockWidget):
         self.live_state_label = QLabel(tr("Not live"), live)
         self.live_state_label.setObjectName("live_state")
         self.live_state_label.setWordWrap(True)
-        self.live_state_label.setTextFormat(Qt.PlainText)
+        self.live_state_label.setTextFormat(Qt.TextFormat.PlainText)
         live_box.addWidget(self.live_state_label)
         self.live.state_changed.connect(self._live_state_changed)
         layout.addWidget(live)
@@ -195,7 +195,7 @@ class CityOSDock(QgsDockWidget):
         self.status_label = QLabel(body)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
-        self.status_label.setTextFormat(Qt.PlainText)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status_label)
         self.setWidget(body)
         current = getattr(self.iface, "currentLayerChanged", None)
@@ -228,7 +228,7 @@ class CityOSDock(QgsDockWidget):
 
         dialog = ConnectionManagerDialog(self.store, self.iface.mainWindow(), canvas=self.iface.mapCanvas())
         dialog.connections_changed.connect(self.refresh_connections)
-        dialog.exec_()
+        dialog.exec()
         self.refresh_connections()
 
     def list_types(self, name: str) -> ConnectionProbeTask | None:
@@ -471,7 +471,9 @@ class CityOSDock(QgsDockWidget):
         from qgis.core import Qgis
 
         self.status_label.setText(message)
-        self.iface.messageBar().pushMessage(tr("City OS"), message, Qgis.Warning if error else Qgis.Info, 8)
+        self.iface.messageBar().pushMessage(
+            tr("City OS"), message, Qgis.MessageLevel.Warning if error else Qgis.MessageLevel.Info, 8
+        )
 
     def shutdown(self) -> None:
         """Stop live updaters and cancel running tasks (plugin unload)."""

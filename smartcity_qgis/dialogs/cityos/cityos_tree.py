@@ -15,10 +15,10 @@ from smartcity_qgis.layers.cityos.connection_status import ConnectionState
 from smartcity_qgis.layers.cityos.entity_builder import type_label
 
 MIME_TYPE = "application/x-smartcity-entity-type"
-ROLE_KIND = Qt.UserRole + 1
-ROLE_CONNECTION = Qt.UserRole + 2
-ROLE_TYPE = Qt.UserRole + 3
-ROLE_ATTR = Qt.UserRole + 4
+ROLE_KIND = Qt.ItemDataRole.UserRole + 1
+ROLE_CONNECTION = Qt.ItemDataRole.UserRole + 2
+ROLE_TYPE = Qt.ItemDataRole.UserRole + 3
+ROLE_ATTR = Qt.ItemDataRole.UserRole + 4
 CONNECTION, TYPE, ATTRIBUTE, PLACEHOLDER = "connection", "type", "attribute", "placeholder"
 GEO_TYPES = {"geo:json", "geo:point", "geo:line", "geo:polygon", "geo:box", "GeoProperty"}
 
@@ -32,13 +32,13 @@ class CityOSTree(QTreeWidget):
         self.setColumnCount(2)
         self.setHeaderLabels([tr("City OS"), tr("Entities / state")])
         self.setDragEnabled(True)
-        self.setDragDropMode(QAbstractItemView.DragOnly)
-        self.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setUniformRowHeights(True)
         header = self.header()
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(0, QHeaderView.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
 
     # -- items --------------------------------------------------------------------------
     def connection_item(self, name: str) -> QTreeWidgetItem | None:
@@ -70,10 +70,10 @@ class CityOSTree(QTreeWidget):
                 item = QTreeWidgetItem([name, ""])
                 item.setData(0, ROLE_KIND, CONNECTION)
                 item.setData(0, ROLE_CONNECTION, name)
-                item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
                 placeholder = QTreeWidgetItem([tr("Expand to connect…"), ""])
                 placeholder.setData(0, ROLE_KIND, PLACEHOLDER)
-                placeholder.setFlags(Qt.ItemIsEnabled)
+                placeholder.setFlags(Qt.ItemFlag.ItemIsEnabled)
                 item.addChild(placeholder)
                 self.insertTopLevelItem(index, item)
 
@@ -96,7 +96,7 @@ class CityOSTree(QTreeWidget):
                 unticked[child.data(0, ROLE_TYPE)] = {
                     child.child(j).data(0, ROLE_ATTR)
                     for j in range(child.childCount())
-                    if child.child(j).checkState(0) == Qt.Unchecked
+                    if child.child(j).checkState(0) == Qt.CheckState.Unchecked
                 }
         parent.takeChildren()
         for info in types:
@@ -108,7 +108,7 @@ class CityOSTree(QTreeWidget):
             item.setData(0, ROLE_KIND, TYPE)
             item.setData(0, ROLE_CONNECTION, connection)
             item.setData(0, ROLE_TYPE, info.name)
-            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable | Qt.ItemIsDragEnabled)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled)
             attrs = sorted(info.attributes.items())
             item.setToolTip(0, "\n".join(f"{name}: {', '.join(kinds)}" for name, kinds in attrs) or info.name)
             for name, kinds in attrs:
@@ -119,15 +119,15 @@ class CityOSTree(QTreeWidget):
                 child.setData(0, ROLE_TYPE, info.name)
                 child.setData(0, ROLE_ATTR, name)
                 child.setData(1, ROLE_ATTR, list(kinds))
-                child.setFlags(Qt.ItemIsEnabled | Qt.ItemIsUserCheckable)
+                child.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                 off = name in unticked.get(info.name, set())
-                child.setCheckState(0, Qt.Unchecked if off else Qt.Checked)
+                child.setCheckState(0, Qt.CheckState.Unchecked if off else Qt.CheckState.Checked)
                 item.addChild(child)
             parent.addChild(item)
         if not types:
             empty = QTreeWidgetItem([tr("No entity types"), ""])
             empty.setData(0, ROLE_KIND, PLACEHOLDER)
-            empty.setFlags(Qt.ItemIsEnabled)
+            empty.setFlags(Qt.ItemFlag.ItemIsEnabled)
             parent.addChild(empty)
 
     def set_message(self, connection: str, message: str) -> None:
@@ -141,7 +141,7 @@ class CityOSTree(QTreeWidget):
         item = QTreeWidgetItem([message, ""])
         item.setToolTip(0, message)
         item.setData(0, ROLE_KIND, PLACEHOLDER)
-        item.setFlags(Qt.ItemIsEnabled)
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
         parent.addChild(item)
 
     def chosen_attributes(self, connection: str, type_name: str) -> list[str] | None:
@@ -156,7 +156,7 @@ class CityOSTree(QTreeWidget):
             kinds = set(child.data(1, ROLE_ATTR) or [])
             if kinds & GEO_TYPES or name == "location":
                 geo.append(name)
-            elif child.checkState(0) == Qt.Checked:
+            elif child.checkState(0) == Qt.CheckState.Checked:
                 ticked.append(name)
         if len(ticked) + len(geo) == item.childCount():
             return None

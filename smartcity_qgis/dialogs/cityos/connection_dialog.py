@@ -183,7 +183,7 @@ class ConnectionDialog(QDialog):
         self.status_label.setWordWrap(True)
         self.status_label.setTextFormat(0)  # Qt.PlainText: broker answers are never rendered
         layout.addWidget(self.status_label)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

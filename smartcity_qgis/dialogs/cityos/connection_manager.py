@@ -74,9 +74,9 @@ class ConnectionManagerDialog(QDialog):
         self.status_label = QLabel(self)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
-        self.status_label.setTextFormat(Qt.PlainText)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(self.status_label)
-        close = QDialogButtonBox(QDialogButtonBox.Close, self)
+        close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         layout.addWidget(close)
         self.refresh()
@@ -87,7 +87,7 @@ class ConnectionManagerDialog(QDialog):
         self.list_widget.clear()
         for name in self.store.names():
             item = QListWidgetItem(name)
-            item.setData(Qt.UserRole, name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
             try:
                 conn = self.store.get(name)
                 item.setToolTip(tr("Embedded demo city OS") if conn.demo else conn.url)
@@ -101,7 +101,7 @@ class ConnectionManagerDialog(QDialog):
 
     def selected_name(self) -> str | None:
         item = self.list_widget.currentItem()
-        return item.data(Qt.UserRole) if item is not None else None
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
     def _update_buttons(self) -> None:
         name = self.selected_name()
@@ -128,7 +128,7 @@ class ConnectionManagerDialog(QDialog):
 
     def add(self) -> None:
         dialog = self.edit_dialog()
-        if dialog.exec_() and dialog.saved is not None:
+        if dialog.exec() and dialog.saved is not None:
             self._changed(dialog.saved.name)
 
     def _selected_connection(self):
@@ -146,7 +146,7 @@ class ConnectionManagerDialog(QDialog):
         if conn is None or conn.demo:
             return
         dialog = self.edit_dialog(name)
-        if dialog.exec_() and dialog.saved is not None:
+        if dialog.exec() and dialog.saved is not None:
             self._changed(dialog.saved.name)
 
     def duplicate_selected(self) -> None:
@@ -166,7 +166,7 @@ class ConnectionManagerDialog(QDialog):
             return
         if confirm:
             answer = QMessageBox.question(self, tr("Remove connection"), tr("Remove the connection {0}?").format(name))
-            if answer != QMessageBox.Yes:
+            if answer != QMessageBox.StandardButton.Yes:
                 return
         try:
             self.store.remove(name)

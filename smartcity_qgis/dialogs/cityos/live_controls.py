@@ -173,7 +173,9 @@ class LiveController(QObject):
         if state in (LIVE, WAITING):  # waiting: the broker answered, its notifications have yet to come
             board.report(name, connection_status.CONNECTED)
         elif state == STOPPED and detail:
-            QgsMessageLog.logMessage(tr("{0}: live mode stopped: {1}").format(name, detail), LOG_TAG, Qgis.Warning)
+            QgsMessageLog.logMessage(
+                tr("{0}: live mode stopped: {1}").format(name, detail), LOG_TAG, Qgis.MessageLevel.Warning
+            )
         elif state == RECONNECTING:
             # Said once per connection (message bar and log) by the offline notices, not per layer here.
             board.report(name, connection_status.RECONNECTING, detail)

@@ -41,7 +41,7 @@ class LoadDetailsDialog(QDialog):
         self.text.setReadOnly(True)
         self.text.setVisible(False)
         layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(640, 360)
@@ -58,7 +58,7 @@ def show_load_notice(bar, result, parent: QWidget | None = None) -> LoadDetailsD
 
     Returns the details dialog (not shown yet) when there is something to detail.
     """
-    level = Qgis.Warning if result.invalid else Qgis.Success
+    level = Qgis.MessageLevel.Warning if result.invalid else Qgis.MessageLevel.Success
     details = LoadDetailsDialog(result, parent) if (result.invalid or result.warnings) else None
     if not hasattr(bar, "pushWidget"):  # a message bar without widgets (scripts)
         bar.pushMessage(tr("City OS"), result.summary(), level, 10)

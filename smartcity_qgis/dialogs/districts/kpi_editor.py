@@ -101,7 +101,7 @@ class KpiEditorDialog(QDialog):
         preview_row.addWidget(self.preview_picture)
         preview_row.addWidget(self.preview_label, 1)
         body.addLayout(preview_row)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         body.addWidget(self.buttons)
@@ -359,7 +359,7 @@ class KpiEditorDialog(QDialog):
         """Show the problems; OK only when there are none."""
         texts = self.problem_texts()
         self.problems.setText("\n".join(texts))
-        self.buttons.button(QDialogButtonBox.Ok).setEnabled(not texts)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(not texts)
         return texts
 
     # -- preview --------------------------------------------------------------------------------
@@ -387,4 +387,4 @@ class KpiEditorDialog(QDialog):
             text += "\n" + tr("{0} days of fewer than 10 people left out").format(len(outcome.left_out))
         self.preview_label.setText(text)
         self.preview_label.setToolTip("\n".join(outcome.warnings))
-        self.preview_label.setAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+        self.preview_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -103,10 +103,10 @@ class DistrictKpiPanel(QWidget):
                 tr("Target"), tr("Attainment"), tr("Trend"),
             ]
         )  # fmt: skip
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.setIconSize(QSize(120, 28))
-        self.table.setEditTriggers(QTableWidget.NoEditTriggers)
-        self.table.setSelectionBehavior(QTableWidget.SelectRows)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.doubleClicked.connect(lambda index: self.edit_kpi(index.row()))
         body.addWidget(self.table)
         body.addLayout(self._button_row())
@@ -336,14 +336,14 @@ class DistrictKpiPanel(QWidget):
             self.status.setText(tr("Select a pilot district on the map"))
             return
         dialog = self.editor(KpiDefinition(self.feature.id(), ""))
-        if (run or _exec)(dialog) == QDialog.Accepted:
+        if (run or _exec)(dialog) == QDialog.DialogCode.Accepted:
             self.save_edited(dialog, None)
 
     def edit_kpi(self, index: int, run: Callable[[QDialog], int] | None = None) -> None:
         if not 0 <= index < len(self.kpis):
             return
         dialog = self.editor(self.kpis[index])
-        if (run or _exec)(dialog) == QDialog.Accepted:
+        if (run or _exec)(dialog) == QDialog.DialogCode.Accepted:
             self.save_edited(dialog, index)
 
     def remove_kpi(self, index: int, confirm: bool = True) -> None:
@@ -353,7 +353,7 @@ class DistrictKpiPanel(QWidget):
         if (
             confirm
             and QMessageBox.question(self, tr("Remove KPI"), tr("Remove {0} and its stored values?").format(kpi.name))
-            != QMessageBox.Yes
+            != QMessageBox.StandardButton.Yes
         ):
             return
         write_kpis(self.path, self.feature.id(), [k for i, k in enumerate(self.kpis) if i != index])
@@ -394,7 +394,7 @@ class DistrictKpiPanel(QWidget):
         for outcome in outcomes:
             if outcome.error:
                 lines.append(outcome.error)
-                QgsMessageLog.logMessage(outcome.error, "SmartCity", Qgis.Warning)
+                QgsMessageLog.logMessage(outcome.error, "SmartCity", Qgis.MessageLevel.Warning)
             else:
                 lines.append(tr("{0}: {1} periods stored").format(outcome.kpi.name, outcome.stored))
         self.status.setText("\n".join(lines))

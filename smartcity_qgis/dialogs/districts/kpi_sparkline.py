@@ -28,7 +28,7 @@ def sparkline(
 ) -> QPixmap:
     """The series as a line over time; periods shaded; the target as a dashed line when in range."""
     pixmap = QPixmap(width, height)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(Qt.GlobalColor.transparent)
     if not series:
         return pixmap
     days = [p.start for p in series]
@@ -53,13 +53,13 @@ def sparkline(
 
     painter = QPainter(pixmap)
     try:
-        painter.setRenderHint(QPainter.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         for period, colour in ((baseline, BASELINE_COLOUR), (evaluation, EVALUATION_COLOUR)):
             if period is not None:
                 left, right = x_of(period[0]), x_of(period[1] + dt.timedelta(days=1))
                 painter.fillRect(QRectF(left, 0, max(right - left, 1.0), height), colour)
         if target is not None and low <= target <= high:
-            pen = QPen(TARGET_COLOUR, 1.0, Qt.DashLine)
+            pen = QPen(TARGET_COLOUR, 1.0, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.drawLine(QPointF(pad, y_of(target)), QPointF(width - pad, y_of(target)))
         path = QPainterPath()

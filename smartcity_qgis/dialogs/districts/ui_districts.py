@@ -45,16 +45,16 @@ class DistrictTools:
                 "This project has not been saved yet. Its districts are kept with the project and written "
                 "beside the project file (districts.gpkg) when you save it.\n\nSave the project now?"
             ),
-            QMessageBox.Yes | QMessageBox.No,
-            QMessageBox.No,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
         )
-        return answer == QMessageBox.Yes
+        return answer == QMessageBox.StandardButton.Yes
 
     def _moved(self, _layer_id: str, path: str) -> None:
-        self._message(tr("The districts were written beside the project: {0}").format(path), Qgis.Success)
+        self._message(tr("The districts were written beside the project: {0}").format(path), Qgis.MessageLevel.Success)
 
     # -- helpers ------------------------------------------------------------------------------
-    def _message(self, text: str, level=Qgis.Info) -> None:
+    def _message(self, text: str, level=Qgis.MessageLevel.Info) -> None:
         self.iface.messageBar().pushMessage(tr("Pilot districts"), text, level=level, duration=6)
 
     def district_layer(self, create: bool = True) -> QgsVectorLayer | None:
@@ -86,7 +86,7 @@ class DistrictTools:
             layer = self.district_layer()
             fid = add_district(layer, geometry, {}, crs)
         except DistrictError as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return None
         open_form = getattr(self.iface, "openFeatureForm", None)
         if open_form is not None:
@@ -100,7 +100,9 @@ class DistrictTools:
         layer = self.district_layer()
         canvas = self.iface.mapCanvas()
         if self.tool is None:
-            self.tool = QgsMapToolDigitizeFeature(canvas, self.iface.cadDockWidget(), QgsMapToolCapture.CapturePolygon)
+            self.tool = QgsMapToolDigitizeFeature(
+                canvas, self.iface.cadDockWidget(), QgsMapToolCapture.CaptureMode.CapturePolygon
+            )
             self.tool.digitizingCompleted.connect(self.drawn)
         self.tool.setLayer(layer)
         if not layer.isEditable():
@@ -133,7 +135,7 @@ class DistrictTools:
         try:
             geometry = geometry_from_selection(layers, buffer_m, self.district_layer().crs())
         except DistrictError as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return None
         return self._add(geometry)
 
@@ -142,7 +144,7 @@ class DistrictTools:
         try:
             geometry = geometry_from_mesh_cells(self.iface.activeLayer(), self.district_layer().crs())
         except DistrictError as exc:
-            self._message(str(exc), Qgis.Warning)
+            self._message(str(exc), Qgis.MessageLevel.Warning)
             return None
         return self._add(geometry)
 
@@ -150,14 +152,14 @@ class DistrictTools:
         """Save every district in one transaction."""
         layer = self.district_layer(create=False)
         if layer is None:
-            self._message(tr("There is no district layer in the project"), Qgis.Warning)
+            self._message(tr("There is no district layer in the project"), Qgis.MessageLevel.Warning)
             return
         try:
             count = save_districts(layer)
         except DistrictError as exc:
-            self._message(str(exc), Qgis.Critical)
+            self._message(str(exc), Qgis.MessageLevel.Critical)
             return
-        self._message(tr("Saved {0} districts").format(count), Qgis.Success)
+        self._message(tr("Saved {0} districts").format(count), Qgis.MessageLevel.Success)
 
 
 def _processing_dialog(algorithm_id: str, parameters: dict | None = None) -> None:

@@ -27,11 +27,13 @@ def add_hazard_files(paths: list[str], iface, project: QgsProject | None = None)
             result = load_hazard_file(path)
         except HazardFileError as exc:
             if bar is not None:
-                bar.pushMessage(tr("Hazard file"), str(exc), Qgis.Warning, 0)
+                bar.pushMessage(tr("Hazard file"), str(exc), Qgis.MessageLevel.Warning, 0)
             continue
         except OSError as exc:
             if bar is not None:
-                bar.pushMessage(tr("Hazard file"), tr("{0} could not be read: {1}").format(path, exc), Qgis.Warning, 0)
+                bar.pushMessage(
+                    tr("Hazard file"), tr("{0} could not be read: {1}").format(path, exc), Qgis.MessageLevel.Warning, 0
+                )
             continue
         for layer in result.layers:
             project.addMapLayer(layer)
@@ -40,7 +42,7 @@ def add_hazard_files(paths: list[str], iface, project: QgsProject | None = None)
             bar.pushMessage(
                 tr("Hazard file"),
                 tr("Some files in {0} were not hazard layers: {1}").format(Path(path).name, " / ".join(result.skipped)),
-                Qgis.Info,
+                Qgis.MessageLevel.Info,
                 10,
             )
     return added
@@ -62,7 +64,7 @@ def choose_hazard_files(iface) -> None:
     added = add_hazard_files(paths, iface)
     if added:
         iface.messageBar().pushMessage(
-            tr("Hazard file"), tr("Added {0} hazard layer(s).").format(added), Qgis.Success, 5
+            tr("Hazard file"), tr("Added {0} hazard layer(s).").format(added), Qgis.MessageLevel.Success, 5
         )
 
 
@@ -92,7 +94,7 @@ def tell_tiles_unreachable(iface):
 
     def tell(host: str, names: list) -> None:
         iface.messageBar().pushMessage(
-            tr("Tiles"), html.escape(tiles_unreachable_text(host, list(names))), Qgis.Warning, 0
+            tr("Tiles"), html.escape(tiles_unreachable_text(host, list(names))), Qgis.MessageLevel.Warning, 0
         )
 
     return tell

@@ -28,7 +28,7 @@ def _refuse(iface, title: str, layer) -> None:
         text = tr("The layer {0} has no attribute with a count of people.").format(layer.name())
     else:
         text = tr("Choose a city OS point layer of people counters (for example CrowdFlowObserved).")
-    iface.messageBar().pushMessage(title, text, Qgis.Warning, 8)
+    iface.messageBar().pushMessage(title, text, Qgis.MessageLevel.Warning, 8)
 
 
 def show_crowd_heatmap(layer, iface, k: int = DEFAULT_K) -> CrowdHeatmap | None:
@@ -40,14 +40,14 @@ def show_crowd_heatmap(layer, iface, k: int = DEFAULT_K) -> CrowdHeatmap | None:
     try:
         heatmap = apply_crowd_heatmap(layer, k=k)
     except ValueError as exc:
-        iface.messageBar().pushMessage(title, str(exc), Qgis.Warning, 8)
+        iface.messageBar().pushMessage(title, str(exc), Qgis.MessageLevel.Warning, 8)
         return None
     iface.messageBar().pushMessage(
         title,
         tr("{0} is drawn as a heatmap of {1}; counters with fewer than {2} people are not drawn.").format(
             layer.name(), heatmap.field, heatmap.k
         ),
-        Qgis.Success,
+        Qgis.MessageLevel.Success,
         6,
     )
     return heatmap
@@ -64,7 +64,7 @@ def add_mesh_snapshot(
     try:
         snapshot = snapshot_layer_to_mesh(layer, level, k=k)
     except ValueError as exc:
-        iface.messageBar().pushMessage(title, str(exc), Qgis.Warning, 8)
+        iface.messageBar().pushMessage(title, str(exc), Qgis.MessageLevel.Warning, 8)
         return None
     (project or QgsProject.instance()).addMapLayer(snapshot.layer)
     cells = snapshot.layer.featureCount()
@@ -73,7 +73,7 @@ def add_mesh_snapshot(
     )
     if snapshot.without_count:
         text += " " + tr("{0} counters without a count were left out.").format(snapshot.without_count)
-    level_kind = Qgis.Info if snapshot.suppressed or snapshot.without_count else Qgis.Success
+    level_kind = Qgis.MessageLevel.Info if snapshot.suppressed or snapshot.without_count else Qgis.MessageLevel.Success
     iface.messageBar().pushMessage(title, text, level_kind, 10)
     return snapshot
 

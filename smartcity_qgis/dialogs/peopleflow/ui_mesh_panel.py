@@ -73,7 +73,7 @@ class MeshCodeDock(QgsDockWidget):
         for level, text in level_labels().items():
             value = QLabel(NO_CODE, body)
             value.setObjectName(f"SmartCityMesh_{level}")
-            value.setTextInteractionFlags(Qt.TextSelectableByMouse)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(text, value)
             self.values[level] = value
         layout.addLayout(form)

@@ -27,13 +27,13 @@ def follow_project_months(canvas, project: QgsProject | None = None) -> bool:
         return False
     controller = canvas.temporalController()
     if isinstance(controller, QgsTemporalNavigationObject):
-        if controller.navigationMode() != QgsTemporalNavigationObject.NavigationOff:
+        if controller.navigationMode() != QgsTemporalNavigationObject.NavigationMode.NavigationOff:
             return False  # the user drives it already
         # QGIS counts frames of 30-day months: end a day into the last month for one frame a month.
         last_month = extent.end().addMonths(-max(1, round(settings.timeStep())))
         controller.setTemporalExtents(QgsDateTimeRange(extent.begin(), last_month.addDays(1)))
         controller.setFrameDuration(QgsInterval(settings.timeStep(), settings.timeStepUnit()))
-        controller.setNavigationMode(QgsTemporalNavigationObject.Animated)
+        controller.setNavigationMode(QgsTemporalNavigationObject.NavigationMode.Animated)
         controller.setCurrentFrameNumber(max(0, controller.totalFrameCount() - 1))
         return True
     # No Temporal Controller panel (scripts): show the latest month on the canvas directly.

@@ -120,4 +120,9 @@ class AlertAnnouncer(QObject):
 
 
 def _weight(level: Any) -> int:
-    return {Qgis.Info: 0, Qgis.Success: 0, Qgis.Warning: 1, Qgis.Critical: 2}.get(level, 0)
+    return {
+        Qgis.MessageLevel.Info: 0,
+        Qgis.MessageLevel.Success: 0,
+        Qgis.MessageLevel.Warning: 1,
+        Qgis.MessageLevel.Critical: 2,
+    }.get(level, 0)

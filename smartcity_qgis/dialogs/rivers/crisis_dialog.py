@@ -62,11 +62,13 @@ class CrisisGaugeDialog(QDialog):
         self.list.setObjectName("prefectures")
         for code, (name, _box) in PREFECTURES.items():
             item = QListWidgetItem(f"{name}（{code}）")
-            item.setData(Qt.UserRole, code)
-            item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
-            item.setCheckState(Qt.Checked if code in chosen else Qt.Unchecked)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if code in chosen else Qt.CheckState.Unchecked)
             self.list.addItem(item)
-        first = next((i for i in range(self.list.count()) if self.list.item(i).checkState() == Qt.Checked), 0)
+        first = next(
+            (i for i in range(self.list.count()) if self.list.item(i).checkState() == Qt.CheckState.Checked), 0
+        )
         self.list.scrollToItem(self.list.item(first))
         layout.addWidget(self.list, 1)
         form = QFormLayout()
@@ -84,20 +86,20 @@ class CrisisGaugeDialog(QDialog):
         form.addRow(tr("Ask every"), self.interval)
         layout.addLayout(form)
         credit = QLabel(CREDIT_JA, self)
-        credit.setTextFormat(Qt.PlainText)
+        credit.setTextFormat(Qt.TextFormat.PlainText)
         layout.addWidget(credit)
         self.error = QLabel(self)
-        self.error.setTextFormat(Qt.PlainText)
+        self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setStyleSheet("color: #B00020")
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def prefectures(self) -> list[str]:
         items = (self.list.item(i) for i in range(self.list.count()))
-        return [item.data(Qt.UserRole) for item in items if item.checkState() == Qt.Checked]
+        return [item.data(Qt.ItemDataRole.UserRole) for item in items if item.checkState() == Qt.CheckState.Checked]
 
     def accept(self) -> None:
         if not self.prefectures():

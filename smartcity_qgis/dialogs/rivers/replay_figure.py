@@ -62,6 +62,6 @@ def peak_figure(
         heading = tr("Crossings ({0})").format(len(replay.crossings))
         add_label(layout, heading, page, (10, 10, width - 20, 10), 16, bold=True)
         chunk = "\n".join(lines[start : start + LINES_PER_PAGE])
-        add_label(layout, chunk, page, (10, 24, width - 20, 170), 9, valign=Qt.AlignTop)
+        add_label(layout, chunk, page, (10, 24, width - 20, 170), 9, valign=Qt.AlignmentFlag.AlignTop)
     keep_in_project(project, layout)
     return layout

@@ -95,9 +95,9 @@ def trend_text(trend: str) -> str:
 
 def _chip(colour: str) -> QIcon:
     pixmap = QPixmap(16, 16)
-    pixmap.fill(Qt.transparent)
+    pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(QColor("#333333"))
     painter.setBrush(QColor(colour))
     painter.drawEllipse(1, 1, 13, 13)
@@ -151,22 +151,22 @@ class RiverPanel(QgsDockWidget):
             [tr("Level"), tr("Station"), tr("Water level (m)"), tr("Rise (m/h)"), tr("Trend"), tr("To next level"),
              tr("Last reading")]
         )  # fmt: skip
-        self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(False)
         # Every column as wide as its content: a narrow dock scrolls sideways instead of
         # squeezing the station names to "…".
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarAsNeeded)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.table.cellClicked.connect(lambda row, _col: self.open_row(row))
         layout.addWidget(self.table, 1)
         self.status_label = QLabel(body)
         self.status_label.setObjectName("status")
-        self.status_label.setTextFormat(Qt.PlainText)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         rate_row = QHBoxLayout()
@@ -213,7 +213,7 @@ class RiverPanel(QgsDockWidget):
             except (ValueError, OSError) as exc:  # e.g. a read-only file that cannot take the computed fields
                 text = tr("The river layer {0} cannot be watched: {1}").format(layer.name(), str(exc))
                 self.refused[layer.id()] = text
-                self._tell(text, Qgis.Warning)
+                self._tell(text, Qgis.MessageLevel.Warning)
                 continue
             # Stations get the 警戒レベル style once, when first watched; a style the user sets
             # afterwards (and saves with the project) is left alone.
@@ -379,11 +379,11 @@ class RiverPanel(QgsDockWidget):
             age.setText(tr("{0} (no recent reading)").format(age.text()))
         items = [level, station, water, rate, trend, margin, age]
         for item in items:
-            item.setFlags(Qt.ItemIsEnabled | Qt.ItemIsSelectable)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
             if state.stale:
                 item.setForeground(QBrush(QColor("#777777")))
         for item in (water, rate, margin):
-            item.setTextAlignment(int(Qt.AlignRight | Qt.AlignVCenter))
+            item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
         return items
 
     def _paint_row(self, row: int, colour: QColor) -> None:
@@ -398,10 +398,16 @@ class RiverPanel(QgsDockWidget):
         if to_level > from_level:
             self.highlighted.add(station_id)
             high = scheme.rank(to_level)
-            level = Qgis.Critical if high >= 4 else Qgis.Warning if high >= 2 else Qgis.Info
+            level = (
+                Qgis.MessageLevel.Critical
+                if high >= 4
+                else Qgis.MessageLevel.Warning
+                if high >= 2
+                else Qgis.MessageLevel.Info
+            )
         else:
             self.highlighted.discard(station_id)  # the level fell: the row goes back to normal
-            level = Qgis.Info
+            level = Qgis.MessageLevel.Info
         self.rebuild()
         text = crossing_message(name, from_level, to_level, scheme)
         self.announcer.announce(station_id, scheme.rank(to_level), text, level)
@@ -412,7 +418,7 @@ class RiverPanel(QgsDockWidget):
         rank = monitor.scheme.rank(state.level if state is not None else None)
         self.highlighted.add(station_id)
         self.rebuild()
-        self.announcer.announce(station_id, rank, text, Qgis.Warning)
+        self.announcer.announce(station_id, rank, text, Qgis.MessageLevel.Warning)
 
     # -- opening a station ----------------------------------------------------------------
     def open_row(self, row: int) -> None:
@@ -475,7 +481,7 @@ class RiverPanel(QgsDockWidget):
         """Write the alert log to GeoPackage, GeoJSON or CSV; asks for a file when ``path`` is None."""
         log = self.alert_log()
         if log is None:
-            self._tell(tr("No level crossing has been recorded yet."), Qgis.Info)
+            self._tell(tr("No level crossing has been recorded yet."), Qgis.MessageLevel.Info)
             return None
         if path is None:
             settings = QgsSettings()
@@ -492,9 +498,9 @@ class RiverPanel(QgsDockWidget):
         try:
             written = export_alert_log(log, path)
         except (ValueError, OSError) as exc:
-            self._tell(str(exc), Qgis.Warning)
+            self._tell(str(exc), Qgis.MessageLevel.Warning)
             return None
-        self._tell(tr("Alert log written to {0}.").format(str(written)), Qgis.Success)
+        self._tell(tr("Alert log written to {0}.").format(str(written)), Qgis.MessageLevel.Success)
         return written
 
     def _tell(self, text: str, level: Any) -> None:

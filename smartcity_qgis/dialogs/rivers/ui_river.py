@@ -28,7 +28,7 @@ def replay_folder(iface, folder: str) -> None:
         bar = iface.messageBar()
         if exception is not None or replay is None:
             bar.pushMessage(tr("River levels"), tr("The snapshots cannot be replayed: {0}").format(exception),
-                            Qgis.Warning, 0)  # fmt: skip
+                            Qgis.MessageLevel.Warning, 0)  # fmt: skip
             return
         source = Path(folder)
         target = source.parent / f"{source.name}_replay.gpkg"
@@ -36,7 +36,7 @@ def replay_folder(iface, folder: str) -> None:
             write_replay(replay, target)
             layers = replay_layers(target, source.name, synthetic=(source / SYNTHETIC_MARKER).exists())
         except OSError as exc:
-            bar.pushMessage(tr("River levels"), str(exc), Qgis.Warning, 0)
+            bar.pushMessage(tr("River levels"), str(exc), Qgis.MessageLevel.Warning, 0)
             return
         QgsProject.instance().addMapLayers(list(layers))
         peak_figure(replay, layers[2])
@@ -45,12 +45,12 @@ def replay_folder(iface, folder: str) -> None:
             tr("{0} readings and {1} crossings replayed into {2}; the Temporal Controller plays the storm.").format(
                 len(replay.readings), len(replay.crossings), str(target)
             ),
-            Qgis.Success,
+            Qgis.MessageLevel.Success,
             10,
         )
 
     task = QgsTask.fromFunction(tr("Replaying gauge snapshots"), lambda _task: load_replay(folder), on_finished=done)
-    _TASKS[:] = [t for t in _TASKS if t.status() not in (QgsTask.Complete, QgsTask.Terminated)]
+    _TASKS[:] = [t for t in _TASKS if t.status() not in (QgsTask.TaskStatus.Complete, QgsTask.TaskStatus.Terminated)]
     _TASKS.append(task)
     QgsApplication.taskManager().addTask(task)
 
@@ -77,12 +77,12 @@ def contribute(ui: PluginUI) -> None:
 
     def add_crisis_gauges() -> None:
         dialog = CrisisGaugeDialog(extent_prefectures(ui.iface), ui.iface.mainWindow())
-        if not dialog.exec_():
+        if not dialog.exec():
             return
         try:
             gauges.add_layer(dialog.prefectures(), dialog.url.text().strip(), dialog.interval.value() * 60.0)
         except ValueError as exc:
-            ui.iface.messageBar().pushMessage(tr("River levels"), str(exc), Qgis.Warning, 8)
+            ui.iface.messageBar().pushMessage(tr("River levels"), str(exc), Qgis.MessageLevel.Warning, 8)
             return
         show_panel()
 

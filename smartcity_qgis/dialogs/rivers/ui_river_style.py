@@ -27,13 +27,16 @@ def style_river_layer(layer, iface, station_table_path: str | None = None) -> bo
     """Compute levels, trend, margin and staleness for a station layer and style it; report in the bar."""
     bar = iface.messageBar()
     title = tr("River level style")
-    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.PointGeometry:
-        bar.pushMessage(title, tr("Choose a point layer of water-level stations."), Qgis.Warning, 8)
+    if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != QgsWkbTypes.GeometryType.PointGeometry:
+        bar.pushMessage(title, tr("Choose a point layer of water-level stations."), Qgis.MessageLevel.Warning, 8)
         return False
     fields = RiverFieldMap()
     if layer.fields().lookupField(fields.water_level) < 0:
         bar.pushMessage(
-            title, tr("The layer has no {0} field with the water level.").format(fields.water_level), Qgis.Warning, 8
+            title,
+            tr("The layer has no {0} field with the water level.").format(fields.water_level),
+            Qgis.MessageLevel.Warning,
+            8,
         )
         return False
     table = None
@@ -41,12 +44,14 @@ def style_river_layer(layer, iface, station_table_path: str | None = None) -> bo
         try:
             table = read_station_table(station_table_path)
         except (StationTableError, OSError) as exc:
-            bar.pushMessage(title, tr("The station table cannot be used: {0}").format(exc), Qgis.Warning, 0)
+            bar.pushMessage(
+                title, tr("The station table cannot be used: {0}").format(exc), Qgis.MessageLevel.Warning, 0
+            )
             return False
     try:
         report = annotate_river_layer(layer, fields, station_table=table)
     except ValueError as exc:
-        bar.pushMessage(title, str(exc), Qgis.Warning, 0)
+        bar.pushMessage(title, str(exc), Qgis.MessageLevel.Warning, 0)
         return False
     apply_river_style(layer)
     # The River levels panel watches the layer with the same table (and finds it again on reopen).
@@ -55,11 +60,13 @@ def style_river_layer(layer, iface, station_table_path: str | None = None) -> bo
         bar.pushMessage(
             title,
             tr("{0} stations have no level: {1}").format(len(report.problems), " / ".join(report.problems[:5])),
-            Qgis.Warning,
+            Qgis.MessageLevel.Warning,
             0,
         )
     else:
-        bar.pushMessage(title, tr("{0} stations styled by 警戒レベル.").format(report.annotated), Qgis.Success, 5)
+        bar.pushMessage(
+            title, tr("{0} stations styled by 警戒レベル.").format(report.annotated), Qgis.MessageLevel.Success, 5
+        )
     return True
 
 

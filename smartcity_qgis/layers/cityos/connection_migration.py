@@ -41,7 +41,7 @@ def move_mqtt_credentials(settings: QgsSettings, group: str, raw: dict[str, Any]
                 "The MQTT URL of connection {0} holds a password, and the QGIS authentication database is not available to keep it."  # noqa: E501
             ).format(name),
             "SmartCity",
-            Qgis.Warning,
+            Qgis.MessageLevel.Warning,
         )
         return False
     cfg = QgsAuthMethodConfig("Basic")
@@ -54,7 +54,7 @@ def move_mqtt_credentials(settings: QgsSettings, group: str, raw: dict[str, Any]
                 name
             ),
             "SmartCity",
-            Qgis.Warning,
+            Qgis.MessageLevel.Warning,
         )
         return False
     raw["mqtt_url"] = strip_credentials(raw["mqtt_url"])
@@ -67,6 +67,6 @@ def move_mqtt_credentials(settings: QgsSettings, group: str, raw: dict[str, Any]
             "The MQTT user and password of connection {0} were moved into the QGIS authentication database ({1})."
         ).format(name, cfg.id()),
         "SmartCity",
-        Qgis.Info,
+        Qgis.MessageLevel.Info,
     )
     return True

@@ -238,7 +238,7 @@ class ConnectionStore:
             try:
                 conn = self.get(name)
             except ConnectionRecordError as exc:
-                QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.Warning)
+                QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.MessageLevel.Warning)
                 continue
             if conn is not None:
                 found.append(conn)

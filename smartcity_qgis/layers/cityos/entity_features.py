@@ -65,10 +65,10 @@ _KIND_OF_TYPE = {
     "MultiPolygon": POLYGON,
 }
 _WKB_OF_KIND = {
-    POINT: QgsWkbTypes.Point,
-    LINE: QgsWkbTypes.MultiLineString,
-    POLYGON: QgsWkbTypes.MultiPolygon,
-    NO_GEOMETRY: QgsWkbTypes.NoGeometry,
+    POINT: QgsWkbTypes.Type.Point,
+    LINE: QgsWkbTypes.Type.MultiLineString,
+    POLYGON: QgsWkbTypes.Type.MultiPolygon,
+    NO_GEOMETRY: QgsWkbTypes.Type.NoGeometry,
 }
 _URI_OF_KIND = {POINT: "Point", LINE: "MultiLineString", POLYGON: "MultiPolygon", NO_GEOMETRY: "None"}
 
@@ -167,7 +167,7 @@ def create_memory_layer(name: str, kind: str, schema: EntitySchema, multipoint: 
 
 def layer_is_multipoint(layer: QgsVectorLayer) -> bool:
     """True for a multi-point layer."""
-    return layer.wkbType() in (QgsWkbTypes.MultiPoint, QgsWkbTypes.MultiPoint25D)
+    return layer.wkbType() in (QgsWkbTypes.Type.MultiPoint, QgsWkbTypes.Type.MultiPoint25D)
 
 
 class RowBuilder:
@@ -363,7 +363,7 @@ def _widen_field(layer: QgsVectorLayer, spec: FieldSpec) -> None:
         if spec.kind == DOUBLE and isinstance(value, (int, float)):
             changes[fid] = {new_index: float(value)}
         elif isinstance(value, (QDateTime, QDate)):
-            changes[fid] = {new_index: value.toString(Qt.ISODate)}
+            changes[fid] = {new_index: value.toString(Qt.DateFormat.ISODate)}
         else:
             changes[fid] = {new_index: str(value)}
     if changes:

@@ -154,7 +154,7 @@ def fits(kind: str, value: Any) -> bool:
 # Looked up once: attribute access on the Qt namespace costs as much as the conversion itself,
 # and a load converts several dates per entity.
 _FROM_MSECS = QDateTime.fromMSecsSinceEpoch
-_QT_UTC = Qt.UTC
+_QT_UTC = Qt.TimeSpec.UTC
 
 
 def to_qdatetime(value: datetime) -> QDateTime:

@@ -22,7 +22,6 @@ from qgis.core import (
     QgsPointXY,
     QgsTask,
     QgsVectorLayer,
-    QgsVectorLayerTemporalProperties,
 )
 from qgis.PyQt.QtCore import pyqtSignal
 
@@ -32,11 +31,8 @@ from smartcity_qgis.local_time import show_local_times
 
 
 def instant_from_field_mode():
-    """The "instant from a field" temporal mode (an enum of Qgis since 3.22's successors)."""
-    modes = getattr(Qgis, "VectorTemporalMode", None)
-    if modes is not None and hasattr(modes, "FeatureDateTimeInstantFromField"):
-        return modes.FeatureDateTimeInstantFromField
-    return QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField
+    """The "instant from a field" temporal mode (Qgis.VectorTemporalMode, QGIS 3.22 and later)."""
+    return Qgis.VectorTemporalMode.FeatureDateTimeInstantFromField
 
 
 def _point_of(geometry: Any) -> QgsGeometry:

@@ -110,7 +110,7 @@ class EntityApplier(QObject):
         self.where.clear()
         for kind, layer in self.layers.items():
             index = layer.fields().indexOf(ENTITY_ID)
-            request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+            request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
             request.setSubsetOfAttributes([index])
             for feature in layer.dataProvider().getFeatures(request):
                 self.where[str(feature.attributes()[index])] = (kind, feature.id())

@@ -170,8 +170,8 @@ def apply_stale_style(layer: QgsVectorLayer, max_age_minutes: float = 30.0, enab
     for symbol in renderer.symbols(_render_context()):
         for symbol_layer in symbol.symbolLayers():
             for key, grey in (
-                (QgsSymbolLayer.PropertyFillColor, "'190,190,190,160'"),
-                (QgsSymbolLayer.PropertyStrokeColor, "'150,150,150,200'"),
+                (QgsSymbolLayer.Property.PropertyFillColor, "'190,190,190,160'"),
+                (QgsSymbolLayer.Property.PropertyStrokeColor, "'150,150,150,200'"),
             ):
                 if enabled:
                     # NULL falls back to the symbol's own colour

@@ -54,7 +54,7 @@ def _log_once(text: str) -> None:
         if text == _last_logged:
             return
         _last_logged = text
-    QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Info)
+    QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Info)
 
 
 def error_message(exc: BaseException) -> str:
@@ -128,6 +128,6 @@ def quiet_task_flags() -> object:
     """
     from qgis.core import QgsTask
 
-    flags = QgsTask.CanCancel
+    flags = QgsTask.Flag.CanCancel
     silent = getattr(QgsTask, "Silent", None)
     return flags | silent if silent is not None else flags

@@ -76,7 +76,7 @@ def write_snapshot(layer: QgsVectorLayer, path: Path) -> Path:
         layer, str(tmp), QgsProject.instance().transformContext(), options
     )
     error, message = result[0], result[1]
-    if error != QgsVectorFileWriter.NoError:
+    if error != QgsVectorFileWriter.WriterError.NoError:
         tmp.unlink(missing_ok=True)
         raise OSError(tr("Could not write the snapshot {0}: {1}").format(path, message))
     try:

@@ -284,4 +284,4 @@ def write_fact_sheet_csv(sheets: Iterable[DistrictFactSheet], path: str | Path) 
 
 def is_polygon_layer(layer) -> bool:
     """Whether ``layer`` is a polygon vector layer."""
-    return isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.PolygonGeometry
+    return isinstance(layer, QgsVectorLayer) and layer.geometryType() == QgsWkbTypes.GeometryType.PolygonGeometry

@@ -77,14 +77,14 @@ def geometry_from_selection(
     for geometry, crs in selected:
         geometry.transform(QgsCoordinateTransform(crs, zone, QgsProject.instance()))
         kind = QgsWkbTypes.geometryType(geometry.wkbType())
-        if kind == QgsWkbTypes.PolygonGeometry:
+        if kind == QgsWkbTypes.GeometryType.PolygonGeometry:
             parts.append(geometry if geometry.isGeosValid() else geometry.makeValid())
         elif buffer_m > 0:
             parts.append(geometry.buffer(float(buffer_m), 16))
         else:
             raise DistrictError(tr("Points and lines need a buffer distance in metres to make a district"))
     merged = QgsGeometry.unaryUnion(parts)
-    if merged.isEmpty() or QgsWkbTypes.geometryType(merged.wkbType()) != QgsWkbTypes.PolygonGeometry:
+    if merged.isEmpty() or QgsWkbTypes.geometryType(merged.wkbType()) != QgsWkbTypes.GeometryType.PolygonGeometry:
         raise DistrictError(tr("The selection does not make an area"))
     merged.transform(QgsCoordinateTransform(zone, target_crs, QgsProject.instance()))
     return merged
@@ -92,6 +92,6 @@ def geometry_from_selection(
 
 def geometry_from_mesh_cells(layer: QgsVectorLayer, target_crs: QgsCoordinateReferenceSystem) -> QgsGeometry:
     """The selected mesh cells of ``layer`` dissolved into one outline (in ``target_crs``)."""
-    if layer is None or layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if layer is None or layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
         raise DistrictError(tr("Choose a mesh layer (polygons) and select its cells"))
     return geometry_from_selection([layer], 0.0, target_crs)

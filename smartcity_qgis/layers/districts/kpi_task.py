@@ -152,7 +152,7 @@ class KpiMeasureTask(QgsTask):
     failed = pyqtSignal(str)
 
     def __init__(self, path: str | Path, jobs: Sequence[MeasureJob], config: Any, source_name: str = "") -> None:
-        super().__init__(tr("Measuring KPIs from the city OS"), QgsTask.CanCancel)
+        super().__init__(tr("Measuring KPIs from the city OS"), QgsTask.Flag.CanCancel)
         self.path = Path(path)
         self.jobs = [job for job in jobs if not job.local]
         self.config = config
@@ -187,7 +187,7 @@ class KpiPreviewTask(QgsTask):
     failed = pyqtSignal(str)
 
     def __init__(self, job: MeasureJob, config: Any) -> None:
-        super().__init__(tr("Previewing a KPI from the city OS"), QgsTask.CanCancel)
+        super().__init__(tr("Previewing a KPI from the city OS"), QgsTask.Flag.CanCancel)
         self.job = job
         self.config = config
         self.outcome: MeasureOutcome | None = None

@@ -112,7 +112,9 @@ def configure_district_layer(layer: QgsVectorLayer) -> None:
     for name in REQUIRED_FIELDS:
         index = fields.indexOf(name)
         layer.setFieldConstraint(
-            index, QgsFieldConstraints.ConstraintNotNull, QgsFieldConstraints.ConstraintStrengthHard
+            index,
+            QgsFieldConstraints.Constraint.ConstraintNotNull,
+            QgsFieldConstraints.ConstraintStrength.ConstraintStrengthHard,
         )
     layer.setConstraintExpression(
         fields.indexOf("name"), '"name" IS NOT NULL AND trim("name") <> \'\'', tr("A district needs a name")
@@ -260,7 +262,7 @@ def add_district(
     """
     if geometry is None or geometry.isEmpty():
         raise DistrictError(tr("The district has no area"))
-    if QgsWkbTypes.geometryType(geometry.wkbType()) != QgsWkbTypes.PolygonGeometry:
+    if QgsWkbTypes.geometryType(geometry.wkbType()) != QgsWkbTypes.GeometryType.PolygonGeometry:
         raise DistrictError(tr("A district must be a polygon"))
     geometry = QgsGeometry(geometry)
     if crs is not None and crs.isValid() and crs != layer.crs():

@@ -239,7 +239,7 @@ def open_hazard_layer(
         raise HazardFileError(tr("{0} is not a Shapefile, a zip or a GeoJSON file.").format(path.name))
     if not layer.isValid():
         raise HazardFileError(tr("{0} could not be read as vector data.").format(path.name))
-    if layer.geometryType() != QgsWkbTypes.PolygonGeometry:
+    if layer.geometryType() != QgsWkbTypes.GeometryType.PolygonGeometry:
         raise HazardFileError(tr("{0} has no polygons, so it is not a hazard zone file.").format(path.name))
     kinds = detect_kinds(layer.fields().names())
     if not kinds:

@@ -193,7 +193,7 @@ class TileAccessCheck(QObject):
         names = self._pending.pop(host, [])
         if reply is None:
             return
-        status = reply.attribute(QNetworkRequest.HttpStatusCodeAttribute)
+        status = reply.attribute(QNetworkRequest.Attribute.HttpStatusCodeAttribute)
         reply.deleteLater()
         if status is not None:
             if host in self.down:

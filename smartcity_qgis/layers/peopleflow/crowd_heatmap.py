@@ -67,7 +67,7 @@ _NOT_PEOPLE = ("vehicle", "car", "bike", "bicycle", "truck", "bus", "spot", "par
 
 
 # Qgis.GeometryType from QGIS 3.30 on; QgsWkbTypes.GeometryType before
-_POINT = Qgis.GeometryType.Point if hasattr(Qgis, "GeometryType") else QgsWkbTypes.PointGeometry
+_POINT = Qgis.GeometryType.Point if hasattr(Qgis, "GeometryType") else QgsWkbTypes.GeometryType.PointGeometry
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,9 @@ def heatmap_renderer(weight_field: str | None = None, radius_m: float = 200.0) -
     renderer.setColorRamp(hot_ramp())
     renderer.setRadius(radius_m)
     unit_enum = getattr(Qgis, "RenderUnit", None)
-    renderer.setRadiusUnit(unit_enum.MetersInMapUnits if unit_enum is not None else QgsUnitTypes.RenderMetersInMapUnits)
+    renderer.setRadiusUnit(
+        unit_enum.MetersInMapUnits if unit_enum is not None else QgsUnitTypes.RenderUnit.RenderMetersInMapUnits
+    )
     renderer.setMaximumValue(0)  # 0 = automatic: follows the data as counts change
     renderer.setRenderQuality(1)
     if weight_field:
@@ -91,7 +93,7 @@ def style_density_raster(layer: QgsRasterLayer, maximum: float | None = None) ->
     if layer is None or not layer.isValid():
         return
     if maximum is None:
-        stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Max)
+        stats = layer.dataProvider().bandStatistics(1, QgsRasterBandStats.Stats.Max)
         maximum = stats.maximumValue
     maximum = float(maximum) if maximum and maximum > 0 else 1.0
     unit = density_unit()
@@ -100,7 +102,7 @@ def style_density_raster(layer: QgsRasterLayer, maximum: float | None = None) ->
         for pos, c in HOT_STOPS
     ]
     ramp_shader = QgsColorRampShader(0.0, maximum)
-    ramp_shader.setColorRampType(QgsColorRampShader.Interpolated)
+    ramp_shader.setColorRampType(QgsColorRampShader.Type.Interpolated)
     ramp_shader.setSourceColorRamp(hot_ramp())
     ramp_shader.setColorRampItemList(items)
     # The legend's ramp reads "0 人/km² … 8,786 人/km²", not a bare "8786.224659".
@@ -127,7 +129,7 @@ def save_default_density_style(path: str, maximum: float | None = None) -> bool:
         return False
     style_density_raster(layer, maximum)
     try:
-        _message, ok = layer.saveDefaultStyle(QgsMapLayer.AllStyleCategories)
+        _message, ok = layer.saveDefaultStyle(QgsMapLayer.StyleCategory.AllStyleCategories)
     except TypeError:  # QGIS before 3.26
         _message, ok = layer.saveDefaultStyle()
     return bool(ok)

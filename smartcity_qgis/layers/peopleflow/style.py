@@ -15,7 +15,6 @@ from qgis.core import (
     QgsSingleSymbolRenderer,
     QgsUnitTypes,
     QgsVectorLayer,
-    QgsVectorLayerTemporalProperties,
 )
 from qgis.PyQt.QtCore import QDateTime, QTime
 from qgis.PyQt.QtGui import QColor
@@ -55,17 +54,11 @@ def style_population(layer: QgsVectorLayer, field: str = "population", classes: 
 def enable_monthly_time(layer: QgsVectorLayer, date_field: str = "date") -> None:
     """Let the Temporal Controller step the layer month by month on ``date_field``."""
     props = layer.temporalProperties()
-    mode_enum = getattr(Qgis, "VectorTemporalMode", None)
-    mode = (
-        mode_enum.FeatureDateTimeInstantFromField
-        if mode_enum is not None
-        else QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField
-    )
-    props.setMode(mode)
+    props.setMode(Qgis.VectorTemporalMode.FeatureDateTimeInstantFromField)
     props.setStartField(date_field)
     props.setFixedDuration(1)
     unit_enum = getattr(Qgis, "TemporalUnit", None)
-    props.setDurationUnits(unit_enum.Months if unit_enum is not None else QgsUnitTypes.TemporalMonths)
+    props.setDurationUnits(unit_enum.Months if unit_enum is not None else QgsUnitTypes.TemporalUnit.TemporalMonths)
     props.setIsActive(True)
 
 
@@ -145,7 +138,7 @@ def set_project_months(layer: QgsVectorLayer, project: QgsProject | None = None)
         return
     settings = project.timeSettings()
     unit_enum = getattr(Qgis, "TemporalUnit", None)
-    settings.setTimeStepUnit(unit_enum.Months if unit_enum is not None else QgsUnitTypes.TemporalMonths)
+    settings.setTimeStepUnit(unit_enum.Months if unit_enum is not None else QgsUnitTypes.TemporalUnit.TemporalMonths)
     settings.setTimeStep(1)
     settings.setTemporalRange(extent)
 

@@ -84,7 +84,7 @@ def append_crossings(
     when = when or datetime.now(UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    stamp = QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000), Qt.UTC)
+    stamp = QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000), Qt.TimeSpec.UTC)
     fields = log.fields()
     features = []
     for crossing in crossings:
@@ -128,7 +128,7 @@ def export_alert_log(log: QgsVectorLayer, path: str | Path) -> Path:
     if driver == "CSV":
         options.layerOptions = ["GEOMETRY=AS_XY"]
     result = QgsVectorFileWriter.writeAsVectorFormatV3(log, str(path), QgsCoordinateTransformContext(), options)
-    if result[0] != QgsVectorFileWriter.NoError:
+    if result[0] != QgsVectorFileWriter.WriterError.NoError:
         raise OSError(tr("The alert log could not be written to {0}: {1}").format(str(path), result[1]))
     return path
 
@@ -157,7 +157,7 @@ def write_log_file(log: QgsVectorLayer, path: Path) -> Path:
     options.layerName = ALERT_LOG_TABLE
     options.fileEncoding = "UTF-8"
     result = QgsVectorFileWriter.writeAsVectorFormatV3(log, str(tmp), QgsCoordinateTransformContext(), options)
-    if result[0] != QgsVectorFileWriter.NoError:
+    if result[0] != QgsVectorFileWriter.WriterError.NoError:
         tmp.unlink(missing_ok=True)
         raise OSError(tr("The alert log could not be written to {0}: {1}").format(str(path), result[1]))
     os.replace(tmp, path)
@@ -193,7 +193,7 @@ class AlertLogKeeper(QObject):
         try:
             write_log_file(layer, target)
         except OSError as exc:  # the project still saves; the log stays where it was
-            QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.Warning)
+            QgsMessageLog.logMessage(str(exc), "SmartCity", Qgis.MessageLevel.Warning)
             return
         source = self.project.pathResolver().writePath(str(target)) + f"|layername={ALERT_LOG_TABLE}"
         for tag, text in (("datasource", source), ("provider", "ogr")):

@@ -87,7 +87,7 @@ def set_credit(layer: QgsVectorLayer, synthetic: bool = False) -> None:
 
 
 def _stamp(gauge: Gauge) -> QDateTime:
-    return QDateTime.fromMSecsSinceEpoch(round(gauge.observed_at.timestamp() * 1000), Qt.UTC)
+    return QDateTime.fromMSecsSinceEpoch(round(gauge.observed_at.timestamp() * 1000), Qt.TimeSpec.UTC)
 
 
 def gauge_values(gauge: Gauge) -> dict[str, Any]:

@@ -192,7 +192,7 @@ class CrisisGaugeUpdater(QObject):
                 continue
             if kind == "failed":
                 code, text = payload
-                QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Warning)
+                QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Warning)
                 with contextlib.suppress(RuntimeError):
                     mark_offline(layer, True, datetime.now(UTC).isoformat(timespec="seconds"))
                 self._set_state(RECONNECTING, text)
@@ -201,7 +201,7 @@ class CrisisGaugeUpdater(QObject):
                 code, gauges, asked = payload
                 counts = apply_gauges(layer, gauges, [code])
                 for problem in gauges.problems[:20]:
-                    QgsMessageLog.logMessage(f"{prefecture_name(code)}: {problem}", LOG_TAG, Qgis.Info)
+                    QgsMessageLog.logMessage(f"{prefecture_name(code)}: {problem}", LOG_TAG, Qgis.MessageLevel.Info)
                 self.applied.emit(code, counts)
             else:
                 code, asked = payload
@@ -324,7 +324,7 @@ class CrisisGaugeProject(QObject):
             try:
                 write_snapshot(layer, path)
             except OSError as exc:
-                QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
+                QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.MessageLevel.Warning)
 
     def _read(self, *_args: Any) -> None:
         for layer in self.layers():
@@ -334,9 +334,9 @@ class CrisisGaugeProject(QObject):
                 try:  # the last readings, with their times, until the source answers again
                     read_snapshot(layer, path)
                 except OSError as exc:
-                    QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
+                    QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.MessageLevel.Warning)
             if settings.get("prefectures") and not settings.get("replay"):
                 try:
                     self.start(layer)
                 except ValueError as exc:
-                    QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
+                    QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.MessageLevel.Warning)

@@ -383,7 +383,7 @@ class RiverMonitor(QObject):
                     scheme=self.scheme,
                 )  # fmt: skip
             except ValueError as exc:  # the crossings are still announced
-                QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
+                QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.MessageLevel.Warning)
             for crossing in crossings:
                 self.crossed.emit(station, name, crossing.from_level, crossing.to_level)
         self._check_rate(station, name)
@@ -471,7 +471,7 @@ class RiverMonitor(QObject):
         except ValueError as exc:  # live updates go on; the layer keeps its previous levels
             if strict:
                 raise
-            QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.Warning)
+            QgsMessageLog.logMessage(str(exc), LOG_TAG, Qgis.MessageLevel.Warning)
 
     def _fields_changed(self) -> None:
         """Keep the computed fields after the entity's own ones.

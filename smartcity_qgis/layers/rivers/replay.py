@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 from qgis.core import (
+    Qgis,
     QgsCoordinateTransformContext,
     QgsFeature,
     QgsField,
@@ -22,7 +23,6 @@ from qgis.core import (
     QgsUnitTypes,
     QgsVectorFileWriter,
     QgsVectorLayer,
-    QgsVectorLayerTemporalProperties,
 )
 from qgis.PyQt.QtCore import QDateTime, Qt, QVariant
 
@@ -47,7 +47,7 @@ CROSSING_FIELDS = (
 
 
 def _stamp(when) -> QDateTime:
-    return QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000), Qt.UTC)
+    return QDateTime.fromMSecsSinceEpoch(round(when.timestamp() * 1000), Qt.TimeSpec.UTC)
 
 
 def _memory(fields, name: str) -> QgsVectorLayer:
@@ -123,9 +123,9 @@ def write_replay(replay: Replay, path: str | Path) -> Path:
         options.layerName = table
         options.fileEncoding = "UTF-8"
         if tmp.exists():
-            options.actionOnExistingFile = QgsVectorFileWriter.CreateOrOverwriteLayer
+            options.actionOnExistingFile = QgsVectorFileWriter.ActionOnExistingFile.CreateOrOverwriteLayer
         result = QgsVectorFileWriter.writeAsVectorFormatV3(layer, str(tmp), QgsCoordinateTransformContext(), options)
-        if result[0] != QgsVectorFileWriter.NoError:
+        if result[0] != QgsVectorFileWriter.WriterError.NoError:
             tmp.unlink(missing_ok=True)
             raise OSError(tr("The replay could not be written to {0}: {1}").format(str(path), result[1]))
     os.replace(tmp, path)
@@ -143,14 +143,14 @@ def replay_layers(
     if not readings.isValid() or not crossings.isValid() or not peak.isValid():
         raise OSError(tr("The replay {0} cannot be read.").format(str(path)))
     temporal = readings.temporalProperties()
-    temporal.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeStartAndEndFromFields)
+    temporal.setMode(Qgis.VectorTemporalMode.FeatureDateTimeStartAndEndFromFields)
     temporal.setStartField("valid_from")
     temporal.setEndField("valid_to")
     temporal.setIsActive(True)
     timed = crossings.temporalProperties()
-    timed.setMode(QgsVectorLayerTemporalProperties.ModeFeatureDateTimeInstantFromField)
+    timed.setMode(Qgis.VectorTemporalMode.FeatureDateTimeInstantFromField)
     timed.setStartField("time")
-    timed.setDurationUnits(QgsUnitTypes.TemporalHours)
+    timed.setDurationUnits(QgsUnitTypes.TemporalUnit.TemporalHours)
     timed.setFixedDuration(1.0)  # a crossing stays on the map for an hour of the replay
     timed.setIsActive(True)
     for layer in (readings, crossings, peak):

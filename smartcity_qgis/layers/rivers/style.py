@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from qgis.core import (
+    Qgis,
     QgsExpression,
     QgsFeatureRequest,
     QgsField,
@@ -169,7 +170,7 @@ def annotate_river_layer(
     index = {name: layer.fields().lookupField(name) for name in (ALERT_LEVEL, TREND, MARGIN, STALE)}
     report = AnnotationReport()
     changes: dict[int, dict[int, object]] = {}
-    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.NoGeometry)
+    request = QgsFeatureRequest().setFlags(QgsFeatureRequest.Flag.NoGeometry)
     if fids is not None:
         request.setFilterFids(list(fids))
     for feature in layer.getFeatures(request):
@@ -297,9 +298,7 @@ def use_selection_colour(layer: QgsVectorLayer, project=None) -> None:
     """
     colour = QColor(SELECTION_COLOUR)
     properties = getattr(layer, "selectionProperties", None)
-    if properties is not None:
-        from qgis.core import Qgis
-
+    if properties is not None and hasattr(Qgis, "SelectionRenderingMode"):  # QGIS 3.34+
         selection = properties()
         selection.setSelectionColor(colour)
         selection.setSelectionRenderingMode(Qgis.SelectionRenderingMode.CustomColor)
