@@ -434,72 +434,72 @@
             <translation>一覧から選択してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="117" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="119" />
             <source>A district needs a name</source>
             <translation>地区名を入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="122" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="124" />
             <source>A target year between {0} and {1}</source>
             <translation>目標年次は {0}～{1} 年の範囲で入力してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="157" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="159" />
             <source>District file not found: {0}</source>
             <translation>地区ファイルが見つかりません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="161" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="163" />
             <source>Cannot create the district file: {0}</source>
             <translation>地区ファイルを作成できません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="166" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="168" />
             <source>Pilot districts</source>
             <translation>先行地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="168" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="170" />
             <source>{0} is not a district GeoPackage</source>
             <translation>{0} は先行地区の GeoPackage ではありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="177" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="179" />
             <source>Pilot district form</source>
             <translation>先行地区の入力フォーム</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="223" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="225" />
             <source>District {0} cannot be saved: {1}</source>
             <translation>地区 {0} を保存できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="242" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="244" />
             <source>The districts were not saved: {0}</source>
             <translation>先行地区は保存されませんでした: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="262" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="264" />
             <source>The district has no area</source>
             <translation>地区に面積がありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="264" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="266" />
             <source>A district must be a polygon</source>
             <translation>地区はポリゴンで指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="270" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="272" />
             <source>The district layer cannot be edited</source>
             <translation>先行地区レイヤを編集できません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="274" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="276" />
             <source>Add district</source>
             <translation>地区を追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="277" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="279" />
             <source>The district could not be added</source>
             <translation>地区を追加できませんでした</translation>
         </message>
@@ -604,7 +604,7 @@
             <translation>都市OSから {0} を読み込み中</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="176" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="172" />
             <source>Loading was cancelled.</source>
             <translation>読み込みを中止しました。</translation>
         </message>
@@ -678,7 +678,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
 使用できないエンティティは ID と理由をログに出力します。ジオメトリの種類が混在するタイプでは、最も多い種類を出力し、出力しなかった他の種類の件数をログに示します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="95" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="97" />
             <source>Connection name or URL</source>
             <translation>接続名または URL</translation>
         </message>
@@ -823,17 +823,17 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>津波浸水想定</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="63" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="59" />
             <source>City OS history</source>
             <translation>都市OSの履歴</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="129" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="125" />
             <source>History: {0}</source>
             <translation>履歴: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="142" />
+            <location filename="../smartcity_qgis/layers/cityos/history_layer.py" line="138" />
             <source>Loading history from the city OS</source>
             <translation>都市OSから履歴を読み込み中</translation>
         </message>
@@ -1148,7 +1148,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>接続を {0} に書き出しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="66" />
             <source>Hazard file</source>
             <translation>ハザードファイル</translation>
         </message>
@@ -1158,32 +1158,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0} を読み込めませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="40" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="42" />
             <source>Some files in {0} were not hazard layers: {1}</source>
             <translation>{0} の中にハザードレイヤではないファイルがありました: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="55" />
             <source>Add hazard layer</source>
             <translation>ハザードレイヤを追加</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="55" />
             <source>国土数値情報 hazard files (*.shp *.zip *.geojson *.json);;All files (*)</source>
             <translation>国土数値情報のハザードファイル (*.shp *.zip *.geojson *.json);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="64" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="66" />
             <source>Added {0} hazard layer(s).</source>
             <translation>ハザードレイヤを {0} 件追加しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="110" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="112" />
             <source>Add hazard layer…</source>
             <translation>ハザードレイヤを追加…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="116" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="118" />
             <source>Add hazard/base map tiles</source>
             <translation>ハザード・背景地図タイルを追加</translation>
         </message>
@@ -1663,7 +1663,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>理由</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="135" />
             <source>Kind</source>
             <translation>種別</translation>
         </message>
@@ -1698,62 +1698,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>アラート記録を {0} に書き出せませんでした: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="108" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="109" />
             <source>The layer {0} cannot take new fields.</source>
             <translation>レイヤ {0} に属性を追加できません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="203" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="204" />
             <source>The layer {0} did not accept the computed levels.</source>
             <translation>レイヤ {0} に計算した水位レベルを書き込めませんでした。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="211" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
             <source>Level 5: flooding (levee crown reached)</source>
             <translation>レベル5：氾濫発生（堤防高以上）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="212" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
             <source>Level 4: flood danger level (氾濫危険水位)</source>
             <translation>レベル4：氾濫危険水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="213" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
             <source>Level 3: evacuation decision level (避難判断水位)</source>
             <translation>レベル3：避難判断水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="214" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="215" />
             <source>Level 2: flood caution level (氾濫注意水位)</source>
             <translation>レベル2：氾濫注意水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="215" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="216" />
             <source>Level 1: flood-fighting standby level (水防団待機水位)</source>
             <translation>レベル1：水防団待機水位以上</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="216" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="217" />
             <source>Below the standby level</source>
             <translation>水防団待機水位未満</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="230" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="231" />
             <source>No recent reading</source>
             <translation>最近の観測値なし</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="238" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="239" />
             <source>Level unknown</source>
             <translation>レベル不明</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="248" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="249" />
             <source>{0} m to the next level</source>
             <translation>次のレベルまで {0} m</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/rivers/style.py" line="249" />
+            <location filename="../smartcity_qgis/layers/rivers/style.py" line="250" />
             <source>no recent reading</source>
             <translation>観測値が古い</translation>
         </message>
@@ -1773,7 +1773,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>洪水浸水想定区域と河川水位（岡崎市）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="53" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="54" />
             <source>City OS chart</source>
             <translation>都市OSグラフ</translation>
         </message>
@@ -1813,22 +1813,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>センサー {1} 基の観測値 {0} 件</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="443" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="444" />
             <source>No observations in this period</source>
             <translation>この期間の観測値はありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="452" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="453" />
             <source>Save chart</source>
             <translation>グラフを保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="452" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="453" />
             <source>PNG image (*.png);;SVG drawing (*.svg)</source>
             <translation>PNG 画像 (*.png);;SVG 図 (*.svg)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="466" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="467" />
             <source>Saved the chart to {0}.</source>
             <translation>グラフを {0} に保存しました。</translation>
         </message>
@@ -1913,7 +1913,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation> 時間</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="56" />
             <source>Load history as layer</source>
             <translation>履歴をレイヤとして読み込む</translation>
         </message>
@@ -1958,37 +1958,37 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>履歴レイヤ {0}: 観測値 {1} 件。時系列コントローラを開くとアニメーション表示できます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="44" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="45" />
             <source>City OS panel</source>
             <translation>都市OSパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="47" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="48" />
             <source>City OS connections…</source>
             <translation>都市OSの接続…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="56" />
             <source>Live mode: polling</source>
             <translation>ライブモード: ポーリング</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="56" />
             <source>Live mode: MQTT push</source>
             <translation>ライブモード: MQTT プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="56" />
             <source>Live mode: HTTP push</source>
             <translation>ライブモード: HTTP プッシュ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="56" />
             <source>Live mode: off</source>
             <translation>ライブモード: オフ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/cityos/ui_cityos.py" line="56" />
             <source>Chart of the selected sensors</source>
             <translation>選択したセンサーのグラフ</translation>
         </message>
@@ -2138,7 +2138,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>先行地区ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="171" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="173" />
             <source>Pilot districts and planning</source>
             <translation>先行地区と計画資料</translation>
         </message>
@@ -2333,32 +2333,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>レイヤに水位の属性 {0} がありません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="44" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="47" />
             <source>The station table cannot be used: {0}</source>
             <translation>観測所表を使えません: {0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="55" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="60" />
             <source>{0} stations have no level: {1}</source>
             <translation>{0} 観測所は水位レベルを判定できません: {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="62" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="67" />
             <source>{0} stations styled by 警戒レベル.</source>
             <translation>{0} 観測所を警戒レベルで表示しました。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="70" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="77" />
             <source>Station table with the reference levels</source>
             <translation>基準水位の観測所表</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="70" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="77" />
             <source>CSV files (*.csv *.txt);;All files (*)</source>
             <translation>CSV ファイル (*.csv *.txt);;すべてのファイル (*)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="83" />
+            <location filename="../smartcity_qgis/dialogs/rivers/ui_river_style.py" line="90" />
             <source>River level style…</source>
             <translation>河川水位スタイル…</translation>
         </message>
@@ -2388,7 +2388,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>出典：{0}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="176" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="177" />
             <source>The district layer has no district to show</source>
             <translation>先行地区レイヤに表示する地区がありません</translation>
         </message>
@@ -2398,7 +2398,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>範囲、先行地区、または地物のあるレイヤを指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="68" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="69" />
             <source>Created {0}</source>
             <translation>作成日 {0}</translation>
         </message>
@@ -2423,62 +2423,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>図面を {0} に書き出せませんでした</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="86" />
             <source>District</source>
             <translation>地区</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="86" />
             <source>Area (ha)</source>
             <translation>面積（ha）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="209" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="210" />
             <source>{0} — fact sheet</source>
             <translation>{0} ファクトシート</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="120" />
             <source>Section</source>
             <translation>区分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="120" />
             <source>Item</source>
             <translation>項目</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="119" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="120" />
             <source>Value</source>
             <translation>値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="135" />
             <source>Unit</source>
             <translation>単位</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="133" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
             <source>KPIs</source>
             <translation>KPI一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="135" />
             <source>Indicator</source>
             <translation>指標</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="135" />
             <source>Target</source>
             <translation>目標値</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="134" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="135" />
             <source>Target year</source>
             <translation>目標年次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="187" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="188" />
             <source>Planning pack: {0}</source>
             <translation>計画資料: {0}</translation>
         </message>
@@ -2713,62 +2713,62 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>地区を追加しました。属性を入力してから先行地区を保存してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="122" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="124" />
             <source>District from selection</source>
             <translation>選択地物から地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="122" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="124" />
             <source>Buffer around selected points and lines (metres)</source>
             <translation>選択した点・線の周囲のバッファ（m）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="153" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="155" />
             <source>There is no district layer in the project</source>
             <translation>プロジェクトに先行地区レイヤがありません</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="160" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="162" />
             <source>Saved {0} districts</source>
             <translation>{0} 地区を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="173" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="175" />
             <source>Draw a pilot district</source>
             <translation>先行地区を描画</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="176" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="178" />
             <source>District from selection…</source>
             <translation>選択地物から地区を作成…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="179" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="181" />
             <source>District from mesh cells</source>
             <translation>メッシュセルから地区を作成</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="182" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="184" />
             <source>Save pilot districts</source>
             <translation>先行地区を保存</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="185" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="187" />
             <source>District fact sheet panel</source>
             <translation>先行地区ファクトシートパネル</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="197" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="199" />
             <source>Export layers…</source>
             <translation>レイヤのエクスポート…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="203" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="205" />
             <source>Planning map figure…</source>
             <translation>計画用の地図図面…</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="215" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="217" />
             <source>Planning pack…</source>
             <translation>計画資料一式…</translation>
         </message>
@@ -2858,7 +2858,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>観測所</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="444" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="450" />
             <source>Water level (m)</source>
             <translation>水位（m）</translation>
         </message>
@@ -2908,22 +2908,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>{0}（最近の観測値なし）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="478" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="484" />
             <source>No level crossing has been recorded yet.</source>
             <translation>水位レベルの変化はまだ記録されていません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="483" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="489" />
             <source>Export alert log</source>
             <translation>アラート履歴の書き出し</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="483" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="489" />
             <source>GeoPackage (*.gpkg);;GeoJSON (*.geojson);;CSV (*.csv)</source>
             <translation>GeoPackage ファイル (*.gpkg);;GeoJSON ファイル (*.geojson);;CSV ファイル (*.csv)</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="497" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="503" />
             <source>Alert log written to {0}.</source>
             <translation>アラート履歴を {0} に書き出しました。</translation>
         </message>
@@ -3183,22 +3183,22 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>作成者（組織）（既定はプロジェクトの作成者）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="84" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="85" />
             <source>Districts</source>
             <translation>地区一覧</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="99" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
             <source>Contents</source>
             <translation>目次</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="100" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="101" />
             <source>Page</source>
             <translation>ページ</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="206" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="207" />
             <source>{0} — map</source>
             <translation>{0} — 地図</translation>
         </message>
@@ -3233,7 +3233,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>分</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="411" />
+            <location filename="../smartcity_qgis/dialogs/rivers/river_panel.py" line="417" />
             <source>Station {0} is rising {1} m per hour.</source>
             <translation>{0}観測所の水位が毎時 {1} m で上昇しています。</translation>
         </message>
@@ -3298,32 +3298,32 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>表示する都道府県（地図の範囲にあるものを選択済み）:</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="76" />
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="78" />
             <source>A mirror or a prefecture's own service works too; {prefCode} stands for 23000 etc.</source>
             <translation>ミラーや都道府県独自の配信も使えます。{prefCode} は 23000 などの都道府県コードに置き換わります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="77" />
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="79" />
             <source>Source URL</source>
             <translation>配信元 URL</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="83" />
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="85" />
             <source>The source updates every 10 minutes: it is never asked more often.</source>
             <translation>配信元は10分ごとに更新されます。これより頻繁には取得しません。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="86" />
             <source>Ask every</source>
             <translation>取得間隔</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="104" />
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="106" />
             <source>Choose at least one prefecture.</source>
             <translation>都道府県を一つ以上選んでください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="109" />
+            <location filename="../smartcity_qgis/dialogs/rivers/crisis_dialog.py" line="111" />
             <source>The source URL must contain {prefCode}.</source>
             <translation>配信元 URL には {prefCode} を含めてください。</translation>
         </message>
@@ -3493,7 +3493,7 @@ ATTRIBUTES: 読み込む属性名をカンマ区切りで指定します（省�
             <translation>区域と河川水位計のレイヤを指定してください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/districts/layer.py" line="173" />
+            <location filename="../smartcity_qgis/layers/districts/layer.py" line="175" />
             <source>The KPI tables cannot be added to {0}: {1}</source>
             <translation>{0} にKPIのテーブルを追加できません: {1}</translation>
         </message>
@@ -3580,22 +3580,22 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>評価期間: 最終日</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="98" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="100" />
             <source>Measure before comparing</source>
             <translation>比較の前に計測する</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="99" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="101" />
             <source>KPI evaluation</source>
             <translation>KPIの効果検証</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="104" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="108" />
             <source>Give a date for {0}</source>
             <translation>{0} の日付を指定してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="113" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="117" />
             <source>{0} holds no KPI definitions; open it as a district file</source>
             <translation>{0} にKPIの定義がありません。先行地区ファイルとして開いてください</translation>
         </message>
@@ -3605,22 +3605,22 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>期間の初日が最終日より後です: {0} – {1}</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="149" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="153" />
             <source>{0} KPIs evaluated</source>
             <translation>{0} 件のKPIを評価しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="158" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="162" />
             <source>No city OS connection was given: city-OS KPIs are compared as stored</source>
             <translation>都市OSの接続が指定されていないため、都市OSのKPIは保存済みの値で比較します</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="175" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="179" />
             <source>{0}: {1} periods stored from {2}</source>
             <translation>{0}: {2} から {1} 期間分を保存しました</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="179" />
+            <location filename="../smartcity_qgis/algorithms/alg_kpi.py" line="183" />
             <source>{0}: {1} periods of fewer than 10 people left out</source>
             <translation>{0}: 10人未満の {1} 期間を除外しました</translation>
         </message>
@@ -3930,7 +3930,7 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>先に都市OSに接続してください</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="209" />
+            <location filename="../smartcity_qgis/dialogs/districts/ui_districts.py" line="211" />
             <source>District KPI evaluation…</source>
             <translation>地区KPIの効果検証…</translation>
         </message>
@@ -4000,7 +4000,7 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>{0} — KPI（続き）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/export/planning_pack.py" line="214" />
+            <location filename="../smartcity_qgis/export/planning_pack.py" line="215" />
             <source>{0} — KPIs</source>
             <translation>{0} — KPI</translation>
         </message>
@@ -4060,27 +4060,27 @@ OUTPUT: 地区とKPIごとに1行。両期間の値、それぞれの日数、�
             <translation>都市OSから履歴を取得できませんでした（{0}）。履歴を表示するには、接続「{1}」に NGSI-LD のテンポラル API か QuantumLeap（時系列）の URL が必要です。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="435" />
+            <location filename="../smartcity_qgis/dialogs/cityos/chart_dock.py" line="436" />
             <source>Time ({0})</source>
             <translation>時刻（{0}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="60" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="61" />
             <source>The city OS {0} cannot be reached since {1}. Its layers keep their last data (marked in the Layers panel) and catch up by themselves when it answers. If this lasts, check the network (VPN, proxy) or ask the city OS's operator.</source>
             <translation>都市OS「{0}」に {1} から接続できません。レイヤは最後に受け取ったデータを表示し（レイヤパネルにアイコンで表示）、都市OSが応答すると自動で最新の状態に追いつきます。続くときはネットワーク（VPN、プロキシ）を確認するか、都市OSの運用担当者に問い合わせてください。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="71" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="72" />
             <source>The city OS {0} answers again (unreachable from {1} to {2}); its layers are catching up.</source>
             <translation>都市OS「{0}」に再接続しました（{1}〜{2} は接続できませんでした）。レイヤは最新の状態に追いついています。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="97" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="108" />
             <source>Offline since {0}: the layer shows the last data received and catches up when the city OS answers.</source>
             <translation>{0} からオフライン：最後に受け取ったデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="100" />
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="111" />
             <source>Showing the data saved with the project: the layer catches up when the city OS answers.</source>
             <translation>プロジェクトに保存されたデータを表示しています。都市OSが応答すると最新の状態に追いつきます。</translation>
         </message>
@@ -4109,12 +4109,12 @@ Save the project now?</source>
             <translation>先行地区はプロジェクトの隣の {0} に保存します。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="84" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="86" />
             <source>The tile server {0} cannot be reached: there is no internet connection, or a proxy blocks it (Settings ▸ Options ▸ Network). {1} stay blank until the network is back.</source>
             <translation>タイルサーバー {0} に接続できません。インターネットに接続されていないか、プロキシに遮断されています（設定 ▸ オプション ▸ ネットワーク）。{1} はネットワークが戻るまで空白のままです。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="94" />
+            <location filename="../smartcity_qgis/dialogs/hazards/ui_hazard.py" line="96" />
             <source>Tiles</source>
             <translation>タイル</translation>
         </message>
@@ -4174,17 +4174,17 @@ Save the project now?</source>
             <translation>都市OSへの要求に失敗しました（{0}）。詳細はスマートシティのログにあります。</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/heatmap_style.py" line="81" />
+            <location filename="../smartcity_qgis/layers/peopleflow/heatmap_style.py" line="83" />
             <source>people/km²</source>
             <translation>人/km²</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/heatmap_style.py" line="86" />
+            <location filename="../smartcity_qgis/layers/peopleflow/heatmap_style.py" line="88" />
             <source>Population density ({0})</source>
             <translation>人口密度（{0}）</translation>
         </message>
         <message>
-            <location filename="../smartcity_qgis/layers/peopleflow/style.py" line="182" />
+            <location filename="../smartcity_qgis/layers/peopleflow/style.py" line="175" />
             <source>Synthetic data in the format of {0}</source>
             <translation>{0}の形式による合成データ</translation>
         </message>
@@ -4192,6 +4192,11 @@ Save the project now?</source>
             <location filename="../smartcity_qgis/local_time_widget.py" line="90" />
             <source>Date/time in the project's time zone</source>
             <translation>日時（プロジェクトのタイムゾーン）</translation>
+        </message>
+        <message>
+            <location filename="../smartcity_qgis/dialogs/cityos/offline_notices.py" line="103" />
+            <source>Offline since {0}: the layer shows the last readings received and catches up when the gauge source answers.</source>
+            <translation>{0} からオフライン：最後に受け取った観測値を表示しています。水位の配信元が応答すると最新の状態に追いつきます。</translation>
         </message>
     </context>
 </TS>

@@ -10,11 +10,13 @@ from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from qgis.core import QgsProject
+from qgis.core import QgsLayerTreeModel, QgsProject
+from qgis.gui import QgsLayerTreeView
 from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
 from smartcity_qgis.analysis.gauge_polling import MIN_INTERVAL
 from smartcity_qgis.analysis.river_gauges import CREDIT_JA
+from smartcity_qgis.dialogs.cityos.offline_notices import OfflineIndicators
 from smartcity_qgis.dialogs.rivers.river_panel import RiverPanel
 from smartcity_qgis.layers.cityos.entity_layer_meta import is_stale
 from smartcity_qgis.layers.rivers.crisis_live import LIVE, RECONNECTING, CrisisGaugeProject
@@ -169,23 +171,36 @@ def test_prefecture_files_are_polled_politely_and_applied_in_place(source, qgis_
 
 
 def test_an_unreachable_source_marks_the_layer_offline_and_it_recovers(source):
-    server, clock, _project, gauges = source
-    layer = gauges.add_layer(["23000"], server.url, tick=0.02)
-    updater = gauges.updaters[layer.id()]
-    wait_for(lambda: layer.featureCount() == 3 and updater.state == LIVE)
-    name = layer.name()
-    server.failing = True
-    advance(clock, server, updater, MIN_INTERVAL * 1.1 + 1)
-    wait_for(lambda: updater.state == RECONNECTING)
-    # Offline shows as an icon in the layer tree (not a name suffix that a long name would cut off).
-    assert is_stale(layer) and layer.name() == name and layer.featureCount() == 3, "last readings kept"
-    asked = len(server.log)
-    advance(clock, server, updater, 60)
-    assert len(server.log) == asked, "a failing source is not hammered"
-    server.failing = False
-    advance(clock, server, updater, MIN_INTERVAL * 1.1 + 1)
-    wait_for(lambda: updater.state == LIVE)
-    assert not is_stale(layer) and layer.name() == name
+    server, clock, project, gauges = source
+    view = QgsLayerTreeView()
+    view.setModel(QgsLayerTreeModel(project.layerTreeRoot(), view))
+    indicators = OfflineIndicators(view, project)
+    try:
+        layer = gauges.add_layer(["23000"], server.url, tick=0.02)
+        updater = gauges.updaters[layer.id()]
+        wait_for(lambda: layer.featureCount() == 3 and updater.state == LIVE)
+        assert indicators.indicator(layer) is None
+        name = layer.name()
+        server.failing = True
+        advance(clock, server, updater, MIN_INTERVAL * 1.1 + 1)
+        wait_for(lambda: updater.state == RECONNECTING)
+        # Offline shows as an icon in the layer tree (not a name suffix that a long name would cut off).
+        assert is_stale(layer) and layer.name() == name and layer.featureCount() == 3, "last readings kept"
+        shown = indicators.indicator(layer)
+        assert shown is not None and not shown.icon().isNull()
+        assert "gauge source" in shown.toolTip() and "JST" in shown.toolTip()
+        asked = len(server.log)
+        advance(clock, server, updater, 60)
+        assert len(server.log) == asked, "a failing source is not hammered"
+        server.failing = False
+        advance(clock, server, updater, MIN_INTERVAL * 1.1 + 1)
+        wait_for(lambda: updater.state == LIVE)
+        assert not is_stale(layer) and layer.name() == name
+        assert indicators.indicator(layer) is None
+    finally:
+        indicators.detach()
+        view.deleteLater()
+        settle(0.1)
 
 
 def test_a_bad_source_url_is_refused_with_a_message(source):

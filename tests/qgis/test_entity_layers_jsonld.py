@@ -141,3 +141,28 @@ def test_a_connection_context_defining_a_term_gives_it_back_short(qgis_app, sim)
     with CityOSClient(cfg) as client:
         history = client.history("urn:ngsi-ld:WaterObserved:gauge-1", SDM + "waterLevel", last_n=5)
     assert [v for _, v in history] == [pytest.approx(1.5)]
+
+
+def test_the_chart_lists_and_labels_attributes_by_their_short_field_names(qgis_iface, sim):
+    from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock
+
+    cfg = ConnectionConfig(url=sim.url, flavor="ngsi-ld", tenant=TENANT)
+    layer = load_entity_layer(cfg, SDM + "WaterObserved")
+    comments = {f.name(): f.comment() for f in layer.fields()}
+    sdm_field = next(name for name, comment in comments.items() if comment == SDM + "waterLevel")
+    dock = ChartDock(qgis_iface)
+    try:
+        dock.set_layer(layer)
+        combo = dock.attr_combo
+        shown = [combo.itemText(i) for i in range(combo.count())]
+        kept = [combo.itemData(i) for i in range(combo.count())]
+        assert shown and not [text for text in shown if ":" in text or "/" in text]
+        assert set(shown) <= set(layer.fields().names())
+        # the broker's name stays behind each entry: history queries ask for the IRI
+        assert SDM + "waterLevel" in kept and GAUGE + "waterLevel" in kept
+        combo.setCurrentIndex(kept.index(SDM + "waterLevel"))
+        assert combo.currentText() == sdm_field
+        dock.draw()
+        assert dock.figure.axes[0].get_ylabel().startswith(sdm_field)
+    finally:
+        dock.deleteLater()

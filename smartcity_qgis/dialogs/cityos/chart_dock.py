@@ -178,7 +178,7 @@ class ChartDock(QgsDockWidget):
         self.status_label = QLabel(body)
         self.status_label.setObjectName("status")
         self.status_label.setWordWrap(True)
-        self.status_label.setTextFormat(Qt.PlainText)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setMinimumHeight(self.status_label.fontMetrics().lineSpacing() * 3)
         layout.addWidget(self.status_label)
         self.source_button = QPushButton(tr("Set the history source…"), body)
@@ -222,8 +222,8 @@ class ChartDock(QgsDockWidget):
         attrs = numeric_attributes(layer)
         self.attr_combo.blockSignals(True)
         self.attr_combo.clear()
-        for name in attrs:
-            self.attr_combo.addItem(name, name)
+        for name in attrs:  # shown by its field name (a short name for an expanded NGSI-LD one)
+            self.attr_combo.addItem(self._field_of(name), name)
         if attr in attrs:
             self.attr_combo.setCurrentIndex(attrs.index(attr))
         self.attr_combo.blockSignals(False)
@@ -352,12 +352,12 @@ class ChartDock(QgsDockWidget):
         except ConnectionRecordError:
             conn = None
         if conn is None or conn.demo:
-            ConnectionManagerDialog(store, self).exec_()
+            ConnectionManagerDialog(store, self).exec()
             self.refresh()
             return False
         dialog = ConnectionDialog(store, conn, self)
         (dialog.temporal_edit if meta.flavor == "ngsi-ld" else dialog.timeseries_edit).setFocus()
-        saved = bool(dialog.exec_()) and dialog.saved is not None
+        saved = bool(dialog.exec()) and dialog.saved is not None
         if saved:
             self.refresh()
         return saved
@@ -431,7 +431,8 @@ class ChartDock(QgsDockWidget):
                     if low < high:
                         axes.axhspan(low, high, color=colour, alpha=0.15, linewidth=0, zorder=0)
                 axes.set_ylim(low_limit, high_limit)
-            axes.set_ylabel(self.value_label or (f"{attr} [{unit}]" if unit else attr))
+            shown = self._field_of(attr) if attr else attr
+            axes.set_ylabel(self.value_label or (f"{shown} [{unit}]" if unit else shown))
             axes.set_xlabel(tr("Time ({0})").format(zone_label(project=project)))
             axes.grid(True, alpha=0.3)
             if any(self.series.values()) or self.thresholds:

@@ -4,8 +4,8 @@
   the message bar says so once for that connection (however many of its layers noticed), and
   once more when it answers again. Both go to the SmartCity log too, with the time in the
   project's zone.
-* `OfflineIndicators` puts an icon beside each city-OS layer that shows last-known data (the
-  city OS went down, or the project was opened offline from its snapshots), with a tool tip
+* `OfflineIndicators` puts an icon beside each live layer that shows last-known data (the city
+  OS or the gauge source went down, or the project was opened offline from its snapshots), with a tool tip
   saying since when and what happens next. The name stays whole; no suffix to be cut off.
 """
 
@@ -23,6 +23,7 @@ from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos import connection_status
 from smartcity_qgis.layers.cityos.entity_layer_meta import is_entity_layer, is_stale, stale_since
+from smartcity_qgis.layers.rivers.schemes import is_crisis_layer
 from smartcity_qgis.local_time import local_text
 
 LOG_TAG = "SmartCity"
@@ -63,20 +64,20 @@ class ConnectionNotices(QObject):
             "(VPN, proxy) or ask the city OS's operator."
         ).format(name, local_text(state.since, TIME_FORMAT))
         # Recorded in the log as information: the message bar carries the warning to the user.
-        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Info)
-        self._items[name] = self._push(text, Qgis.Warning, 0)
+        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Info)
+        self._items[name] = self._push(text, Qgis.MessageLevel.Warning, 0)
         self.announced.emit(name, False)
 
     def _announce_back(self, name: str, since: datetime | None) -> None:
         text = tr("The city OS {0} answers again (unreachable from {1} to {2}); its layers are catching up.").format(
             name, local_text(since, TIME_FORMAT), local_text(datetime.now(UTC), TIME_FORMAT)
         )
-        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.Info)
+        QgsMessageLog.logMessage(text, LOG_TAG, Qgis.MessageLevel.Info)
         item = self._items.pop(name, None)
         if item is not None and self.bar is not None and hasattr(self.bar, "popWidget"):
             with contextlib.suppress(RuntimeError, TypeError):
                 self.bar.popWidget(item)
-        self._push(text, Qgis.Success, 10)
+        self._push(text, Qgis.MessageLevel.Success, 10)
         self.announced.emit(name, True)
 
     def _push(self, text: str, level, duration: int):
@@ -90,9 +91,19 @@ class ConnectionNotices(QObject):
         return None
 
 
+def shows_live_data(layer) -> bool:
+    """Layers that can go offline: city-OS entity layers and live crisis-gauge layers."""
+    return isinstance(layer, QgsVectorLayer) and (is_entity_layer(layer) or is_crisis_layer(layer))
+
+
 def offline_tooltip(layer) -> str:
     """What the layer tree's icon says about a layer showing last-known data."""
     since = stale_since(layer)
+    if is_crisis_layer(layer):
+        return tr(
+            "Offline since {0}: the layer shows the last readings received and catches up when the gauge "
+            "source answers."
+        ).format(local_text(since, TIME_FORMAT) if since else "?")
     if since:
         return tr(
             "Offline since {0}: the layer shows the last data received and catches up when the city OS answers."
@@ -101,7 +112,8 @@ def offline_tooltip(layer) -> str:
 
 
 class OfflineIndicators(QObject):
-    """An icon in the layer tree beside every city-OS layer that shows last-known data."""
+    """An icon in the layer tree beside every live layer (city OS, crisis gauges) that shows
+    last-known data."""
 
     def __init__(self, view: QgsLayerTreeView, project: QgsProject | None = None, parent: QObject | None = None):
         super().__init__(parent)
@@ -169,14 +181,14 @@ class OfflineIndicators(QObject):
             with contextlib.suppress(RuntimeError, TypeError):
                 self.detach()
         except Exception as exc:
-            QgsMessageLog.logMessage(f"offline indicator: {exc}", "SmartCity", Qgis.Warning)
+            QgsMessageLog.logMessage(f"offline indicator: {exc}", "SmartCity", Qgis.MessageLevel.Warning)
 
     def _layers_added(self, layers) -> None:
         self._safely(lambda: self._watch(layers))
 
     def _watch(self, layers) -> None:
         for layer in layers:
-            if isinstance(layer, QgsVectorLayer) and is_entity_layer(layer) and layer.id() not in self._watched:
+            if shows_live_data(layer) and layer.id() not in self._watched:
                 self._watched[layer.id()] = layer
                 layer.customPropertyChanged.connect(self._property_changed)
                 self.update(layer)
