@@ -1,4 +1,4 @@
-"""Helpers for the entity-layer tests: waiting on the Qt event loop."""
+"""Waiting on the Qt event loop, for every headless QGIS test."""
 
 from __future__ import annotations
 

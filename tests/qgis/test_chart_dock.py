@@ -2,26 +2,20 @@
 
 from __future__ import annotations
 
-import time
 import warnings
+from functools import partial
 
 import pytest
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
 from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock, cjk_font_family, numeric_attributes
 from smartcity_qgis.layers.cityos.connection_config import to_client_config
 from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME, demo_connection
 from smartcity_qgis.layers.cityos.demo_cityos import demo_server, stop_demo_server
 from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
+from tests.qgis.entity_layer_helpers import wait_until
 
-
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=60.0)
 
 
 @pytest.fixture(scope="module")

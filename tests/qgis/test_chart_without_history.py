@@ -3,12 +3,12 @@ the panel that history needs the temporal API or QuantumLeap, and offers to set 
 
 from __future__ import annotations
 
-import time
 import uuid
+from functools import partial
 
 import pytest
 from qgis.core import QgsProject
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, QTimer
+from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication
 
 from smartcity_qgis.cityos_client import ConnectionConfig
@@ -16,16 +16,12 @@ from smartcity_qgis.cityos_sim import start_server
 from smartcity_qgis.dialogs.cityos.chart_dock import ChartDock
 from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
 from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
+from tests.qgis.entity_layer_helpers import wait_until
 
 RAW = ("Unexpected error", "Traceback", "CityOSError", "HTTPConnectionPool")
 
 
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=30.0)
 
 
 @pytest.fixture

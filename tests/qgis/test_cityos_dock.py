@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 import uuid
+from functools import partial
 
 import pytest
 from qgis.core import QgsProject, QgsRectangle, QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop, Qt
+from qgis.PyQt.QtCore import Qt
 
 from smartcity_qgis.dialogs.cityos.cityos_dock import CityOSDock, live_state_text
 from smartcity_qgis.dialogs.cityos.cityos_tree import (
@@ -23,16 +23,12 @@ from smartcity_qgis.layers.cityos.entity_builder import InvalidEntity
 from smartcity_qgis.layers.cityos.entity_loader import LoadResult
 from tests.conftest import free_port
 from tests.e2e.dock_driver import add_demo_river_layer_live
+from tests.qgis.entity_layer_helpers import wait_until
 
 DEMO = DEMO_CONNECTION_NAME
 
 
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=60.0)
 
 
 @pytest.fixture(scope="module")
@@ -335,14 +331,14 @@ def test_a_failing_city_os_shows_reconnecting_then_connected(dock, qgis_iface):
         count = layer.featureCount()
         qgis_iface.setActiveLayer(layer)
         dock.set_live_mode(layer, "polling", 1)
-        wait_for(lambda: board.state(name).state == connection_status.CONNECTED, 30)
+        wait_for(lambda: board.state(name).state == connection_status.CONNECTED, timeout=30)
         server.set_faults(1.0, ["reset"])  # every request now fails
-        wait_for(lambda: board.state(name).state == connection_status.RECONNECTING, 60)
+        wait_for(lambda: board.state(name).state == connection_status.RECONNECTING, timeout=60)
         assert dock.tree.connection_item(name).text(1) == board.state(name).describe()
         assert dock.live_state_label.text() != live_state_text("live")
         assert layer.featureCount() == count  # the last data stays
         server.set_faults(0.0)
-        wait_for(lambda: board.state(name).state == connection_status.CONNECTED, 90)
+        wait_for(lambda: board.state(name).state == connection_status.CONNECTED, timeout=90)
         assert dock.live_state_label.text() == live_state_text("live")
         assert layer.featureCount() == count  # caught up without duplicates
     finally:

@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import time
-
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
+from functools import partial
 
 from smartcity_qgis.dialogs.cityos.cityos_dock import CITYOS_DOCK_OBJECT_NAME, CityOSDock
 from smartcity_qgis.layers.cityos.connection_config import known_flavor, to_client_config
 from smartcity_qgis.layers.cityos.connection_probe import detect_connection_flavor, probe_connection
 from smartcity_qgis.layers.cityos.connections import DEMO_CONNECTION_NAME, Connection, demo_connection
 from smartcity_qgis.layers.cityos.demo_cityos import demo_server, demo_server_running, stop_demo_server
+from tests.qgis.entity_layer_helpers import wait_until
 
-
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=60.0)
 
 
 def test_demo_connection_starts_the_embedded_city_os_and_lists_its_types(qgis_app):
@@ -127,11 +120,11 @@ def test_a_reopened_live_project_shows_its_state_and_live_values(plugin_module, 
         city.live.value_changed.connect(lambda *args: values.append(args))
         assert project.read(str(path))
         assert len(city.snapshots.updaters) == 1
-        wait_for(lambda: board.state(DEMO_CONNECTION_NAME).state == connection_status.CONNECTED, 30)
+        wait_for(lambda: board.state(DEMO_CONNECTION_NAME).state == connection_status.CONNECTED, timeout=30)
         reopened = next(iter(project.mapLayers().values()))
         entity_id = next(reopened.getFeatures())["entity_id"]
         demo_server().update_entity(entity_id, {"dangerLevel": 8.88}, tenant="okazaki")
-        wait_for(lambda: any(v[0] == entity_id and v[1] == "dangerLevel" for v in values), 30)
+        wait_for(lambda: any(v[0] == entity_id and v[1] == "dangerLevel" for v in values), timeout=30)
     finally:
         project.clear()
         plugin.unload()

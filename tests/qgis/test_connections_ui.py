@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import time
 import uuid
+from functools import partial
 
 import pytest
 from qgis.core import QgsSettings
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
 from smartcity_qgis.dialogs.cityos.connection_dialog import ConnectionDialog
 from smartcity_qgis.dialogs.cityos.connection_manager import ConnectionManagerDialog
@@ -20,14 +19,9 @@ from smartcity_qgis.layers.cityos.connections import (
 )
 from smartcity_qgis.layers.cityos.demo_cityos import demo_server, stop_demo_server
 from tests.conftest import free_port
+from tests.qgis.entity_layer_helpers import wait_until
 
-
-def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=60.0)
 
 
 @pytest.fixture

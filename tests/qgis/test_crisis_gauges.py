@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
 from email.utils import formatdate
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from qgis.core import QgsLayerTreeModel, QgsProject
 from qgis.gui import QgsLayerTreeView
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
 
 from smartcity_qgis.analysis.gauge_polling import MIN_INTERVAL
 from smartcity_qgis.analysis.river_gauges import CREDIT_JA
@@ -20,6 +19,7 @@ from smartcity_qgis.dialogs.cityos.offline_notices import OfflineIndicators
 from smartcity_qgis.dialogs.rivers.river_panel import RiverPanel
 from smartcity_qgis.layers.cityos.entity_layer_meta import is_stale
 from smartcity_qgis.layers.rivers.crisis_live import LIVE, RECONNECTING, CrisisGaugeProject
+from tests.qgis.entity_layer_helpers import spin, wait_until
 
 T0 = "2025-09-12T20:50:00+09:00"
 T1 = "2025-09-12T21:00:00+09:00"
@@ -93,19 +93,7 @@ class AreaServer:
         self.httpd.server_close()
 
 
-def settle(seconds: float = 0.5) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.02)
-
-
-def wait_for(condition, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=20.0)
 
 
 @pytest.fixture
@@ -129,7 +117,7 @@ def by_code(layer) -> dict:
 def advance(clock, server, updater, seconds: float) -> None:
     clock.now += seconds
     updater.poll_now()
-    settle(0.4)
+    spin(0.4)
 
 
 def test_prefecture_files_are_polled_politely_and_applied_in_place(source, qgis_iface):
@@ -155,7 +143,7 @@ def test_prefecture_files_are_polled_politely_and_applied_in_place(source, qgis_
     doc[0] = record("2300000101", "合成一号橋　／　（二）合成川", 1.25, 0.30, 1.10, 1.60, 34.95, 137.20, when=T1)
     advance(clock, server, updater, MIN_INTERVAL * 1.1 - 500 + 1)
     wait_for(lambda: len(server.log) == 4)
-    settle()
+    spin(0.5)
     statuses = {path: (status, headers.get("If-None-Match")) for path, status, headers in server.log[2:]}
     assert statuses["/area/22000.json"][0] == 304 and statuses["/area/22000.json"][1], "a conditional request"
     assert statuses["/area/23000.json"][0] == 200
@@ -200,7 +188,7 @@ def test_an_unreachable_source_marks_the_layer_offline_and_it_recovers(source):
     finally:
         indicators.detach()
         view.deleteLater()
-        settle(0.1)
+        spin(0.1)
 
 
 def test_a_bad_source_url_is_refused_with_a_message(source):
@@ -228,7 +216,7 @@ def test_the_panel_lists_crisis_gauges_in_their_own_scheme_and_logs_their_crossi
         ], "no 危険水位 published: observing straight to flood, no crossing of an unpublished threshold"
         assert rows[1]["scheme"] == "crisis_gauge" and "氾濫開始水位" in rows[1]["to_name"]
         assert panel.station_order()[0] == "2300000102", "flooding ranks with 警戒レベル 5"
-        settle()
+        spin(0.5)
 
         # Saved and reopened: the readings come back and the layer is live again, politely.
         path = tmp_path / "gauges.qgs"
@@ -238,7 +226,7 @@ def test_the_panel_lists_crisis_gauges_in_their_own_scheme_and_logs_their_crossi
         assert project.read(str(path))
         reopened = gauges.layers()[0]
         assert reopened.featureCount() == 3 and reopened.metadata().rights() == [CREDIT_JA]
-        settle(0.5)
+        spin(0.5)
         assert len(server.log) == asked, "the interval holds across a reopen"
         wait_for(lambda: len(panel.station_order()) == 3)
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from qgis.core import QgsProject, QgsVectorLayer
@@ -15,18 +16,14 @@ from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 from smartcity_qgis.layers.cityos.live import LiveLayerUpdater
 from smartcity_qgis.layers.rivers.alerts import ALERT_LOG_PROPERTY, create_alert_log_layer
 from smartcity_qgis.layers.rivers.monitor import ANNOTATION_FIELDS, RiverMonitor, alert_log_layer, is_river_layer
+from tests.qgis.entity_layer_helpers import wait_until
 
 TENANT = "okazaki"
 TONOBASHI = "urn:ngsi-ld:WaterObserved:okazaki-otogawa-tonobashi"  # 2.0 / 2.8 / 3.4 / 4.0, levee 5.6
 WATARI = "urn:ngsi-ld:WaterObserved:okazaki-yahagi-watari"
 
 
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=30.0)
 
 
 def wait_for_polls(server, polls: int = 3) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import html
-import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from qgis.core import (
@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProject,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from smartcity_qgis.cityos_sim.server import start_server
@@ -32,6 +32,7 @@ from smartcity_qgis.layers.cityos.connection_config import to_client_config
 from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
 from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS
+from tests.qgis.entity_layer_helpers import wait_until
 
 TENANT = "okazaki"
 PREFIX = "urn:ngsi-ld:WaterObserved:okazaki-"
@@ -43,12 +44,7 @@ CONNECTION = "River panel test city OS"
 HOSTILE = "<b>岩津</b><script>alert(1)</script>[% 1+1 %]"
 
 
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
+wait_for = partial(wait_until, timeout=30.0)
 
 
 def messages(iface) -> list[str]:

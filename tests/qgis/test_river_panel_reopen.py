@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import html
-import time
+from functools import partial
 
 import pytest
 from qgis.core import Qgis, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QEventLoop
+from qgis.PyQt.QtCore import QCoreApplication
 from qgis.PyQt.QtGui import QColor
 
 from smartcity_qgis.cityos_sim.server import start_server
@@ -18,6 +18,7 @@ from smartcity_qgis.layers.cityos.connections import Connection, ConnectionStore
 from smartcity_qgis.layers.cityos.entity_loader import load_entity_layer
 from smartcity_qgis.layers.cityos.snapshot import ProjectSnapshots
 from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS, SELECTION_COLOUR, STALE_COLOUR, clashes_with_levels
+from tests.qgis.entity_layer_helpers import spin, wait_until
 
 TENANT = "okazaki"
 PREFIX = "urn:ngsi-ld:WaterObserved:okazaki-"
@@ -28,19 +29,7 @@ CONNECTION = "River reopen test city OS"
 SECOND = "River reopen test city OS (copy)"
 
 
-def wait_for(condition, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.01)
-
-
-def settle(seconds: float = 0.6) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.02)
+wait_for = partial(wait_until, timeout=30.0)
 
 
 def log_rows(panel: RiverPanel) -> list[tuple]:
@@ -93,13 +82,13 @@ def test_after_save_close_and_reopen_crossings_are_still_announced_and_logged(ci
     wait_for(lambda: len(log_rows(panel)) == 2)
     path = tmp_path / "storm.qgs"
     assert project.write(str(path))
-    settle()
+    spin(0.6)
     saved_log = tmp_path / "storm_river_alerts.gpkg"
     assert saved_log.is_file(), "the alert log is saved next to the project"
     assert panel.alert_log().providerType() == "ogr", "from now on every crossing goes straight to the file"
 
     project.clear()
-    settle()
+    spin(0.6)
     assert panel.monitors == {}
     assert project.read(str(path))
     layer = project.mapLayersByName("WaterObserved")[0] if project.mapLayersByName("WaterObserved") else None
@@ -113,7 +102,7 @@ def test_after_save_close_and_reopen_crossings_are_still_announced_and_logged(ci
     wait_for(lambda: len(log_rows(panel)) == 4)
     assert log_rows(panel)[2:] == [(TONOBASHI, 1, 2), (TONOBASHI, 2, 3)]
     wait_for(lambda: html.escape(crossing_message("殿橋", 2, 3)) in said(panel))
-    settle()
+    spin(0.6)
     assert len(log_rows(panel)) == 4, "each crossing once"
     back = QgsVectorLayer(f"{saved_log}|layername=river_alerts", "back", "ogr")
     rows = list(back.getFeatures())
@@ -132,7 +121,7 @@ def test_the_same_station_from_two_layers_shows_once_with_the_newest_reading(cit
 
     server.update_entity(TONOBASHI, {"waterLevel": 3.0}, tenant=TENANT)  # 1 -> 2 on the live layer only
     wait_for(lambda: len(log_rows(panel)) == 1)
-    settle()
+    spin(0.6)
     assert panel.station_order().count(TONOBASHI) == 1
     row = panel.station_order().index(TONOBASHI)
     assert panel.table.item(row, 2).text() == "3.00", "the newest observation is shown"
@@ -147,7 +136,7 @@ def test_a_storm_gives_one_message_per_station_most_severe_on_top(city, qgis_ifa
     server.update_entity(MYODAIBASHI, {"waterLevel": 4.2}, tenant=TENANT)  # 1 -> 4
     server.update_entity(IWAZU, {"waterLevel": 4.1}, tenant=TENANT)  # 0 -> 2
     wait_for(lambda: len(log_rows(panel)) == 1 + 3 + 2)
-    settle()
+    spin(0.6)
     told = said(panel)
     assert told[0] == html.escape(crossing_message("明代橋", 3, 4)), "the level-4 station is on top"
     assert len(told) == 3, "one message per station, not one per crossing"
@@ -157,7 +146,7 @@ def test_a_storm_gives_one_message_per_station_most_severe_on_top(city, qgis_ifa
 
     server.update_entity(MYODAIBASHI, {"waterLevel": 2.5}, tenant=TENANT)  # falls to level 1
     wait_for(lambda: len(log_rows(panel)) == 9)
-    settle()
+    spin(0.6)
     row = panel.station_order().index(MYODAIBASHI)
     assert panel.table.item(row, 1).background().color() != QColor(HIGHLIGHT_COLOUR), "cleared when it fell"
     assert said(panel) == [
@@ -177,7 +166,7 @@ def test_a_storm_gives_one_message_per_station_most_severe_on_top(city, qgis_ifa
     assert all(QColor(c) != selection for c in (*LEVEL_COLOURS.values(), STALE_COLOUR))
     panel.resize(260, 400)
     panel.show()
-    settle(0.2)
+    spin(0.2)
     metrics = panel.table.fontMetrics()
     longest = max(panel.table.item(r, 1).text() for r in range(panel.table.rowCount()))
     assert panel.table.columnWidth(1) >= metrics.horizontalAdvance(longest)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsProject, QgsVectorLayer
-from qgis.PyQt.QtCore import QCoreApplication, QDateTime, QEventLoop, Qt
+from qgis.PyQt.QtCore import QDateTime, Qt
 from qgis.PyQt.QtGui import QColor
 
 from smartcity_qgis.analysis.river_gauges import read_area_json
@@ -18,15 +17,9 @@ from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.rivers.crisis_layer import apply_gauges, create_crisis_layer
 from smartcity_qgis.layers.rivers.schemes import CRISIS_COLOURS
 from smartcity_qgis.layers.rivers.style import LEVEL_COLOURS
+from tests.qgis.entity_layer_helpers import spin
 
 NOW = datetime.now(UTC).replace(microsecond=0)
-
-
-def settle(seconds: float = 0.6) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        QCoreApplication.processEvents(QEventLoop.AllEvents, 50)
-        time.sleep(0.02)
 
 
 def qtime(when: datetime) -> QDateTime:
@@ -83,7 +76,7 @@ def test_every_kind_of_gauge_in_one_list_each_in_its_own_scheme(panel, qgis_ifac
          "warnLevel": 1.0, "fladLevel": 1.6, "lat": 34.97, "lon": 137.2, "prefCode": "23000"},
     ]}), ["23000"])  # fmt: skip
     project.addMapLayers([cityos, tabled, crisis])
-    settle()
+    spin(0.6)
     assert set(panel.monitors) == {cityos.id(), tabled.id(), crisis.id()}
     assert panel.station_order() == ["2300000101", "S1", "T1", "2300000102"], (
         "flooding (as level 5) first, then level 3, level 2, and an observing gauge (as level 1)"
@@ -132,7 +125,7 @@ def test_a_fast_rise_is_announced_once_when_asked_for(panel, qgis_iface, tmp_pat
     layer = point_layer("gauges", plain, [["R1", "早瀬橋", 1.0, qtime(start), 2.0, 2.8, 3.4, 4.0]])
     panel.project.addMapLayer(layer)
     panel.set_rate_alert(0.3, timedelta(minutes=60))
-    settle()
+    spin(0.6)
     index = {name: layer.fields().lookupField(name) for name in ("waterLevel", "dateObserved")}
     fid = next(layer.getFeatures()).id()
     for minutes, level in ((20, 1.05), (40, 1.15), (60, 1.45)):  # 0.45 m in an hour
@@ -140,7 +133,7 @@ def test_a_fast_rise_is_announced_once_when_asked_for(panel, qgis_iface, tmp_pat
             {fid: {index["waterLevel"]: level, index["dateObserved"]: qtime(start + timedelta(minutes=minutes))}}
         )
         layer.triggerRepaint()
-        settle()
+        spin(0.6)
     told = [text for _key, text in panel.announcer.shown()]
     assert told == [html.escape(tr("Station {0} is rising {1} m per hour.").format("早瀬橋", "0.45"))]
     assert panel.table.item(0, 3).text() == "+0.45"
@@ -148,12 +141,12 @@ def test_a_fast_rise_is_announced_once_when_asked_for(panel, qgis_iface, tmp_pat
         {fid: {index["waterLevel"]: 1.5, index["dateObserved"]: qtime(start + timedelta(minutes=70))}}
     )
     layer.triggerRepaint()
-    settle()
+    spin(0.6)
     assert len(panel.announcer.shown()) == 1, "said once while the river keeps rising"
 
     path = tmp_path / "rate.qgs"
     assert panel.project.write(str(path))
     panel.set_rate_alert(None)
     panel.project.read(str(path))
-    settle()
+    spin(0.6)
     assert panel.rate_alert == pytest.approx(0.3) and panel.rate_window == timedelta(minutes=60)
