@@ -145,9 +145,11 @@ class _Scanner(ast.NodeVisitor):
     def add(self, node: ast.AST, kind: str, old: str, new: str = "", end_col: int = -1) -> None:
         self.findings.append(Finding(self.path, node.lineno, node.col_offset, kind, old, new, end_col))
 
-    def lookup(self, parts: list[str]) -> tuple[object | None, int]:
-        """The object behind a dotted name rooted in a Qt/QGIS import, and how many parts of the
-        name resolved (0: not rooted in such an import; fewer than all: a part is missing)."""
+    def lookup(self, parts: list[str]) -> tuple[object | None, object | None, int]:
+        """Follow a dotted name rooted in a Qt/QGIS import: (the object the last part was read
+        from, the object behind the name, how many parts resolved). The count is 0 when the name
+        is not rooted in such an import and smaller than ``len(parts)`` when a part is missing;
+        the owner is None for a name read straight from a module."""
         head, rest = parts[0], parts[1:]
         used = 1
         if head in self.imported:
@@ -156,18 +158,19 @@ class _Scanner(ast.NodeVisitor):
             obj = self.resolve(self.modules[head], rest[0])
             rest, used = rest[1:], 2
         else:
-            return None, 0
+            return None, None, 0
         if obj is None:
-            return None, 0
+            return None, None, 0
+        owner = None
         for part in rest:
             try:
-                obj = getattr(obj, part)
+                owner, obj = obj, getattr(obj, part)
             except AttributeError:
-                return None, used
+                return None, None, used
             except Exception:  # a property that raises on the class: judge no further
-                return None, 0
+                return None, None, 0
             used += 1
-        return obj, used
+        return owner, obj, used
 
     def guarded(self, node: ast.AST, owner: list[str], name: str) -> bool:
         """Whether ``node`` sits in the true branch of ``if hasattr(owner, "name")`` (alone or
@@ -286,7 +289,7 @@ class _Scanner(ast.NodeVisitor):
             return
         if parts[0] == "qApp" or parts[-2] == "QVariant":
             return  # QVariant's field types stay (QGIS 3 needs them; QGIS 4 accepts them)
-        value, used = self.lookup(parts)
+        owner, value, used = self.lookup(parts)
         if used == 0:
             return  # not rooted in a Qt/QGIS import
         if used < len(parts):
@@ -294,7 +297,6 @@ class _Scanner(ast.NodeVisitor):
                 return  # under "if hasattr(X, 'Name')": the code is ready for its absence
             self.add(node, "missing", ".".join(parts[: used + 1]), "(not in this QGIS / Qt)")
             return
-        owner, _ = self.lookup(parts[:-1])
         if not isinstance(owner, type) or _is_enum_type(owner):
             return  # a module's name, or already scoped (X.Enum.Member)
         if isinstance(value, type) or not _is_enum_type(type(value)):

@@ -60,7 +60,7 @@ class LocalTimeConfigWidget(QgsEditorConfigWidget):
         return {}
 
     def setConfig(self, config) -> None:
-        pass
+        """Accepts any stored configuration: the widget has no settings of its own."""
 
 
 class LocalTimeWidgetFactory(QgsEditorWidgetFactory):

@@ -36,7 +36,7 @@ from smartcity_qgis.dialogs.plugin_ui import icon
 from smartcity_qgis.i18n import tr
 from smartcity_qgis.layers.cityos.entity_features import schema_of_layer
 from smartcity_qgis.layers.cityos.entity_layer_meta import LayerMeta, is_entity_layer
-from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT
+from smartcity_qgis.layers.cityos.entity_schema import DOUBLE, INT, FieldSpec
 from smartcity_qgis.layers.cityos.units import unit_symbol
 from smartcity_qgis.local_time import local_text, project_zone, zone_label
 
@@ -53,12 +53,17 @@ def cjk_font_family() -> list[str]:
     return [*[name for name in CJK_FONTS if name in installed][:1], "DejaVu Sans", "sans-serif"]
 
 
-def numeric_attributes(layer: QgsVectorLayer) -> list[str]:
-    """Attributes of an entity layer held in numeric fields (those a chart can plot)."""
+def numeric_specs(layer: QgsVectorLayer) -> list[FieldSpec]:
+    """The attribute specs of an entity layer held in numeric fields (those a chart can plot)."""
     schema = schema_of_layer(layer)
     if schema is None:
         return []
-    return [spec.attr for spec in schema.value_specs() if spec.kind in (INT, DOUBLE)]
+    return [spec for spec in schema.value_specs() if spec.kind in (INT, DOUBLE)]
+
+
+def numeric_attributes(layer: QgsVectorLayer) -> list[str]:
+    """Attributes of an entity layer held in numeric fields, by the broker's names."""
+    return [spec.attr for spec in numeric_specs(layer)]
 
 
 def feature_label(feature) -> str:
@@ -219,11 +224,12 @@ class ChartDock(QgsDockWidget):
             return
         self.layer = layer
         self._watch_selection(layer)
-        attrs = numeric_attributes(layer)
+        specs = numeric_specs(layer)
         self.attr_combo.blockSignals(True)
         self.attr_combo.clear()
-        for name in attrs:  # shown by its field name (a short name for an expanded NGSI-LD one)
-            self.attr_combo.addItem(self._field_of(name), name)
+        for spec in specs:  # shown by its field name (a short name for an expanded NGSI-LD one)
+            self.attr_combo.addItem(spec.name, spec.attr)
+        attrs = [spec.attr for spec in specs]
         if attr in attrs:
             self.attr_combo.setCurrentIndex(attrs.index(attr))
         self.attr_combo.blockSignals(False)
@@ -431,7 +437,7 @@ class ChartDock(QgsDockWidget):
                     if low < high:
                         axes.axhspan(low, high, color=colour, alpha=0.15, linewidth=0, zorder=0)
                 axes.set_ylim(low_limit, high_limit)
-            shown = self._field_of(attr) if attr else attr
+            shown = self.attr_combo.currentText()  # the attribute's field name
             axes.set_ylabel(self.value_label or (f"{shown} [{unit}]" if unit else shown))
             axes.set_xlabel(tr("Time ({0})").format(zone_label(project=project)))
             axes.grid(True, alpha=0.3)
