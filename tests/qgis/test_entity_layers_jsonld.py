@@ -162,7 +162,12 @@ def test_the_chart_lists_and_labels_attributes_by_their_short_field_names(qgis_i
         assert SDM + "waterLevel" in kept and GAUGE + "waterLevel" in kept
         combo.setCurrentIndex(kept.index(SDM + "waterLevel"))
         assert combo.currentText() == sdm_field
+        wait_until(lambda: any(dock.series.values()))
         dock.draw()
         assert dock.figure.axes[0].get_ylabel().startswith(sdm_field)
+        # The entities were created seconds ago: the time ticks tell their moments apart.
+        dock.canvas.draw()
+        ticks = [t.get_text() for t in dock.figure.axes[0].get_xticklabels() if t.get_text()]
+        assert len(ticks) > 1 and len(set(ticks)) == len(ticks), ticks
     finally:
         dock.deleteLater()

@@ -47,6 +47,10 @@ NAME_FIELDS = ("stationName", "name", "title")
 PERIODS = ((1, "1 h"), (6, "6 h"), (24, "24 h"), (24 * 7, "7 d"), (24 * 30, "30 d"))
 
 
+SECONDS_ON_TICKS_BELOW = 30 * 60  # span of the time axis, in seconds
+MIN_TIME_AXIS_S = 60
+
+
 def cjk_font_family() -> list[str]:
     """Font families for Japanese labels: the first installed CJK font, then sans-serif."""
     installed = {f.name for f in font_manager.fontManager.ttflist}
@@ -444,7 +448,17 @@ class ChartDock(QgsDockWidget):
             if any(self.series.values()) or self.thresholds:
                 axes.legend(fontsize="small")
             if any(self.series.values()):
-                axes.xaxis.set_major_formatter(mdates.DateFormatter("%m/%d %H:%M", tz=local))
+                # Observations a moment apart (a fresh broker, a short live run) get a time axis
+                # of at least a minute, and seconds on its ticks: labels never repeat.
+                first, last = axes.get_xlim()
+                span = (last - first) * 86400
+                if span < MIN_TIME_AXIS_S:
+                    middle, half = (first + last) / 2, MIN_TIME_AXIS_S / 86400 / 2
+                    axes.set_xlim(middle - half, middle + half)
+                short = span < SECONDS_ON_TICKS_BELOW
+                axes.xaxis.set_major_formatter(
+                    mdates.DateFormatter("%m/%d %H:%M:%S" if short else "%m/%d %H:%M", tz=local)
+                )
                 self.figure.autofmt_xdate()
             else:
                 axes.text(
